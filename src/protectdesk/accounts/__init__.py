@@ -1,0 +1,1 @@
+"""Accounts: desks, users and roles, invitations, two-factor authentication, sessions, keys."""

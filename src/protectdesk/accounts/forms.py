@@ -1,0 +1,149 @@
+"""Account forms. Every label, help text and error goes through gettext."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from protectdesk.accounts.models import STAFF_ROLES, Role
+
+_NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(
+        label=_("E-mail or handle"),
+        max_length=254,
+        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class UnlockForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class NewPasswordMixin(forms.Form):
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password"].help_text = " ".join(str(text) for text in password_validators_help_texts())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two passwords differ."))
+        return data
+
+
+class AcceptInvitationForm(NewPasswordMixin):
+    display_name = forms.CharField(
+        label=_("Your name as colleagues will see it"),
+        max_length=120,
+        required=False,
+    )
+    field_order = ["display_name", "new_password", "new_password_again"]
+
+
+class ChangePasswordForm(NewPasswordMixin):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password", "new_password_again"]
+
+
+class InviteForm(forms.Form):
+    login = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs=_NO_AUTOFILL),
+        help_text=_("Used only to sign in. No e-mail is ever sent."),
+    )
+    display_name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in Role if role in STAFF_ROLES],
+        initial=Role.CASEWORKER,
+    )
+
+    def clean_login(self) -> str:
+        value = str(self.cleaned_data["login"]).strip()
+        try:
+            validate_email(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Enter a valid e-mail address.")) from None
+        return value
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(role.value, role.label) for role in Role if role in STAFF_ROLES]
+    )
+
+
+class DeskSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Desk name"), max_length=120)
+    require_staff_2fa = forms.BooleanField(
+        label=_("Require two-factor authentication for staff"), required=False
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RecoveryPhraseForm(forms.Form):
+    phrase = forms.CharField(
+        label=_("Recovery phrase"),
+        max_length=200,
+        widget=forms.TextInput(attrs=_NO_AUTOFILL),
+        help_text=_("Eleven groups of five letters and digits, as printed when the desk was created."),
+    )

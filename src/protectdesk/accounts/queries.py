@@ -1,0 +1,65 @@
+"""Reads about accounts that views share, always scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from protectdesk.accounts.actions import invitation_token_digest, login_name_digest
+from protectdesk.accounts.models import Invitation, LoginThrottle, RecoveryCode, User
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The open invitation for ``token``, if any (a read, kept here beside its writer)."""
+    if not token or len(token) > 100:
+        return None
+    invitation = Invitation.objects.select_related("desk", "user").filter(token_digest=invitation_token_digest(token)).first()
+    return invitation if invitation and invitation.is_open else None
+
+
+def lockout_remaining(typed: str) -> timedelta | None:
+    """How long the typed name stays locked, or None."""
+    row = LoginThrottle.objects.filter(name_digest=login_name_digest(typed)).first()
+    if row and row.locked_until and row.locked_until > timezone.now():
+        return row.locked_until - timezone.now()
+    return None
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def unused_recovery_code_count(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at=None).count()
+
+
+
+def desk_accounts(viewer: User) -> list[User]:
+    """Every account of the viewer's desk (account managers only call this)."""
+    return list(User.objects.filter(desk_id=viewer.desk_id).order_by("role", "display_name", "login"))
+
+
+def open_invitations(viewer: User) -> list[Invitation]:
+    return [
+        invitation
+        for invitation in Invitation.objects.filter(
+            desk_id=viewer.desk_id, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).select_related("created_by")
+    ]
+
+
+def desk_account(viewer: User, user_id: object) -> User | None:
+    return User.objects.filter(desk_id=viewer.desk_id, pk=user_id).first()
+
+
+def has_confirmed_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def users_with_totp(users: list[User]) -> set[object]:
+    """Ids of the given users who have a confirmed authenticator (one query)."""
+    return set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
+    )

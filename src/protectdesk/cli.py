@@ -1,0 +1,28 @@
+"""The ``protectdesk`` command: the project's commands plus every Django management command.
+
+    protectdesk serve          run the app (gunicorn; runserver when PROTECTDESK_DEBUG=1)
+    protectdesk init           create the database, the first desk and its coordinator
+    protectdesk demo           create the demo desk (fictional people only)
+    protectdesk audit verify   verify the audit chain [--head SEQ:HASH]
+    protectdesk check          Django's deployment checks plus the project's own
+    protectdesk <command>      any other Django management command (migrate, shell, ...)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "protectdesk.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] == "check":
+        args = [args[0], "check", "--deploy", "--fail-level", "WARNING", *args[2:]]
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""View decorators that say who may call a view. Every view carries one (the matrix test checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def signed_in(view: View) -> View:
+    """Any signed-in account (the middleware has already checked 2FA and the session key)."""
+    return login_required(view)
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Signed in, and in one of ``roles``; other roles get 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.role not in roles:  # type: ignore[union-attr]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapper)
+
+    return decorator
+
+
+def public(view: View) -> View:
+    """Reachable without signing in (login, invitations, error pages). Marks intent for review."""
+    view.protectdesk_public = True  # type: ignore[attr-defined]
+    return view

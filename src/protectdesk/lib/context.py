@@ -1,0 +1,54 @@
+"""Template context for the shell: navigation by role, languages, desk name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: Promise | str
+    current: bool
+
+
+def _nav_for(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    items: list[tuple[str, Promise]] = [("home", _("Home"))]
+    items += [(name, label) for name, label, roles in NAVIGATION if user.role in roles]  # type: ignore[union-attr]
+    items.append(("accounts:account", _("My account")))
+    path = request.path
+    result = []
+    for name, label in items:
+        url = reverse(name)
+        current = path == url if url == "/" else path.startswith(url)
+        result.append(NavItem(url, label, current))
+    return result
+
+
+#: (url name, label, roles) in display order. Apps append their entries as they arrive.
+NAVIGATION: list[tuple[str, Promise, frozenset[str]]] = [
+    ("accounts:staff", _("Staff"), frozenset(ACCOUNT_MANAGERS)),
+    ("accounts:desk_settings", _("Desk settings"), frozenset(ACCOUNT_MANAGERS)),
+    ("audit:log", _("Audit log"), frozenset(ACCOUNT_MANAGERS)),
+]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "nav": _nav_for(request) if signed_in else [],
+        "desk_name": user.desk.name if signed_in else "",  # type: ignore[union-attr]
+        "role_label": Role(user.role).label if signed_in else "",  # type: ignore[union-attr]
+        "available_languages": settings.LANGUAGES,
+    }

@@ -1,0 +1,61 @@
+"""``protectdesk serve``: the production WSGI server (gunicorn), or runserver in debug mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Serve Protection Desk (gunicorn; Django's runserver when PROTECTDESK_DEBUG=1)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database is not up to date. Run: protectdesk migrate")
+        if settings.DEBUG:
+            call_command("runserver", options["bind"], use_reloader=False)
+            return
+        connections.close_all()  # gunicorn forks; no connection may cross the fork
+        _Gunicorn(options).run()
+
+
+class _Gunicorn:
+    def __init__(self, options: dict[str, Any]) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        class Application(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                self.cfg.set("bind", [options["bind"]])
+                self.cfg.set("workers", options["workers"])
+                self.cfg.set("threads", options["threads"])
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("timeout", 120)
+                # No access log: request lines are not needed and should not pile up anywhere.
+                self.cfg.set("accesslog", None)
+                self.cfg.set("errorlog", "-")
+                self.cfg.set("proc_name", "protectdesk")
+                # No runtime-management socket: one less thing listening on a desk's server.
+                if "control_socket_disable" in self.cfg.settings:
+                    self.cfg.set("control_socket_disable", True)
+
+            def load(self) -> Any:
+                from protectdesk.wsgi import application
+
+                return application
+
+        self._app = Application()
+
+    def run(self) -> None:
+        self._app.run()

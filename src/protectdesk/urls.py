@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from protectdesk import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("protectdesk.accounts.urls")),
+    path("audit/", include("protectdesk.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+handler400 = "protectdesk.views.bad_request"
+handler403 = "protectdesk.views.permission_denied"
+handler404 = "protectdesk.views.not_found"
+handler500 = "protectdesk.views.server_error"

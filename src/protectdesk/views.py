@@ -1,0 +1,64 @@
+"""Project-wide views: the home page of each role, and the error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from protectdesk.accounts import queries as account_queries
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role, User
+from protectdesk.audit import queries as audit_queries
+from protectdesk.lib.access import signed_in
+
+
+@require_GET
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    """What this role can do today, with the numbers that matter to it."""
+    user: User = request.user  # type: ignore[assignment]
+    context: dict[str, object] = {
+        "has_totp": account_queries.has_confirmed_totp(user),
+        "role": user.role,
+    }
+    if user.role in ACCOUNT_MANAGERS:
+        accounts = account_queries.desk_accounts(user)
+        context.update(
+            active_staff=sum(1 for a in accounts if a.is_active and a.is_staff_member),
+            active_defenders=sum(1 for a in accounts if a.is_active and a.is_defender),
+            open_invitations=len(account_queries.open_invitations(user)),
+            staff_without_totp=sum(
+                1
+                for a in accounts
+                if a.is_active and a.is_staff_member and a.pk not in account_queries.users_with_totp(accounts)
+            ),
+            recent_audit=audit_queries.recent_entries(user, limit=8),
+        )
+    template = {
+        Role.ADMIN: "home/admin.html",
+        Role.COORDINATOR: "home/coordinator.html",
+        Role.CASEWORKER: "home/caseworker.html",
+        Role.DEFENDER: "home/defender.html",
+    }[Role(user.role)]
+    return render(request, template, context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form was sent without a valid CSRF token (usually a page left open too long)."""
+    return render(request, "errors/csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
