@@ -28,7 +28,9 @@ class Desks:
     recovery_phrase: str
 
 
-def make_desk(name: str, prefix: str, coordinator_login: str, require_2fa: bool = False) -> tuple[Desk, User, str]:
+def make_desk(
+    name: str, prefix: str, coordinator_login: str, require_2fa: bool = False
+) -> tuple[Desk, User, str]:
     created = actions.create_desk(
         name=name,
         country="GT",
@@ -52,7 +54,9 @@ def desks(db) -> Desks:
     desk, coordinator, phrase = make_desk("Test Desk", "TD", "coordinator@test.example")
     admin = add_user(coordinator, Role.ADMIN, "admin@test.example", "Admin")
     caseworker = add_user(coordinator, Role.CASEWORKER, "caseworker@test.example", "Caseworker One")
-    caseworker2 = add_user(coordinator, Role.CASEWORKER, "caseworker2@test.example", "Caseworker Two")
+    caseworker2 = add_user(
+        coordinator, Role.CASEWORKER, "caseworker2@test.example", "Caseworker Two"
+    )
     defender = add_user(coordinator, Role.DEFENDER, "d-test-0001")
     _other, outsider, _ = make_desk("Other Desk", "OD", "outsider@other.example")
     return Desks(desk, admin, coordinator, caseworker, caseworker2, defender, outsider, phrase)

@@ -7,9 +7,9 @@ import tempfile
 os.environ["PROTECTDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="pd-test-")
 os.environ.pop("PROTECTDESK_SECRET_KEY_FILE", None)
 
-from protectdesk.settings import *  # noqa: E402,F403
-from protectdesk.settings import DATA_DIR, DATABASES  # noqa: E402
-from protectdesk.crypto.kdf import MINIMUM_KDF  # noqa: E402
+from protectdesk.crypto.kdf import MINIMUM_KDF
+from protectdesk.settings import *  # noqa: F403
+from protectdesk.settings import DATA_DIR, DATABASES
 
 # Cheap Argon2 for speed; tests/accounts/test_passwords.py pins the production parameters.
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2Hasher"]

@@ -1,11 +1,11 @@
 """The ``protectdesk`` command: the project's commands plus every Django management command.
 
-    protectdesk serve          run the app (gunicorn; runserver when PROTECTDESK_DEBUG=1)
-    protectdesk init           create the database, the first desk and its coordinator
-    protectdesk demo           create the demo desk (fictional people only)
-    protectdesk audit verify   verify the audit chain [--head SEQ:HASH]
-    protectdesk check          Django's deployment checks plus the project's own
-    protectdesk <command>      any other Django management command (migrate, shell, ...)
+protectdesk serve          run the app (gunicorn; runserver when PROTECTDESK_DEBUG=1)
+protectdesk init           create the database, the first desk and its coordinator
+protectdesk demo           create the demo desk (fictional people only)
+protectdesk audit verify   verify the audit chain [--head SEQ:HASH]
+protectdesk check          Django's deployment checks plus the project's own
+protectdesk <command>      any other Django management command (migrate, shell, ...)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from django.db import transaction
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
 
-DEMO_PASSWORD = "protect-demo-2026"
+DEMO_PASSWORD = "protect-demo-2026"  # noqa: S105 - the documented, public demo password
 COORDINATOR = "coordinator@demo.example"
 
 

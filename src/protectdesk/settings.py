@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "protectdesk.lib.headers.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -65,9 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "protectdesk.accounts.middleware.SessionKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "protectdesk.accounts.middleware.SessionKeyMiddleware",
 ]
 
 ROOT_URLCONF = "protectdesk.urls"
@@ -123,9 +123,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("login", "display_name")}},
+    {"NAME": "protectdesk.accounts.validators.BundledCommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("login", "display_name")},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -177,10 +179,18 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
+# Preload-list submission is a commitment for the whole domain, the desk's decision, not ours.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if ONION:
     # An onion service's transport is end-to-end encrypted by Tor; HTTPS-only settings do not
     # apply (https:// on .onion needs a special certificate most desks will not have).
-    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+    SILENCED_SYSTEM_CHECKS += [
+        "security.W004",
+        "security.W008",
+        "security.W011",
+        "security.W012",
+        "security.W016",
+    ]
 
 # --- uploads: nothing identifying may touch the disk in clear -------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

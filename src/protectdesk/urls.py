@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from protectdesk import views
 
@@ -7,7 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("protectdesk.accounts.urls")),
     path("audit/", include("protectdesk.audit.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 
 handler400 = "protectdesk.views.bad_request"

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
+from protectdesk.accounts import actions as account_actions
 from protectdesk.accounts import queries as account_queries
-from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role, User
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
-from protectdesk.lib.access import signed_in
+from protectdesk.lib.access import current_user, signed_in
 
 
 @require_GET
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """What this role can do today, with the numbers that matter to it."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     context: dict[str, object] = {
         "has_totp": account_queries.has_confirmed_totp(user),
         "role": user.role,
@@ -30,7 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
             staff_without_totp=sum(
                 1
                 for a in accounts
-                if a.is_active and a.is_staff_member and a.pk not in account_queries.users_with_totp(accounts)
+                if a.is_active
+                and a.is_staff_member
+                and a.pk not in account_queries.users_with_totp(accounts)
             ),
             recent_audit=audit_queries.recent_entries(user, limit=8),
         )
@@ -41,6 +46,16 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.DEFENDER: "home/defender.html",
     }[Role(user.role)]
     return render(request, template, context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (a cookie), POST only; remembered on the account when signed in."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        account_actions.set_language(user=current_user(request), language=language)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

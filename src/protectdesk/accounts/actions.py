@@ -94,12 +94,18 @@ def create_desk(
     return NewDesk(desk, coordinator, recovery.to_phrase(recovery_keys.private_key))
 
 
-def update_desk(*, actor: User, desk: Desk, name: str, require_staff_2fa: bool, languages: list[str]) -> None:
+def update_desk(
+    *, actor: User, desk: Desk, name: str, require_staff_2fa: bool, languages: list[str]
+) -> None:
     _require_manager(actor)
     with transaction.atomic():
         changed = sorted(
             field
-            for field, value in (("name", name), ("require_staff_2fa", require_staff_2fa), ("languages", languages))
+            for field, value in (
+                ("name", name),
+                ("require_staff_2fa", require_staff_2fa),
+                ("languages", languages),
+            )
             if getattr(desk, field) != value
         )
         desk.name, desk.require_staff_2fa, desk.languages = name, require_staff_2fa, languages
@@ -119,6 +125,12 @@ def _give_keypair(user: User, password: str) -> bytes:
     return keys.private_key
 
 
+def _sealed_key_of(user: User) -> bytes:
+    if user.sealed_private_key is None:
+        raise PermissionError("this account has no keys yet; it gets them at its next sign-in")
+    return bytes(user.sealed_private_key)
+
+
 def unlock_private_key(user: User, password: str) -> bytes:
     """Open the user's private key with their password, creating or upgrading it if needed.
 
@@ -131,7 +143,7 @@ def unlock_private_key(user: User, password: str) -> bytes:
             user.save(update_fields=["public_key", "sealed_private_key"])
             record("account.keypair_created", actor=user, target=user)
         return private_key
-    blob = bytes(user.sealed_private_key)
+    blob = _sealed_key_of(user)
     private_key = userkeys.open_private_key(blob, password, str(user.id))
     if userkeys.kdf_params_of(blob) != settings.PROTECTDESK_KDF:
         user.sealed_private_key = userkeys.seal_private_key(
@@ -164,7 +176,9 @@ def invite(
             raise AccountError(_("Unknown role."))
         if User.objects.filter(login=login).exists():
             raise AccountError(_("An account with this e-mail or handle already exists."))
-        if Invitation.objects.filter(login=login, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()).exists():
+        if Invitation.objects.filter(
+            login=login, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).exists():
             raise AccountError(_("An open invitation for this e-mail or handle already exists."))
     elif user.desk_id != actor.desk_id:
         raise AccountError(_("This account belongs to another desk."))
@@ -230,8 +244,11 @@ def new_defender_handle() -> str:
     """A generated login handle for a defender account: no name, nothing identifying."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     while True:
-        handle = "d-" + "".join(secrets.choice(alphabet) for _ in range(4)) + "-" + "".join(
-            secrets.choice(alphabet) for _ in range(4)
+        handle = (
+            "d-"
+            + "".join(secrets.choice(alphabet) for _ in range(4))
+            + "-"
+            + "".join(secrets.choice(alphabet) for _ in range(4))
         )
         if not User.objects.filter(login=handle).exists():
             return handle
@@ -246,9 +263,11 @@ def _require_manager(actor: User) -> None:
 
 
 def _is_last_manager(user: User) -> bool:
-    return not User.objects.filter(
-        desk_id=user.desk_id, role__in=ACCOUNT_MANAGERS, is_active=True
-    ).exclude(pk=user.pk).exists()
+    return (
+        not User.objects.filter(desk_id=user.desk_id, role__in=ACCOUNT_MANAGERS, is_active=True)
+        .exclude(pk=user.pk)
+        .exists()
+    )
 
 
 def change_role(*, actor: User, user: User, role: str) -> None:
@@ -256,7 +275,11 @@ def change_role(*, actor: User, user: User, role: str) -> None:
     if user.desk_id != actor.desk_id:
         raise PermissionError("account of another desk")
     if role not in STAFF_ROLES or user.role not in STAFF_ROLES:
-        raise AccountError(_("Defender accounts keep their role; staff roles are administrator, coordinator and caseworker."))
+        raise AccountError(
+            _(
+                "Defender accounts keep their role; staff roles are administrator, coordinator and caseworker."
+            )
+        )
     if user.role in ACCOUNT_MANAGERS and role not in ACCOUNT_MANAGERS and _is_last_manager(user):
         raise AccountError(_("The desk needs at least one active administrator or coordinator."))
     if role == user.role:
@@ -291,7 +314,7 @@ def set_active(*, actor: User, user: User, active: bool) -> None:
 
 def change_password(*, user: User, old_password: str, new_password: str) -> None:
     """Re-seal the private key under the new password; other sessions end."""
-    private_key = userkeys.open_private_key(bytes(user.sealed_private_key), old_password, str(user.id))
+    private_key = userkeys.open_private_key(_sealed_key_of(user), old_password, str(user.id))
     validate_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)
@@ -402,7 +425,9 @@ def confirm_totp(*, user: User, secret_hex: str, code: str) -> list[str] | None:
         return None
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(user=user, key=secret_hex, name="authenticator", confirmed=True, last_t=totp.t())
+        TOTPDevice.objects.create(
+            user=user, key=secret_hex, name="authenticator", confirmed=True, last_t=totp.t()
+        )
         record("account.totp_enabled", actor=user, target=user)
         codes = _replace_recovery_codes(user)
     return codes
@@ -445,4 +470,3 @@ def use_recovery_code(*, user: User, code: str) -> bool:
         if spent:
             record("account.recovery_code_used", actor=user, target=user)
     return bool(spent)
-

@@ -11,8 +11,12 @@ from protectdesk.accounts.models import User, normalise_login
 
 
 class LoginBackend(BaseBackend):
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, login: str | None = None, password: str | None = None, **kwargs: Any
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        login: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         if not login or password is None:
             return None

@@ -53,7 +53,9 @@ def clear_pending(request: HttpRequest) -> None:
         request.session.pop(key, None)
 
 
-def complete(request: HttpRequest, user: User, device: Device | None = None, private_key: bytes | None = None) -> None:
+def complete(
+    request: HttpRequest, user: User, device: Device | None = None, private_key: bytes | None = None
+) -> None:
     """Finish signing in: Django's login (new session id), the verified device, the key."""
     clear_pending(request)
     auth.login(request, user, backend="protectdesk.accounts.backends.LoginBackend")

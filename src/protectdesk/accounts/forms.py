@@ -19,7 +19,9 @@ class LoginForm(forms.Form):
     login = forms.CharField(
         label=_("E-mail or handle"),
         max_length=254,
-        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "username", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={**_NO_AUTOFILL, "autocomplete": "username", "autofocus": True}
+        ),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -42,8 +44,17 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,
-        help_text=_("The six-digit code from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_(
+            "The six-digit code from your authenticator app, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                **_NO_AUTOFILL,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
     )
 
 
@@ -51,7 +62,9 @@ class EnrolForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=16,
-        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
     )
 
 
@@ -71,7 +84,9 @@ class NewPasswordMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password"].help_text = " ".join(str(text) for text in password_validators_help_texts())
+        self.fields["new_password"].help_text = " ".join(
+            str(text) for text in password_validators_help_texts()
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -145,5 +160,7 @@ class RecoveryPhraseForm(forms.Form):
         label=_("Recovery phrase"),
         max_length=200,
         widget=forms.TextInput(attrs=_NO_AUTOFILL),
-        help_text=_("Eleven groups of five letters and digits, as printed when the desk was created."),
+        help_text=_(
+            "Eleven groups of five letters and digits, as printed when the desk was created."
+        ),
     )

@@ -35,14 +35,33 @@ def begin(request: HttpRequest, user_id: object, private_key: bytes) -> None:
     session_key = aead.new_key()
     wrapped = wrap.wrap(session_key, private_key, _context(user_id))
     request.session[WRAPPED_KEY] = base64.b64encode(wrapped).decode("ascii")
-    request._pd_new_session_key = session_key  # type: ignore[attr-defined]
-    request.session_keys.reset()  # type: ignore[attr-defined]
+    setattr(request, _NEW_KEY, session_key)
+    session_keys(request).reset()
 
 
 def end(request: HttpRequest) -> None:
     """Forget the session key: the middleware deletes the cookie."""
     request.session.pop(WRAPPED_KEY, None)
-    request._pd_drop_session_key = True  # type: ignore[attr-defined]
+    setattr(request, _DROP_KEY, True)
+
+
+_NEW_KEY = "_pd_new_session_key"
+_DROP_KEY = "_pd_drop_session_key"
+_ATTRIBUTE = "_pd_session_keys"
+
+
+def session_keys(request: HttpRequest) -> SessionKeys:
+    """This request's :class:`SessionKeys`, created on first use."""
+    keys: SessionKeys | None = getattr(request, _ATTRIBUTE, None)
+    if keys is None:
+        keys = SessionKeys(request)
+        setattr(request, _ATTRIBUTE, keys)
+    return keys
+
+
+def private_key(request: HttpRequest) -> bytes | None:
+    """The signed-in user's private key for this request, or None if the session cannot open it."""
+    return session_keys(request).private_key
 
 
 class SessionKeys:
@@ -57,7 +76,7 @@ class SessionKeys:
         self._private_key, self._tried = None, False
 
     def _cookie_key(self) -> bytes | None:
-        fresh = getattr(self._request, "_pd_new_session_key", None)
+        fresh = getattr(self._request, _NEW_KEY, None)
         if fresh is not None:
             return bytes(fresh)
         raw = self._request.COOKIES.get(COOKIE, "")
@@ -79,7 +98,9 @@ class SessionKeys:
         if session_key is None or not stored:
             return None
         try:
-            self._private_key = wrap.unwrap(session_key, base64.b64decode(stored), _context(user_id))
+            self._private_key = wrap.unwrap(
+                session_key, base64.b64decode(stored), _context(user_id)
+            )
         except (EnvelopeError, binascii.Error, ValueError):
             self._private_key = None
         return self._private_key
@@ -94,7 +115,7 @@ class SessionKeys:
 
 def apply_cookie(request: HttpRequest, response: HttpResponse) -> None:
     """Set or delete ``pd_key`` as the request decided."""
-    new = getattr(request, "_pd_new_session_key", None)
+    new = getattr(request, _NEW_KEY, None)
     if new is not None:
         response.set_cookie(
             COOKIE,
@@ -104,5 +125,5 @@ def apply_cookie(request: HttpRequest, response: HttpResponse) -> None:
             secure=settings.HTTPS,
             path="/",
         )
-    elif getattr(request, "_pd_drop_session_key", False):
+    elif getattr(request, _DROP_KEY, False):
         response.delete_cookie(COOKIE, path="/", samesite="Strict")

@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from protectdesk.accounts import actions, queries
 from protectdesk.accounts.forms import DeskSettingsForm, InviteForm, RoleForm
-from protectdesk.accounts.models import ACCOUNT_MANAGERS, Invitation, User
-from protectdesk.lib.access import role_required
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, Invitation, Role
+from protectdesk.lib.access import current_user, role_required
 
 managers_only = role_required(*ACCOUNT_MANAGERS)
 
 
 def _staff_page(request: HttpRequest, invite_form: InviteForm, status: int = 200) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+    viewer = current_user(request)
     accounts = queries.desk_accounts(viewer)
     return render(
         request,
@@ -28,7 +28,7 @@ def _staff_page(request: HttpRequest, invite_form: InviteForm, status: int = 200
             "totp_users": queries.users_with_totp(accounts),
             "invitations": queries.open_invitations(viewer),
             "invite_form": invite_form,
-            "staff_role_choices": RoleForm.base_fields["role"].choices,
+            "staff_role_choices": [(r.value, r.label) for r in Role if r in STAFF_ROLES],
         },
         status=status,
     )
@@ -47,7 +47,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             invitation, token = actions.invite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 role=form.cleaned_data["role"],
                 login=form.cleaned_data["login"],
                 display_name=form.cleaned_data["display_name"],
@@ -62,25 +62,31 @@ def invite(request: HttpRequest) -> HttpResponse:
 def _show_invitation_link(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
     """The link is shown once, in this response; only its hash is stored."""
     link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[token]))
-    return render(request, "accounts/invitation_link.html", {"invitation": invitation, "link": link})
+    return render(
+        request, "accounts/invitation_link.html", {"invitation": invitation, "link": link}
+    )
 
 
 @require_POST
 @managers_only
 def reinvite(request: HttpRequest, user_id: str) -> HttpResponse:
     """A new invitation for an existing account (lost password): new password, new keys."""
-    user = queries.desk_account(request.user, user_id)  # type: ignore[arg-type]
+    user = queries.desk_account(current_user(request), user_id)
     if user is None:
         raise Http404
-    invitation, token = actions.invite(actor=request.user, role=user.role, login=user.login, user=user)  # type: ignore[arg-type]
+    invitation, token = actions.invite(
+        actor=current_user(request), role=user.role, login=user.login, user=user
+    )
     return _show_invitation_link(request, invitation, token)
 
 
 @require_POST
 @managers_only
 def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation, pk=invitation_id, desk_id=request.user.desk_id)  # type: ignore[union-attr]
-    actions.revoke_invitation(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+    invitation = get_object_or_404(
+        Invitation, pk=invitation_id, desk_id=current_user(request).desk_id
+    )
+    actions.revoke_invitation(actor=current_user(request), invitation=invitation)
     messages.success(request, _("The invitation is revoked; its link no longer works."))
     return redirect("accounts:staff")
 
@@ -88,7 +94,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
 @require_POST
 @managers_only
 def change_role(request: HttpRequest, user_id: str) -> HttpResponse:
-    user = queries.desk_account(request.user, user_id)  # type: ignore[arg-type]
+    user = queries.desk_account(current_user(request), user_id)
     if user is None:
         raise Http404
     form = RoleForm(request.POST)
@@ -96,7 +102,9 @@ def change_role(request: HttpRequest, user_id: str) -> HttpResponse:
         messages.error(request, _("Choose a role from the list."))
     else:
         try:
-            actions.change_role(actor=request.user, user=user, role=form.cleaned_data["role"])  # type: ignore[arg-type]
+            actions.change_role(
+                actor=current_user(request), user=user, role=form.cleaned_data["role"]
+            )
         except actions.AccountError as error:
             messages.error(request, error.message)
         else:
@@ -107,27 +115,36 @@ def change_role(request: HttpRequest, user_id: str) -> HttpResponse:
 @require_POST
 @managers_only
 def set_active(request: HttpRequest, user_id: str) -> HttpResponse:
-    user = queries.desk_account(request.user, user_id)  # type: ignore[arg-type]
+    user = queries.desk_account(current_user(request), user_id)
     if user is None:
         raise Http404
     active = request.POST.get("active") == "1"
     try:
-        actions.set_active(actor=request.user, user=user, active=active)  # type: ignore[arg-type]
+        actions.set_active(actor=current_user(request), user=user, active=active)
     except actions.AccountError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The account is active again.") if active else _("The account is deactivated and signed out."))
+        messages.success(
+            request,
+            _("The account is active again.")
+            if active
+            else _("The account is deactivated and signed out."),
+        )
     return redirect("accounts:staff")
 
 
 @require_http_methods(["GET", "POST"])
 @managers_only
 def desk_settings(request: HttpRequest) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+    viewer = current_user(request)
     desk = viewer.desk
     form = DeskSettingsForm(
         request.POST or None,
-        initial={"name": desk.name, "require_staff_2fa": desk.require_staff_2fa, "languages": desk.languages},
+        initial={
+            "name": desk.name,
+            "require_staff_2fa": desk.require_staff_2fa,
+            "languages": desk.languages,
+        },
     )
     if request.method == "POST" and form.is_valid():
         actions.update_desk(
@@ -139,4 +156,9 @@ def desk_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The desk settings are saved."))
         return redirect("accounts:desk_settings")
-    return render(request, "accounts/desk_settings.html", {"form": form, "desk": desk}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/desk_settings.html",
+        {"form": form, "desk": desk},
+        status=400 if form.errors else 200,
+    )

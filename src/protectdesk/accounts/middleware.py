@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from protectdesk.accounts import keys
+from protectdesk.accounts.models import User
 
 #: Paths a signed-in user without an unlocked key may still reach.
 _OPEN_PREFIXES = ("/static/", "/i18n/", "/favicon.ico")
@@ -32,23 +33,25 @@ class SessionKeyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.session_keys = keys.SessionKeys(request)  # type: ignore[attr-defined]
         response = self._gate(request) or self.get_response(request)
         keys.apply_cookie(request, response)
         return response
 
     def _gate(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or request.path.startswith(_OPEN_PREFIXES):
+        if not isinstance(user, User) or request.path.startswith(_OPEN_PREFIXES):
             return None
         if request.path in {reverse(name) for name in _OPEN_NAMES}:
             return None
-        if user.must_use_2fa and not user.is_verified():  # type: ignore[attr-defined, union-attr]
+        if user.must_use_2fa and not getattr(user, "is_verified", lambda: False)():
             auth.logout(request)
             keys.end(request)
-            messages.info(request, _("Your desk now requires two-factor authentication. Sign in again to set it up."))
+            messages.info(
+                request,
+                _("Your desk now requires two-factor authentication. Sign in again to set it up."),
+            )
             return HttpResponseRedirect(reverse(settings.LOGIN_URL))
-        if request.session_keys.private_key is None:  # type: ignore[attr-defined]
+        if keys.private_key(request) is None:
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return HttpResponseRedirect(reverse("accounts:unlock") + (f"?{query}" if query else ""))
         return None

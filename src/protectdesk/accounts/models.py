@@ -39,7 +39,9 @@ class Desk(models.Model):
     country = models.CharField(_("country"), max_length=2)
     languages = models.JSONField(_("working languages"), default=list)
     reference_prefix = models.CharField(_("case reference prefix"), max_length=8)
-    require_staff_2fa = models.BooleanField(_("require two-factor authentication for staff"), default=True)
+    require_staff_2fa = models.BooleanField(
+        _("require two-factor authentication for staff"), default=True
+    )
     recovery_public_key = models.BinaryField(null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -77,7 +79,7 @@ class User(AbstractBaseUser):
     objects = UserManager()
 
     USERNAME_FIELD = "login"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         ordering = ["display_name", "login"]
@@ -124,7 +126,9 @@ class Invitation(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices)
     login = models.CharField(max_length=254)
     display_name = models.CharField(max_length=120, blank=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     token_digest = models.BinaryField(unique=True, editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -140,7 +144,11 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
     @staticmethod
     def default_expiry() -> timedelta:

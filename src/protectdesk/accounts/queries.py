@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -15,7 +16,11 @@ def find_invitation(token: str) -> Invitation | None:
     """The open invitation for ``token``, if any (a read, kept here beside its writer)."""
     if not token or len(token) > 100:
         return None
-    invitation = Invitation.objects.select_related("desk", "user").filter(token_digest=invitation_token_digest(token)).first()
+    invitation = (
+        Invitation.objects.select_related("desk", "user")
+        .filter(token_digest=invitation_token_digest(token))
+        .first()
+    )
     return invitation if invitation and invitation.is_open else None
 
 
@@ -35,10 +40,11 @@ def unused_recovery_code_count(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at=None).count()
 
 
-
 def desk_accounts(viewer: User) -> list[User]:
     """Every account of the viewer's desk (account managers only call this)."""
-    return list(User.objects.filter(desk_id=viewer.desk_id).order_by("role", "display_name", "login"))
+    return list(
+        User.objects.filter(desk_id=viewer.desk_id).order_by("role", "display_name", "login")
+    )
 
 
 def open_invitations(viewer: User) -> list[Invitation]:
@@ -50,12 +56,12 @@ def open_invitations(viewer: User) -> list[Invitation]:
     ]
 
 
-def desk_account(viewer: User, user_id: object) -> User | None:
+def desk_account(viewer: User, user_id: uuid.UUID | str) -> User | None:
     return User.objects.filter(desk_id=viewer.desk_id, pk=user_id).first()
 
 
 def has_confirmed_totp(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def users_with_totp(users: list[User]) -> set[object]:

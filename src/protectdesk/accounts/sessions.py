@@ -25,5 +25,5 @@ class SessionStore(DatabaseSessionStore):
 
     def create_model_instance(self, data: dict[str, Any]):  # type: ignore[no-untyped-def]
         instance = super().create_model_instance(data)
-        instance.user_id = data.get("_auth_user_id") or data.get(PENDING_USER)
+        instance.user_id = data.get("_auth_user_id") or data.get(PENDING_USER)  # type: ignore[attr-defined]
         return instance

@@ -23,6 +23,10 @@ urlpatterns = [
     path("staff/<uuid:user_id>/reinvite/", manage_views.reinvite, name="reinvite"),
     path("staff/<uuid:user_id>/role/", manage_views.change_role, name="change_role"),
     path("staff/<uuid:user_id>/active/", manage_views.set_active, name="set_active"),
-    path("staff/invitations/<uuid:invitation_id>/revoke/", manage_views.revoke_invitation, name="revoke_invitation"),
+    path(
+        "staff/invitations/<uuid:invitation_id>/revoke/",
+        manage_views.revoke_invitation,
+        name="revoke_invitation",
+    ),
     path("desk/", manage_views.desk_settings, name="desk_settings"),
 ]

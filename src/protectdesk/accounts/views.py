@@ -30,7 +30,7 @@ from protectdesk.accounts.forms import (
 )
 from protectdesk.accounts.models import User
 from protectdesk.crypto import WrongPassword
-from protectdesk.lib.access import public, signed_in
+from protectdesk.lib.access import current_user, public, signed_in
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -76,13 +76,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = auth.authenticate(request, login=typed, password=form.cleaned_data["password"])
             if user is None:
                 if actions.note_login_failure(typed):
-                    form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
+                    form.add_error(
+                        None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60)
+                    )
                 else:
-                    form.add_error(None, _("The e-mail or handle and password do not match an active account."))
+                    form.add_error(
+                        None, _("The e-mail or handle and password do not match an active account.")
+                    )
             else:
                 assert isinstance(user, User)
                 return _after_password(request, user, form.cleaned_data["password"])
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 def _after_password(request: HttpRequest, user: User, password: str) -> HttpResponse:
@@ -140,7 +146,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         else:
             actions.note_second_factor_failure(user)
-            form.add_error("code", _("This code is not right. Check your authenticator's clock and try again."))
+            form.add_error(
+                "code", _("This code is not right. Check your authenticator's clock and try again.")
+            )
     return render(request, "accounts/login_code.html", {"form": form})
 
 
@@ -153,16 +161,24 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = actions.confirm_totp(user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"])
+        codes = actions.confirm_totp(
+            user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"]
+        )
         if codes is not None:
             request.session.pop(_ENROLMENT_SECRET, None)
             flow.complete(request, user, device=queries.confirmed_totp_device(user))
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "after_login": True})
-        form.add_error("code", _("This code is not right. Check your authenticator's clock and try again."))
-    return render(request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=True))
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "after_login": True}
+            )
+        form.add_error(
+            "code", _("This code is not right. Check your authenticator's clock and try again.")
+        )
+    return render(
+        request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=True)
+    )
 
 
-_ENROLMENT_SECRET = "pd_totp_secret"
+_ENROLMENT_SECRET = "pd_totp_secret"  # noqa: S105 - a session key name, not a secret
 
 
 def _enrolment_secret(request: HttpRequest) -> str:
@@ -187,15 +203,15 @@ def _enrol_context(request: HttpRequest, form: EnrolForm, during_login: bool) ->
 @require_GET
 def totp_qr(request: HttpRequest) -> HttpResponse:
     """The enrolment QR code as a PNG (no JavaScript): for the signed-in or enrolling user."""
-    user: User | None
-    if request.user.is_authenticated:
-        user = request.user  # type: ignore[assignment]
-    else:
-        user = flow.pending_user(request, flow.ENROL)
+    user = (
+        request.user if isinstance(request.user, User) else flow.pending_user(request, flow.ENROL)
+    )
     if user is None:
         raise Http404
     buffer = io.BytesIO()
-    segno.make(actions.enrolment_uri(user, _enrolment_secret(request)), error="m").save(buffer, kind="png", scale=5, border=2)
+    segno.make(actions.enrolment_uri(user, _enrolment_secret(request)), error="m").save(
+        buffer, kind="png", scale=5, border=2
+    )
     return HttpResponse(buffer.getvalue(), content_type="image/png")
 
 
@@ -203,8 +219,8 @@ def totp_qr(request: HttpRequest) -> HttpResponse:
 @signed_in
 def unlock(request: HttpRequest) -> HttpResponse:
     """Re-enter the password when the browser lost its ``pd_key`` (or the session key changed)."""
-    user: User = request.user  # type: ignore[assignment]
-    if request.session_keys.private_key is not None:  # type: ignore[attr-defined]
+    user = current_user(request)
+    if keys.private_key(request) is not None:
         return HttpResponseRedirect(_next_url(request))
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,21 +234,25 @@ def unlock(request: HttpRequest) -> HttpResponse:
                 if actions.note_login_failure(user.login):
                     auth.logout(request)
                     keys.end(request)
-                    messages.error(request, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
+                    messages.error(
+                        request, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60)
+                    )
                     return redirect("accounts:login")
                 form.add_error("password", _("This password is not right."))
             else:
                 keys.begin(request, user.id, private_key)
                 actions.note_unlock(user)
                 return HttpResponseRedirect(_next_url(request))
-    return render(request, "accounts/unlock.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/unlock.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        actions.note_logout(request.user)  # type: ignore[arg-type]
+        actions.note_logout(current_user(request))
     auth.logout(request)
     keys.end(request)
     messages.info(request, _("You are signed out."))
@@ -251,7 +271,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         auth.logout(request)
         keys.end(request)
-    form = AcceptInvitationForm(request.POST or None, initial={"display_name": invitation.display_name})
+    form = AcceptInvitationForm(
+        request.POST or None, initial={"display_name": invitation.display_name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.accept_invitation(
@@ -266,7 +288,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, _("Your account is ready. Sign in with your new password."))
             return redirect("accounts:login")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 # --- the account page -----------------------------------------------------------------------
@@ -285,14 +309,14 @@ def _account_context(user: User, password_form: ChangePasswordForm) -> dict[str,
 @require_GET
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     return render(request, "accounts/account.html", _account_context(user, ChangePasswordForm()))
 
 
 @require_POST
 @signed_in
 def change_password(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     form = ChangePasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -308,7 +332,9 @@ def change_password(request: HttpRequest) -> HttpResponse:
         else:
             auth.update_session_auth_hash(request, user)
             actions.revoke_sessions(user=user, keep_session_key=request.session.session_key)
-            messages.success(request, _("Your password is changed. Your other sessions are signed out."))
+            messages.success(
+                request, _("Your password is changed. Your other sessions are signed out.")
+            )
             return redirect("accounts:account")
     return render(request, "accounts/account.html", _account_context(user, form), status=400)
 
@@ -317,7 +343,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @signed_in
 def revoke_sessions(request: HttpRequest) -> HttpResponse:
     """Sign out everywhere, this browser included."""
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     actions.revoke_sessions(user=user)
     auth.logout(request)
     keys.end(request)
@@ -328,25 +354,33 @@ def revoke_sessions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @signed_in
 def totp_enrol(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = actions.confirm_totp(user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"])
+        codes = actions.confirm_totp(
+            user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"]
+        )
         if codes is not None:
             request.session.pop(_ENROLMENT_SECRET, None)
             device = queries.confirmed_totp_device(user)
             if device is not None:
                 otp_login(request, device)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False})
-        form.add_error("code", _("This code is not right. Check your authenticator's clock and try again."))
-    return render(request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=False))
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False}
+            )
+        form.add_error(
+            "code", _("This code is not right. Check your authenticator's clock and try again.")
+        )
+    return render(
+        request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=False)
+    )
 
 
 @require_POST
 @signed_in
 def totp_disable(request: HttpRequest) -> HttpResponse:
     try:
-        actions.disable_totp(user=request.user)  # type: ignore[arg-type]
+        actions.disable_totp(user=current_user(request))
     except actions.AccountError as error:
         messages.error(request, error.message)
     else:
@@ -357,7 +391,7 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
 @require_POST
 @signed_in
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     if not queries.has_confirmed_totp(user):
         messages.error(request, _("Set up two-factor authentication first."))
         return redirect("accounts:account")

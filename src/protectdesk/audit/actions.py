@@ -50,9 +50,9 @@ def record(
 def record_access(request: HttpRequest, action: str, target: _Target, **detail: Any) -> AuditEntry:
     """Record that the signed-in user opened, downloaded, exported or searched something."""
     user = request.user
-    if not user.is_authenticated:
+    if not user.is_authenticated or not hasattr(user, "desk_id"):
         raise PermissionError("record_access needs a signed-in user")
-    return record(action, actor=user, target=target, detail=detail or None)  # type: ignore[arg-type]
+    return record(action, actor=user, target=target, detail=detail or None)
 
 
 def _type_of(target: _Target | None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from protectdesk.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from protectdesk.crypto import kdf
@@ -142,23 +143,59 @@ def verify(expected_head: str | None = None, batch: int = 2000) -> Verdict:
         for entry in chunk:
             expected_seq = last + 1
             if entry.seq != expected_seq:
-                return Verdict(False, count, "", f"entry {expected_seq} is missing (next is {entry.seq})", expected_seq)
+                return Verdict(
+                    False,
+                    count,
+                    "",
+                    _("entry %(seq)d is missing (the next one is %(next)d)")
+                    % {"seq": expected_seq, "next": entry.seq},
+                    expected_seq,
+                )
             if entry.prev_hash != prev:
-                return Verdict(False, count, "", f"entry {entry.seq} does not follow entry {entry.seq - 1}", entry.seq)
+                return Verdict(
+                    False,
+                    count,
+                    "",
+                    _("entry %(seq)d does not follow entry %(previous)d")
+                    % {"seq": entry.seq, "previous": entry.seq - 1},
+                    entry.seq,
+                )
             if _hash_of(entry) != entry.entry_hash:
-                return Verdict(False, count, "", f"entry {entry.seq} was altered", entry.seq)
+                return Verdict(
+                    False, count, "", _("entry %(seq)d was altered") % {"seq": entry.seq}, entry.seq
+                )
             if entry.seq == want_seq:
                 if entry.entry_hash != want_hash:
-                    return Verdict(False, count, "", f"entry {entry.seq} differs from the recorded head (chain rewritten)", entry.seq)
+                    return Verdict(
+                        False,
+                        count,
+                        "",
+                        _("entry %(seq)d differs from the recorded head (the chain was rewritten)")
+                        % {"seq": entry.seq},
+                        entry.seq,
+                    )
                 found_expected = True
             prev, last, count = entry.entry_hash, entry.seq, count + 1
         start = chunk[-1].seq
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS_HASH)
     if (head_seq, head_hash) != (last, prev):
-        return Verdict(False, count, "", f"the chain ends at entry {last} but its head says {head_seq}", last + 1)
+        return Verdict(
+            False,
+            count,
+            "",
+            _("the chain ends at entry %(last)d but its head says %(head)d")
+            % {"last": last, "head": head_seq},
+            last + 1,
+        )
     if not found_expected:
-        return Verdict(False, count, "", f"the recorded head {want_seq} is no longer in the chain", want_seq)
+        return Verdict(
+            False,
+            count,
+            "",
+            _("the recorded head %(seq)d is no longer in the chain") % {"seq": want_seq},
+            want_seq,
+        )
     return Verdict(True, count, f"{last}:{prev}")
 
 

@@ -26,9 +26,17 @@ def _desk_entries(viewer: User) -> QuerySet[AuditEntry]:
 
 def _rows(viewer: User, entries: list[AuditEntry]) -> list[Row]:
     actor_ids = {entry.actor_id for entry in entries if entry.actor_id}
-    names = {user.pk: user.label for user in User.objects.filter(desk_id=viewer.desk_id, pk__in=actor_ids)}
+    names = {
+        user.pk: user.label
+        for user in User.objects.filter(desk_id=viewer.desk_id, pk__in=actor_ids)
+    }
     return [
-        Row(entry, ACTIONS.get(entry.action, entry.action), names.get(entry.actor_id, "")) for entry in entries
+        Row(
+            entry,
+            ACTIONS.get(entry.action, entry.action),
+            names.get(entry.actor_id, "") if entry.actor_id else "",
+        )
+        for entry in entries
     ]
 
 
@@ -36,6 +44,8 @@ def recent_entries(viewer: User, limit: int) -> list[Row]:
     return _rows(viewer, list(_desk_entries(viewer)[:limit]))
 
 
-def entry_page(viewer: User, number: str | int | None, per_page: int = 50) -> tuple[Page[AuditEntry], list[Row]]:
+def entry_page(
+    viewer: User, number: str | int | None, per_page: int = 50
+) -> tuple[Page[AuditEntry], list[Row]]:
     page = Paginator(_desk_entries(viewer), per_page).get_page(number)
     return page, _rows(viewer, list(page.object_list))

@@ -31,7 +31,9 @@ def encrypt(key: bytes, plaintext: bytes, associated_data: bytes) -> tuple[bytes
     return nonce, ciphertext
 
 
-def decrypt(key: bytes, nonce: bytes, ciphertext: bytes, associated_data: bytes, what: str) -> bytes:
+def decrypt(
+    key: bytes, nonce: bytes, ciphertext: bytes, associated_data: bytes, what: str
+) -> bytes:
     """Authenticate and decrypt, or raise :class:`EnvelopeError` naming ``what`` failed."""
     _check_key(key)
     if len(nonce) != NONCE_BYTES or len(ciphertext) < TAG_BYTES:
@@ -41,7 +43,9 @@ def decrypt(key: bytes, nonce: bytes, ciphertext: bytes, associated_data: bytes,
             ciphertext, associated_data, nonce, key
         )
     except nacl.exceptions.CryptoError:
-        raise EnvelopeError(f"{what}: authentication failed (wrong key, wrong place or tampered)") from None
+        raise EnvelopeError(
+            f"{what}: authentication failed (wrong key, wrong place or tampered)"
+        ) from None
 
 
 def _check_key(key: bytes) -> None:

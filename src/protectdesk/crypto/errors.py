@@ -12,7 +12,7 @@ class EnvelopeError(CryptoError):
     """A field envelope or wrapped secret is malformed, of an unknown version, or tampered with."""
 
 
-class WrongPassword(CryptoError):  # noqa: N818 - reads as the domain event, like Django's names
+class WrongPassword(CryptoError):
     """The password does not unlock this private key."""
 
 

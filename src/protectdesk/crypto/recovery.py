@@ -43,7 +43,9 @@ def from_phrase(phrase: str) -> bytes:
     try:
         raw = base64.b32decode(text + "=" * (-len(text) % 8))
     except ValueError:
-        raise RecoveryPhraseError("a recovery phrase uses only the letters A-Z and digits 2-7") from None
+        raise RecoveryPhraseError(
+            "a recovery phrase uses only the letters A-Z and digits 2-7"
+        ) from None
     key, checksum = raw[: userkeys.PRIVATE_KEY_BYTES], raw[userkeys.PRIVATE_KEY_BYTES :]
     if len(key) != userkeys.PRIVATE_KEY_BYTES or checksum != _checksum(key):
         raise RecoveryPhraseError("the recovery phrase has a typo (checksum does not match)")

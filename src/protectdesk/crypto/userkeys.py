@@ -53,7 +53,9 @@ def public_key_of(private_key: bytes) -> bytes:
     return bytes(nacl.public.PrivateKey(private_key).public_key)
 
 
-def seal_private_key(private_key: bytes, password: str, owner_id: str, params: kdf.KdfParams) -> bytes:
+def seal_private_key(
+    private_key: bytes, password: str, owner_id: str, params: kdf.KdfParams
+) -> bytes:
     """Encrypt ``private_key`` under a key stretched from ``password``, bound to ``owner_id``."""
     if len(private_key) != PRIVATE_KEY_BYTES:
         raise ValueError("private keys are 32 bytes")
@@ -86,7 +88,11 @@ def open_private_key(blob: bytes, password: str, owner_id: str) -> bytes:
     nonce = blob[_HEADER_LENGTH : _HEADER_LENGTH + aead.NONCE_BYTES]
     try:
         return aead.decrypt(
-            key, nonce, blob[_HEADER_LENGTH + aead.NONCE_BYTES :], _ad(header, owner_id), "sealed private key"
+            key,
+            nonce,
+            blob[_HEADER_LENGTH + aead.NONCE_BYTES :],
+            _ad(header, owner_id),
+            "sealed private key",
         )
     except EnvelopeError:
         # With a well-formed blob, a failed authentication means the wrong password (or a blob

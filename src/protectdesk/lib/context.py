@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role, User
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,10 @@ class NavItem:
     current: bool
 
 
-def _nav_for(request: HttpRequest) -> list[NavItem]:
-    user = request.user
+def _nav_for(user: User, path: str) -> list[NavItem]:
     items: list[tuple[str, Promise]] = [("home", _("Home"))]
-    items += [(name, label) for name, label, roles in NAVIGATION if user.role in roles]  # type: ignore[union-attr]
+    items += [(name, label) for name, label, roles in NAVIGATION if user.role in roles]
     items.append(("accounts:account", _("My account")))
-    path = request.path
     result = []
     for name, label in items:
         url = reverse(name)
@@ -45,10 +43,16 @@ NAVIGATION: list[tuple[str, Promise, frozenset[str]]] = [
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
+    if not isinstance(user, User):
+        return {
+            "nav": [],
+            "desk_name": "",
+            "role_label": "",
+            "available_languages": settings.LANGUAGES,
+        }
     return {
-        "nav": _nav_for(request) if signed_in else [],
-        "desk_name": user.desk.name if signed_in else "",  # type: ignore[union-attr]
-        "role_label": Role(user.role).label if signed_in else "",  # type: ignore[union-attr]
+        "nav": _nav_for(user, request.path),
+        "desk_name": user.desk.name,
+        "role_label": Role(user.role).label,
         "available_languages": settings.LANGUAGES,
     }

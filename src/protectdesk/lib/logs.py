@@ -17,7 +17,9 @@ class RedactFilter(logging.Filter):
             exc_type, exc, tb = record.exc_info
             frames = "".join(traceback.format_tb(tb))
             name = exc_type.__qualname__ if exc_type else type(exc).__qualname__
-            record.exc_text = f"Traceback (most recent call last):\n{frames}{name}: [message redacted]"
+            record.exc_text = (
+                f"Traceback (most recent call last):\n{frames}{name}: [message redacted]"
+            )
             record.exc_info = None
         # Django attaches the request to error records; nothing of it belongs in a log line.
         if hasattr(record, "request"):

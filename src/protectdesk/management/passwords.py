@@ -27,5 +27,7 @@ def read_password(password_file: str | None, prompt: str, confirm: bool = False)
         if confirm and getpass.getpass("Again: ") != password:
             raise CommandError("the two passwords differ")
     except (EOFError, KeyboardInterrupt):
-        raise CommandError("no password given (use --password-file when not at a terminal)") from None
+        raise CommandError(
+            "no password given (use --password-file when not at a terminal)"
+        ) from None
     return password

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Protocol
+
+
+class _Writer(Protocol):
+    def write(self, text: str) -> object: ...
+
 
 WARNING = """\
 =====================================================================
@@ -21,5 +26,5 @@ WARNING = """\
 """
 
 
-def print_recovery_phrase(out: TextIO, phrase: str) -> None:
+def print_recovery_phrase(out: _Writer, phrase: str) -> None:
     out.write(WARNING.format(phrase=phrase))

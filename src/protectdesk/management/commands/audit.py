@@ -29,4 +29,6 @@ class Command(BaseCommand):
             self.stderr.write(f"BROKEN at entry {verdict.broken_seq}: {verdict.problem}")
             raise SystemExit(1)
         self.stdout.write(f"OK: {verdict.count} entries verified. Head: {verdict.head}")
-        self.stdout.write("Keep the head somewhere else; verify --head with it later detects a rewritten chain.")
+        self.stdout.write(
+            "Keep the head somewhere else; verify --head with it later detects a rewritten chain."
+        )

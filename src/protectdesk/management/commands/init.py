@@ -24,18 +24,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--desk-name")
         parser.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. GT")
-        parser.add_argument("--prefix", help="case reference prefix, e.g. GT (default: the country)")
-        parser.add_argument("--languages", default="en,es,fr,pt", help="working languages, comma-separated")
+        parser.add_argument(
+            "--prefix", help="case reference prefix, e.g. GT (default: the country)"
+        )
+        parser.add_argument(
+            "--languages", default="en,es,fr,pt", help="working languages, comma-separated"
+        )
         parser.add_argument("--email", help="the coordinator's sign-in e-mail")
         parser.add_argument("--name", default="", help="the coordinator's display name")
-        parser.add_argument("--password-file", help="read the coordinator's password from this file")
-        parser.add_argument("--no-staff-2fa", action="store_true", help="do not require 2FA for staff")
+        parser.add_argument(
+            "--password-file", help="read the coordinator's password from this file"
+        )
+        parser.add_argument(
+            "--no-staff-2fa", action="store_true", help="do not require 2FA for staff"
+        )
 
     def _ask(self, value: str | None, prompt: str) -> str:
         if value:
             return value
         if not sys.stdin.isatty():
-            raise CommandError(f"missing {prompt.lower()} (give it as an option when not at a terminal)")
+            raise CommandError(
+                f"missing {prompt.lower()} (give it as an option when not at a terminal)"
+            )
         return input(f"{prompt}: ").strip()
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,7 +65,9 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError:
             raise CommandError(f"{email!r} is not an e-mail address") from None
-        password = read_password(options["password_file"], "Coordinator password (12 characters or more): ", confirm=True)
+        password = read_password(
+            options["password_file"], "Coordinator password (12 characters or more): ", confirm=True
+        )
         try:
             created = actions.create_desk(
                 name=name,
@@ -69,5 +81,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self.stdout.write(self.style.SUCCESS(f"Desk created. Sign in as {created.coordinator.login}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Desk created. Sign in as {created.coordinator.login}.")
+        )
         print_recovery_phrase(self.stdout, created.recovery_phrase)

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Serve Protection Desk (gunicorn; Django's runserver when PROTECTDESK_DEBUG=1)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)")
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)"
+        )
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
 

@@ -1,0 +1,120 @@
+"""One-time invitation links: the invitee chooses the password; only the token's hash is kept."""
+
+import re
+from datetime import timedelta
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from protectdesk.accounts.models import Invitation, Role, User
+from protectdesk.audit.models import AuditEntry
+from tests.conftest import PASSWORD, sign_in
+
+NEW_PASSWORD = "a long and private passphrase"
+
+
+def _invite(client, login="newcomer@test.example", role=Role.CASEWORKER) -> str:
+    response = client.post(
+        "/staff/invite/", {"login": login, "display_name": "New Comer", "role": role}
+    )
+    assert response.status_code == 200, response.content[:300]
+    match = re.search(rb'value="(http://testserver/invitation/[^"]+/)"', response.content)
+    assert match, "the link is shown once on the response page"
+    return match.group(1).decode().replace("http://testserver", "")
+
+
+def _accept(path, password=NEW_PASSWORD, again=None):
+    return Client().post(
+        path,
+        {
+            "display_name": "New Comer",
+            "new_password": password,
+            "new_password_again": again or password,
+        },
+    )
+
+
+def test_invitation_accept_and_sign_in(desks, signed_in_client):
+    path = _invite(signed_in_client(desks.admin))
+    assert _accept(path).status_code == 302
+    user = User.objects.get(login="newcomer@test.example")
+    assert user.role == Role.CASEWORKER and user.has_keypair and user.display_name == "New Comer"
+    sign_in(Client(), user.login, NEW_PASSWORD)
+    assert AuditEntry.objects.filter(action="invitation.accepted", actor_id=user.id).exists()
+
+
+def test_link_works_once(desks, signed_in_client):
+    path = _invite(signed_in_client(desks.coordinator))
+    assert _accept(path).status_code == 302
+    second = _accept(path, password="another passphrase here")
+    assert second.status_code == 404
+    assert b"not valid" in second.content
+
+
+def test_only_the_token_hash_is_stored(desks, signed_in_client):
+    path = _invite(signed_in_client(desks.coordinator))
+    token = path.strip("/").split("/")[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM accounts_invitation")
+        assert token not in repr(cursor.fetchall())
+
+
+def test_weak_and_mismatched_passwords_are_refused_in_the_users_language(desks, signed_in_client):
+    path = _invite(signed_in_client(desks.coordinator))
+    short = _accept(path, password="short")
+    assert short.status_code == 200 and b"too short" in short.content
+    common = _accept(path, password="password1234")
+    assert b"too common" in common.content
+    mismatch = _accept(path, password=NEW_PASSWORD, again=NEW_PASSWORD + "x")
+    assert b"The two passwords differ" in mismatch.content
+    spanish = Client(HTTP_ACCEPT_LANGUAGE="es").post(
+        path, {"display_name": "", "new_password": "corta", "new_password_again": "corta"}
+    )
+    assert b"demasiado corta" in spanish.content
+    assert not User.objects.filter(login="newcomer@test.example").exists()
+
+
+def test_revoked_and_expired_invitations_do_not_work(desks, signed_in_client):
+    client = signed_in_client(desks.coordinator)
+    revoked = _invite(client, "revoked@test.example")
+    invitation = Invitation.objects.get(login="revoked@test.example")
+    client.post(f"/staff/invitations/{invitation.pk}/revoke/")
+    assert _accept(revoked).status_code == 404
+    expired = _invite(client, "late@test.example")
+    Invitation.objects.filter(login="late@test.example").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert _accept(expired).status_code == 404
+
+
+def test_duplicate_login_is_refused(desks, signed_in_client):
+    client = signed_in_client(desks.coordinator)
+    response = client.post(
+        "/staff/invite/",
+        {"login": desks.caseworker.login, "display_name": "", "role": Role.CASEWORKER},
+    )
+    assert response.status_code == 400 and b"already exists" in response.content
+
+
+def test_reinvitation_replaces_the_password_and_keys(desks, signed_in_client):
+    client = signed_in_client(desks.coordinator)
+    old_public = bytes(desks.caseworker.public_key)
+    response = client.post(f"/staff/{desks.caseworker.pk}/reinvite/")
+    path = (
+        re.search(rb'value="http://testserver(/invitation/[^"]+/)"', response.content)
+        .group(1)
+        .decode()
+    )
+    page = Client().get(path)
+    assert b"replaces your password and your encryption keys" in page.content
+    assert _accept(path).status_code == 302
+    desks.caseworker.refresh_from_db()
+    assert bytes(desks.caseworker.public_key) != old_public
+    sign_in(Client(), desks.caseworker.login, NEW_PASSWORD)
+    assert (
+        Client()
+        .post("/login/", {"login": desks.caseworker.login, "password": PASSWORD})
+        .status_code
+        == 200
+    )

@@ -1,0 +1,105 @@
+"""Every URL name of the project, and the authorization matrix the tests hold it to.
+
+Each entry: the HTTP method to probe, how to build the URL's arguments from the personas, and
+what each persona must get. ``LOGIN`` means "redirected to the sign-in page". Adding a route
+without adding it here fails ``test_every_route_has_an_entry``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+LOGIN = "login"
+PERSONAS = ["anonymous", "admin", "coordinator", "caseworker", "defender"]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    expect: dict[str, int | str]
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda desks: {})
+
+
+def _all(anonymous: int | str, signed_in: int | str) -> dict[str, int | str]:
+    return {"anonymous": anonymous, **{p: signed_in for p in PERSONAS[1:]}}
+
+
+def _managers(
+    anonymous: int | str, managers: int | str, others: int | str = 403
+) -> dict[str, int | str]:
+    return {
+        "anonymous": anonymous,
+        "admin": managers,
+        "coordinator": managers,
+        "caseworker": others,
+        "defender": others,
+    }
+
+
+def _staff_target(desks: Any) -> dict[str, Any]:
+    return {"user_id": desks.caseworker2.pk}
+
+
+def _open_invitation(desks: Any) -> dict[str, Any]:
+    from protectdesk.accounts import actions
+
+    invitation, _token = actions.invite(
+        actor=desks.coordinator, role="caseworker", login="pending@test.example"
+    )
+    return {"invitation_id": invitation.pk}
+
+
+def _invitation_token(desks: Any) -> dict[str, Any]:
+    from protectdesk.accounts import actions
+
+    _invitation, token = actions.invite(
+        actor=desks.coordinator, role="caseworker", login="invitee@test.example"
+    )
+    return {"token": token}
+
+
+MATRIX: dict[str, Route] = {
+    "home": Route("GET", _all(LOGIN, 200)),
+    "set_language": Route("POST", _all(302, 302)),
+    "accounts:login": Route("GET", _all(200, 302)),
+    "accounts:login_code": Route("GET", _all(302, 302)),
+    "accounts:login_enrol": Route("GET", _all(302, 302)),
+    "accounts:totp_qr": Route("GET", _all(404, 200)),
+    "accounts:unlock": Route("GET", _all(LOGIN, 302)),
+    "accounts:logout": Route("POST", _all(302, 302)),
+    "accounts:accept_invitation": Route("GET", _all(200, 200), _invitation_token),
+    "accounts:account": Route("GET", _all(LOGIN, 200)),
+    "accounts:change_password": Route("POST", _all(LOGIN, 400)),
+    "accounts:revoke_sessions": Route("POST", _all(LOGIN, 302)),
+    "accounts:totp_enrol": Route("GET", _all(LOGIN, 200)),
+    "accounts:totp_disable": Route("POST", _all(LOGIN, 302)),
+    "accounts:recovery_codes": Route("POST", _all(LOGIN, 302)),
+    "accounts:staff": Route("GET", _managers(LOGIN, 200)),
+    "accounts:invite": Route("POST", _managers(LOGIN, 400)),
+    "accounts:reinvite": Route("POST", _managers(LOGIN, 200), _staff_target),
+    "accounts:change_role": Route("POST", _managers(LOGIN, 302), _staff_target),
+    "accounts:set_active": Route("POST", _managers(LOGIN, 302), _staff_target),
+    "accounts:revoke_invitation": Route("POST", _managers(LOGIN, 302), _open_invitation),
+    "accounts:desk_settings": Route("GET", _managers(LOGIN, 200)),
+    "audit:log": Route("GET", _managers(LOGIN, 200)),
+}
+
+
+def url_names() -> set[str]:
+    """Every named URL pattern, with its namespace (``app:name``)."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
