@@ -12,12 +12,22 @@ from django.test import Client
 
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
+from protectdesk.cases import actions as case_actions
+from protectdesk.cases.keyring import Keyring
+from protectdesk.cases.models import Case
+from protectdesk.crypto import userkeys
 
 PASSWORD = "correct horse battery staple"
 
 
 @dataclass
 class Desks:
+    """One desk with a person per role, one case, and a coordinator of another desk.
+
+    ``case`` was opened by ``caseworker``; ``defender`` is its defender's own account. The
+    coordinator, the administrator and ``caseworker2`` are *not* members of it.
+    """
+
     desk: Desk
     admin: User
     coordinator: User
@@ -26,6 +36,7 @@ class Desks:
     defender: User
     outsider: User  # a coordinator of another desk
     recovery_phrase: str
+    case: Case
 
 
 def make_desk(
@@ -45,8 +56,8 @@ def make_desk(
 
 
 def add_user(actor: User, role: str, login: str, name: str = "", password: str = PASSWORD) -> User:
-    invitation, _token = actions.invite(actor=actor, role=role, login=login, display_name=name)
-    return actions.accept_invitation(invitation=invitation, password=password, display_name=name)
+    invitation, token = actions.invite(actor=actor, role=role, login=login, display_name=name)
+    return actions.accept_invitation(invitation=invitation, token=token, password=password, display_name=name)
 
 
 @pytest.fixture
@@ -57,9 +68,28 @@ def desks(db) -> Desks:
     caseworker2 = add_user(
         coordinator, Role.CASEWORKER, "caseworker2@test.example", "Caseworker Two"
     )
-    defender = add_user(coordinator, Role.DEFENDER, "d-test-0001")
+    case = case_actions.open_case(
+        actor=caseworker,
+        keyring=keyring_of(caseworker),
+        profile=case_actions.DefenderProfile(kind="individual", country="GT", subdivision="GT-16", name="Ana Test Defender"),
+        staff_notes="Internal assessment",
+    )
+    defender = add_defender_account(caseworker, case)
     _other, outsider, _ = make_desk("Other Desk", "OD", "outsider@other.example")
-    return Desks(desk, admin, coordinator, caseworker, caseworker2, defender, outsider, phrase)
+    return Desks(desk, admin, coordinator, caseworker, caseworker2, defender, outsider, phrase, case)
+
+
+def keyring_of(user: User, password: str = PASSWORD) -> Keyring:
+    """The keyring a signed-in user would have (their private key opened with their password)."""
+    user.refresh_from_db()
+    private_key = userkeys.open_private_key(bytes(user.sealed_private_key), password, str(user.id))
+    return Keyring(user, private_key)
+
+
+def add_defender_account(member: User, case: Case, password: str = PASSWORD) -> User:
+    """The defender's own account, made by a member and accepted through the real link."""
+    user, invitation, token = case_actions.invite_defender(actor=member, keyring=keyring_of(member), case=case)
+    return actions.accept_invitation(invitation=invitation, token=token, password=password, display_name="")
 
 
 def sign_in(client: Client, login: str, password: str = PASSWORD) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 LOGIN = "login"
-PERSONAS = ["anonymous", "admin", "coordinator", "caseworker", "defender"]
+PERSONAS = ["anonymous", "admin", "coordinator", "caseworker", "caseworker2", "defender"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,34 @@ def _managers(
         "admin": managers,
         "coordinator": managers,
         "caseworker": others,
+        "caseworker2": others,
         "defender": others,
     }
+
+
+def _case(member: int | str, defender: int | str, non_member: int | str = 404) -> dict[str, int | str]:
+    """A route of ``desks.case``: the caseworker is a member; the defender's account is a member
+    with the shared key only; the administrator, the coordinator and caseworker2 are not members."""
+    return {
+        "anonymous": LOGIN,
+        "admin": non_member,
+        "coordinator": non_member,
+        "caseworker": member,
+        "caseworker2": non_member,
+        "defender": defender,
+    }
+
+
+def _case_kwargs(desks: Any) -> dict[str, Any]:
+    return {"case_id": desks.case.id}
+
+
+def _case_member_kwargs(desks: Any) -> dict[str, Any]:
+    return {"case_id": desks.case.id, "user_id": desks.defender.id}
+
+
+def _recovery_target(desks: Any) -> dict[str, Any]:
+    return {"user_id": desks.caseworker.id}
 
 
 def _staff_target(desks: Any) -> dict[str, Any]:
@@ -86,6 +112,18 @@ MATRIX: dict[str, Route] = {
     "accounts:revoke_invitation": Route("POST", _managers(LOGIN, 302), _open_invitation),
     "accounts:desk_settings": Route("GET", _managers(LOGIN, 200)),
     "audit:log": Route("GET", _managers(LOGIN, 200)),
+    "cases:list": Route("GET", _all(LOGIN, 200)),
+    "cases:new": Route(
+        "GET", {**_all(LOGIN, 200), "admin": 403, "defender": 403}
+    ),
+    "cases:detail": Route("GET", _case(200, 200), _case_kwargs),
+    "cases:status": Route("POST", _case(302, 404), _case_kwargs),
+    "cases:notes": Route("POST", _case(400, 404), _case_kwargs),
+    "cases:add_member": Route("POST", _case(302, 404), _case_kwargs),
+    "cases:remove_member": Route("POST", _case(302, 404), _case_member_kwargs),
+    "cases:invite_defender": Route("POST", _case(302, 404), _case_kwargs),
+    "cases:recovery_list": Route("GET", _managers(LOGIN, 200)),
+    "cases:restore_access": Route("GET", _managers(LOGIN, 200), _recovery_target),
 }
 
 

@@ -55,11 +55,11 @@ def create_demo() -> str:
         for account in ACCOUNTS:
             if account.login == COORDINATOR:
                 continue
-            invitation, _token = actions.invite(
+            invitation, token = actions.invite(
                 actor=coordinator, role=account.role, login=account.login, display_name=account.name
             )
             users[account.login] = actions.accept_invitation(
-                invitation=invitation, password=DEMO_PASSWORD, display_name=account.name
+                invitation=invitation, token=token, password=DEMO_PASSWORD, display_name=account.name
             )
     return created.recovery_phrase
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "protectdesk",
     "protectdesk.accounts",
     "protectdesk.audit",
+    "protectdesk.cases",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("protectdesk.accounts.urls")),
     path("audit/", include("protectdesk.audit.urls")),
+    path("cases/", include("protectdesk.cases.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 

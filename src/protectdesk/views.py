@@ -12,6 +12,9 @@ from protectdesk.accounts import actions as account_actions
 from protectdesk.accounts import queries as account_queries
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
+from protectdesk.cases import queries as case_queries
+from protectdesk.cases.keyring import keyring_for
+from protectdesk.cases.models import CaseStatus
 from protectdesk.lib.access import current_user, signed_in
 
 
@@ -39,6 +42,13 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             recent_audit=audit_queries.recent_entries(user, limit=8),
         )
+    if user.role != Role.ADMIN:
+        keyring = keyring_for(request)
+        context["cards"] = case_queries.my_cases(keyring)
+    if user.role in ACCOUNT_MANAGERS:
+        rows = case_queries.desk_overview(user)
+        context["case_counts"] = {status: sum(1 for r in rows if r.case.status == status) for status in CaseStatus.values}
+        context["case_total"] = len(rows)
     template = {
         Role.ADMIN: "home/admin.html",
         Role.COORDINATOR: "home/coordinator.html",

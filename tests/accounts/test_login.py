@@ -13,7 +13,7 @@ def test_staff_sign_in_with_email_in_any_case(desks, client):
 
 
 def test_defender_signs_in_with_handle(desks, client):
-    sign_in(client, "d-test-0001")
+    sign_in(client, desks.defender.login)
     assert b"My protection" in client.get("/").content
 
 

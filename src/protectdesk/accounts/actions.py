@@ -32,7 +32,8 @@ from protectdesk.accounts.models import (
     normalise_login,
 )
 from protectdesk.audit.actions import record
-from protectdesk.crypto import recovery, userkeys
+from protectdesk.accounts.signals import keypair_replaced
+from protectdesk.crypto import kdf, recovery, userkeys, wrap
 from protectdesk.lib.server_keys import digest
 
 
@@ -203,6 +204,40 @@ def invite(
     return invitation, token
 
 
+def invitation_key(token: str) -> bytes:
+    """The key a pre-keyed invitation's private key is wrapped under: derived from the token."""
+    return kdf.subkey(token.encode("ascii"), "pd-invite-key")
+
+
+def _invitation_context(invitation: Invitation) -> str:
+    return f"invitation-private-key:{invitation.id}:{invitation.user_id}"
+
+
+def prekeyed_invitation(*, actor: User, user: User, private_key: bytes) -> tuple[Invitation, str]:
+    """An invitation for an account whose keypair already exists (made by the inviter).
+
+    Used for defender accounts: the inviting case member creates the account and its keypair,
+    seals the case's shared key to it, and hands over the link; the private key travels only
+    as this wrapped blob, openable with the link's token.
+    """
+    _require_manager_or_caseworker(actor)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation(
+            desk_id=actor.desk_id,
+            role=user.role,
+            login=user.login,
+            user=user,
+            token_digest=invitation_token_digest(token),
+            created_by=actor,
+            expires_at=timezone.now() + Invitation.default_expiry(),
+        )
+        invitation.wrapped_private_key = wrap.wrap(invitation_key(token), private_key, _invitation_context(invitation))
+        invitation.save()
+        record("invitation.created", actor=actor, target=invitation, detail={"role": user.role, "prekeyed": True})
+    return invitation, token
+
+
 def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
     _require_manager(actor)
     with transaction.atomic():
@@ -211,11 +246,15 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
         record("invitation.revoked", actor=actor, target=invitation)
 
 
-def accept_invitation(*, invitation: Invitation, password: str, display_name: str) -> User:
-    """The invitee chooses a password; their keypair is created from it right away.
+def accept_invitation(*, invitation: Invitation, token: str, password: str, display_name: str) -> User:
+    """The invitee chooses a password, which from now on seals their private key.
 
-    For an existing account (a re-invitation after a lost password) the old keypair is replaced:
-    case keys sealed to it are lost until a coordinator restores them with the recovery phrase.
+    * a new account gets a fresh keypair;
+    * a pre-keyed invitation (a defender account, already a case member) keeps the keypair made
+      when inviting: its private key is unwrapped with the token and sealed under the password;
+    * an existing account (a re-invitation after a lost password) gets a new keypair: case keys
+      sealed to the old one are useless until a coordinator restores them with the recovery
+      phrase, and the ``keypair_replaced`` signal lets the cases app delete them.
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -228,13 +267,26 @@ def accept_invitation(*, invitation: Invitation, password: str, display_name: st
             user.display_name = display_name or invitation.display_name
         validate_password(password, user)
         user.set_password(password)
-        _give_keypair(user, password)
+        replaced = False
+        if invitation.wrapped_private_key is not None:
+            private_key = wrap.unwrap(
+                invitation_key(token), bytes(invitation.wrapped_private_key), _invitation_context(invitation)
+            )
+            user.sealed_private_key = userkeys.seal_private_key(
+                private_key, password, str(user.id), settings.PROTECTDESK_KDF
+            )
+        else:
+            replaced = user.has_keypair
+            _give_keypair(user, password)
         user.is_active = True
         user.save()
         invitation.accepted_at = timezone.now()
         invitation.user = user
-        invitation.save(update_fields=["accepted_at", "user"])
+        invitation.wrapped_private_key = None
+        invitation.save(update_fields=["accepted_at", "user", "wrapped_private_key"])
         Session.objects.filter(user=user).delete()
+        if replaced:
+            keypair_replaced.send(sender=User, user=user)
         record("invitation.accepted", actor=user, target=invitation)
         record("account.keypair_created", actor=user, target=user)
     return user
@@ -260,6 +312,11 @@ def new_defender_handle() -> str:
 def _require_manager(actor: User) -> None:
     if actor.role not in ACCOUNT_MANAGERS:
         raise PermissionError("only administrators and coordinators manage accounts")
+
+
+def _require_manager_or_caseworker(actor: User) -> None:
+    if actor.role not in STAFF_ROLES:
+        raise PermissionError("only staff invite")
 
 
 def _is_last_manager(user: User) -> bool:

@@ -130,6 +130,10 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     token_digest = models.BinaryField(unique=True, editable=False)
+    #: A pre-keyed invitation (defender accounts): the keypair is made when inviting, so a case
+    #: member can seal the case key to it at once; the private key waits here wrapped under a
+    #: key derived from the invitation token, which only the link carries.
+    wrapped_private_key = models.BinaryField(null=True, editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -278,6 +278,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             actions.accept_invitation(
                 invitation=invitation,
+                token=token,
                 password=form.cleaned_data["new_password"],
                 display_name=form.cleaned_data["display_name"],
             )

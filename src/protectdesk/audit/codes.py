@@ -38,6 +38,7 @@ ACTIONS: dict[str, Promise] = {
     "case.rotation_started": _("Key rotation started"),
     "case.rotation_finished": _("Key rotation finished"),
     "case.consent_changed": _("Consent record changed"),
+    "case.notes_updated": _("Staff notes updated"),
     "defender.created": _("Defender registered"),
     "defender.updated": _("Defender profile updated"),
     "defender.linked": _("Defender linked to an organisation or community"),

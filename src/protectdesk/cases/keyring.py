@@ -1,0 +1,268 @@
+"""The per-request keyring: the case keys the signed-in user can open, unwrapped once.
+
+Design (security.md, Keys 2-3 and "Who sees what without a key"):
+
+* The keyring is built from the user's private key, which only the request's ``pd_key``
+  cookie can unwrap from the session. Without it the keyring opens nothing.
+* Access to a case needs **both** a membership row (what the desk decided) **and** a sealed
+  box the user's private key opens (what the cryptography allows). A coordinator or
+  administrator who is not a member has neither, so the server cannot decrypt the case for
+  them even if a view forgot a check.
+* Boxes are opened lazily, per case, and cached for the request; ``preload`` opens the keys of
+  many cases with two queries (membership and boxes), for lists across cases.
+* A box is accepted only if it names this case, purpose and version inside its sealed payload
+  and was sealed to the user's *current* public key (fingerprint), so a box moved from another
+  case or left over from a replaced keypair is ignored rather than trusted.
+* Staff members hold the shared and the staff key; a defender's account holds the shared key
+  only. Reading a staff-key field without the staff key raises :class:`StaffOnly`: a page that
+  tried to show internal notes to a defender fails loudly instead of leaking.
+* Sealing writes a field envelope with the case's current key version; opening reads the
+  purpose and version from the envelope header and uses the matching key (old versions stay
+  readable during a rotation).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from protectdesk.accounts import keys as session_keys
+from protectdesk.accounts.models import User
+from protectdesk.cases.fields import EncryptedField
+from protectdesk.cases.models import Case, CaseKeyBox, CaseMember
+from protectdesk.crypto import EnvelopeError, casekeys, envelope, kdf
+from protectdesk.crypto.casekeys import Purpose
+
+
+class NoCaseAccess(Exception):  # noqa: N818 - reads as the domain fact
+    """The user is not a member of this case, or holds no key that opens it."""
+
+
+class StaffOnly(Exception):  # noqa: N818
+    """A staff-key field was read with a keyring that has only the shared key."""
+
+    silent_variable_failure = False
+
+
+def fingerprint(public_key: bytes) -> bytes:
+    """A short stable name for a public key, stored beside each box sealed to it."""
+    return kdf.keyed_digest(b"pd-key-fingerprint", bytes(public_key), size=16)
+
+
+@dataclass
+class CaseKeys:
+    """The unwrapped keys of one case that this user holds, by (purpose, version)."""
+
+    case_id: uuid.UUID
+    current_version: int
+    keys: dict[tuple[Purpose, int], bytes] = field(default_factory=dict)
+
+    def has(self, purpose: Purpose) -> bool:
+        return (purpose, self.current_version) in self.keys
+
+    def key(self, purpose: Purpose, version: int) -> bytes:
+        key = self.keys.get((purpose, version))
+        if key is not None:
+            return key
+        if purpose == Purpose.STAFF and not any(p == Purpose.STAFF for p, _ in self.keys):
+            raise StaffOnly("the staff key of this case is not available to this account")
+        raise NoCaseAccess("this key version is not available to this account")
+
+
+class Keyring:
+    """The case keys one user can open, for one request (or one command-line run)."""
+
+    def __init__(self, user: User, private_key: bytes | None) -> None:
+        self.user = user
+        self._private_key = private_key
+        self._fingerprint = fingerprint(bytes(user.public_key)) if user.public_key else b""
+        self._cases: dict[uuid.UUID, CaseKeys | None] = {}
+
+    @property
+    def unlocked(self) -> bool:
+        return self._private_key is not None
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def preload(self, case_ids: Iterable[uuid.UUID]) -> None:
+        """Open the keys of many cases at once (two queries), e.g. before listing records."""
+        wanted = {cid for cid in case_ids if cid not in self._cases}
+        if not wanted:
+            return
+        for case_id in wanted:
+            self._cases[case_id] = None
+        if self._private_key is None:
+            return
+        members = set(
+            CaseMember.objects.filter(user=self.user, case_id__in=wanted).values_list("case_id", flat=True)
+        )
+        boxes = CaseKeyBox.objects.filter(recipient=self.user, case_id__in=members).select_related("case")
+        for box in boxes:
+            if bytes(box.recipient_fingerprint) != self._fingerprint:
+                continue  # sealed to a keypair this account no longer has
+            purpose = Purpose(box.purpose)
+            try:
+                key = casekeys.open_case_key(self._private_key, bytes(box.sealed), box.case_id, purpose, box.version)
+            except EnvelopeError:
+                continue  # a box that does not open for us is no access, never an error page
+            entry = self._cases.get(box.case_id)
+            if entry is None:
+                entry = CaseKeys(box.case_id, box.case.key_version)
+                self._cases[box.case_id] = entry
+            entry.keys[(purpose, box.version)] = key
+        for case_id in members:
+            entry = self._cases.get(case_id)
+            if entry is not None and not entry.has(Purpose.SHARED):
+                self._cases[case_id] = None  # membership without the current shared key: no access
+
+    def keys_for(self, case_id: uuid.UUID) -> CaseKeys:
+        """The user's keys for ``case_id``, or :class:`NoCaseAccess`."""
+        if case_id not in self._cases:
+            self.preload([case_id])
+        entry = self._cases.get(case_id)
+        if entry is None:
+            raise NoCaseAccess("not a member of this case, or no key")
+        return entry
+
+    def can_open(self, case_id: uuid.UUID) -> bool:
+        try:
+            self.keys_for(case_id)
+        except NoCaseAccess:
+            return False
+        return True
+
+    def has_staff_key(self, case_id: uuid.UUID) -> bool:
+        return self.can_open(case_id) and self.keys_for(case_id).has(Purpose.STAFF)
+
+    def adopt(self, case_id: uuid.UUID, version: int, keys: dict[Purpose, bytes]) -> None:
+        """Hold freshly generated keys (a case being created, a rotation) for this run."""
+        entry = self._cases.get(case_id) or CaseKeys(case_id, version)
+        entry.current_version = version
+        for purpose, key in keys.items():
+            entry.keys[(purpose, version)] = key
+        self._cases[case_id] = entry
+
+    def forget(self, case_id: uuid.UUID) -> None:
+        self._cases.pop(case_id, None)
+
+    # --- sealing and opening ----------------------------------------------------------------
+
+    def seal(self, record: models.Model, values: dict[str, Any], *, fill_missing: bool = False) -> None:
+        """Encrypt ``values`` into ``record``'s encrypted fields (not saved).
+
+        With ``fill_missing`` every other encrypted field gets an encrypted empty value, so
+        every record has the same shape whatever was filled in.
+        """
+        fields = encrypted_fields_of(type(record))
+        unknown = set(values) - set(fields)
+        if unknown:
+            raise ValueError(f"not encrypted fields of {type(record).__name__}: {sorted(unknown)}")
+        keys = self.keys_for(_case_id_of(record))
+        for name, spec in fields.items():
+            if name in values:
+                value = values[name]
+            elif fill_missing:
+                value = "" if spec.value_kind == "text" else None
+            else:
+                continue
+            key = keys.key(spec.key_purpose, keys.current_version)
+            blob = envelope.seal(
+                key, spec.key_purpose, keys.current_version, _place(record, spec), _encode(spec, value)
+            )
+            setattr(record, spec.attname, blob)
+
+    def open_value(self, record: models.Model, name: str) -> Any:
+        """Decrypt one encrypted field of ``record``."""
+        spec = encrypted_fields_of(type(record))[name]
+        blob = getattr(record, spec.attname)
+        if blob is None:
+            return "" if spec.value_kind == "text" else None
+        header = envelope.parse(bytes(blob))
+        if header.purpose != spec.key_purpose:
+            raise EnvelopeError("envelope: key purpose does not match the field's declaration")
+        keys = self.keys_for(_case_id_of(record))
+        key = keys.key(header.purpose, header.key_version)
+        return _decode(spec, envelope.unseal(key, _place(record, spec), bytes(blob)))
+
+    def reseal_value(self, record: models.Model, name: str, version: int) -> None:
+        """Re-encrypt one field under ``version`` of its key (rotation)."""
+        spec = encrypted_fields_of(type(record))[name]
+        value = self.open_value(record, name)
+        keys = self.keys_for(_case_id_of(record))
+        key = keys.key(spec.key_purpose, version)
+        setattr(record, spec.attname, envelope.seal(key, spec.key_purpose, version, _place(record, spec), _encode(spec, value)))
+
+    def opened(self, record: models.Model) -> Opened:
+        """``record`` with its encrypted fields readable as attributes (decrypted on access)."""
+        return Opened(record, self)
+
+
+class Opened:
+    """A record seen through a keyring: encrypted fields read as plaintext, the rest as is."""
+
+    def __init__(self, record: models.Model, keyring: Keyring) -> None:
+        self.__dict__["record"] = record
+        self.__dict__["_keyring"] = keyring
+        self.__dict__["_plain"] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        record = self.__dict__["record"]
+        fields = encrypted_fields_of(type(record))
+        if name not in fields:
+            return getattr(record, name)
+        plain = self.__dict__["_plain"]
+        if name not in plain:
+            plain[name] = self.__dict__["_keyring"].open_value(record, name)
+        return plain[name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("opened records are read-only; write through an action")
+
+
+def encrypted_fields_of(model: type[models.Model]) -> dict[str, EncryptedField]:
+    return {f.name: f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)}
+
+
+def _case_id_of(record: models.Model) -> uuid.UUID:
+    case_id = record.id if isinstance(record, Case) else getattr(record, "case_id", None)
+    if not isinstance(case_id, uuid.UUID):
+        raise ValueError(f"{type(record).__name__} has no case to take keys from")
+    return case_id
+
+
+def _place(record: models.Model, spec: EncryptedField) -> envelope.Place:
+    if not isinstance(record.pk, uuid.UUID):
+        raise ValueError("records with encrypted fields have UUID primary keys")
+    return envelope.Place(record._meta.db_table, spec.name, record.pk, _case_id_of(record))
+
+
+def _encode(spec: EncryptedField, value: Any) -> bytes:
+    if spec.value_kind == "text":
+        return ("" if value is None else str(value)).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _decode(spec: EncryptedField, data: bytes) -> Any:
+    text = data.decode("utf-8")
+    return text if spec.value_kind == "text" else json.loads(text)
+
+
+_REQUEST_ATTRIBUTE = "_pd_keyring"
+
+
+def keyring_for(request: HttpRequest) -> Keyring:
+    """The signed-in user's keyring for this request (built once)."""
+    keyring: Keyring | None = getattr(request, _REQUEST_ATTRIBUTE, None)
+    if keyring is None:
+        user = request.user
+        if not isinstance(user, User):
+            raise NoCaseAccess("not signed in")
+        keyring = Keyring(user, session_keys.private_key(request))
+        setattr(request, _REQUEST_ATTRIBUTE, keyring)
+    return keyring

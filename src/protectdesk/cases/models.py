@@ -1,0 +1,209 @@
+"""Cases are compartments: each has its own keys, sealed only to its members and the desk.
+
+In clear: ids, the desk, the case reference (e.g. ``GT-2026-0042``), statuses, codes and
+dates that dashboards need. Encrypted: everything that identifies a person, place or event
+(declared field by field with :mod:`protectdesk.cases.fields`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from protectdesk.accounts.models import Desk, User
+from protectdesk.cases.fields import EncryptedText, statistical
+from protectdesk.crypto.casekeys import Purpose
+
+SHARED, STAFF = Purpose.SHARED, Purpose.STAFF
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    """The desk's file on one defender: the unit of access and of encryption."""
+
+    id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
+    desk = statistical(models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="cases"))
+    reference = statistical(models.CharField(_("reference"), max_length=32))
+    status = statistical(
+        models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    )
+    #: The version of the case keys new envelopes are written with (rotation raises it).
+    key_version = statistical(models.PositiveIntegerField(default=1))
+    created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
+    created_by = statistical(models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+"))
+    row_version = statistical(models.PositiveIntegerField(default=1))
+    staff_notes = EncryptedText(key=STAFF)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["desk", "reference"], name="case_reference_unique_per_desk")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def case_id(self) -> uuid.UUID:
+        """A case is its own compartment (records of a case point to it through ``case_id``)."""
+        return self.id
+
+
+class MemberKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    DEFENDER = "defender", _("Defender")
+
+
+class CaseMember(models.Model):
+    """Who may open a case. Staff members get both keys; the defender's account the shared one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="case_memberships")
+    kind = models.CharField(max_length=16, choices=MemberKind.choices)
+    added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"member {self.pk}"
+
+    @property
+    def purposes(self) -> tuple[Purpose, ...]:
+        return (SHARED, STAFF) if self.kind == MemberKind.STAFF else (SHARED,)
+
+
+class CaseKeyBox(models.Model):
+    """One case key (purpose, version) sealed to one recipient: a member or the recovery key.
+
+    ``recipient_fingerprint`` names the public key the box was sealed to, so boxes sealed to a
+    key the user no longer has (after a re-invitation) are recognised as stale, not tried.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="key_boxes")
+    purpose = models.PositiveSmallIntegerField(choices=[(p.value, p.label) for p in Purpose])
+    version = models.PositiveIntegerField()
+    recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="key_boxes")
+    recipient_fingerprint = models.BinaryField(max_length=16)
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "purpose", "version", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="one_box_per_member_key",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "purpose", "version"],
+                condition=Q(recipient__isnull=True),
+                name="one_recovery_box_per_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "case"], name="keybox_recipient_case")]
+
+    def __str__(self) -> str:
+        return f"key box {self.pk}"
+
+
+class CaseSequence(models.Model):
+    """Per desk and year, the last case number used (locked while a reference is allocated)."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["desk", "year"], name="one_sequence_per_desk_year")]
+
+    def __str__(self) -> str:
+        return f"sequence {self.year}"
+
+
+class CaseRecord(models.Model):
+    """Base of every record that belongs to a case and holds encrypted fields."""
+
+    id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
+    case = statistical(models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+"))
+    row_version = statistical(models.PositiveIntegerField(default=1))
+    created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
+    updated_at = statistical(models.DateTimeField(default=timezone.now))
+
+    class Meta:
+        abstract = True
+
+
+class DefenderKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+    NETWORK = "network", _("Network")
+    COMMUNITY = "community", _("Community")
+
+
+COLLECTIVE_KINDS = frozenset({DefenderKind.ORGANISATION, DefenderKind.NETWORK, DefenderKind.COMMUNITY})
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary or another gender identity")
+    UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "0-17", _("Under 18")
+    AGE_18_29 = "18-29", _("18 to 29")
+    AGE_30_44 = "30-44", _("30 to 44")
+    AGE_45_59 = "45-59", _("45 to 59")
+    AGE_60_PLUS = "60+", _("60 or older")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class SizeBand(models.TextChoices):
+    UP_TO_10 = "1-10", _("Up to 10 people")
+    UP_TO_50 = "11-50", _("11 to 50 people")
+    UP_TO_250 = "51-250", _("51 to 250 people")
+    UP_TO_1000 = "251-1000", _("251 to 1,000 people")
+    OVER_1000 = "1000+", _("More than 1,000 people")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Defender(CaseRecord):
+    """The person or collective a case protects: one per case, created with it.
+
+    Statistical attributes stay in clear for dashboards and anonymised statistics; everything
+    that could identify them is encrypted under the case's shared key, so the defender's own
+    account can read and co-edit their profile.
+    """
+
+    kind = statistical(models.CharField(_("kind"), max_length=16, choices=DefenderKind.choices))
+    country = statistical(models.CharField(_("country"), max_length=2))
+    subdivision = statistical(models.CharField(_("region"), max_length=8, blank=True))
+    sectors = statistical(models.JSONField(_("sectors"), default=list))
+    gender = statistical(models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True))
+    age_band = statistical(models.CharField(_("age"), max_length=8, choices=AgeBand.choices, blank=True))
+    size_band = statistical(models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True))
+    name = EncryptedText(key=SHARED)
+    aliases = EncryptedText(key=SHARED)
+    contacts = EncryptedText(key=SHARED)
+    location = EncryptedText(key=SHARED)
+    description = EncryptedText(key=SHARED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case"], name="one_defender_per_case")]
+
+    def __str__(self) -> str:
+        return f"defender {self.id}"
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind in COLLECTIVE_KINDS

@@ -1,0 +1,257 @@
+"""Case views. Every case route answers 404 to anyone who cannot open the case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from protectdesk import vocabularies
+from protectdesk.accounts.forms import RecoveryPhraseForm
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
+from protectdesk.audit.actions import record_access
+from protectdesk.cases import actions, queries
+from protectdesk.cases.forms import AddMemberForm, DefenderForm, StaffNotesForm, StatusForm
+from protectdesk.cases.keyring import Keyring, NoCaseAccess, keyring_for
+from protectdesk.cases.models import Case, MemberKind
+from protectdesk.lib.access import current_user, role_required, signed_in
+
+CaseView = Callable[..., HttpResponse]
+
+
+def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
+    """Load the case for a member (404 otherwise) and pass ``case`` and ``keyring`` on.
+
+    ``staff_only`` routes also answer 404 to the defender's own account: for them the staff
+    side of the case does not exist.
+    """
+
+    def decorator(view: CaseView) -> CaseView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            keyring = keyring_for(request)
+            case = queries.member_case(keyring, case_id)
+            if staff_only and not keyring.has_staff_key(case.id):
+                raise Http404
+            try:
+                return view(request, case, keyring, *args, **kwargs)
+            except NoCaseAccess:
+                raise Http404 from None
+
+        return signed_in(wrapper)
+
+    return decorator
+
+
+@require_GET
+@signed_in
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    keyring = keyring_for(request)
+    context: dict[str, Any] = {"cards": queries.my_cases(keyring), "can_open_cases": user.role in actions.CASE_ROLES}
+    if user.role in ACCOUNT_MANAGERS:
+        context["desk_rows"] = queries.desk_overview(user)
+    return render(request, "cases/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*actions.CASE_ROLES)
+def new_case(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = DefenderForm(request.POST or None, default_country=user.desk.country)
+    if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
+        case = actions.open_case(actor=user, keyring=keyring_for(request), profile=profile_from(form.cleaned_data))
+        messages.success(request, _("The case is open. Only its members can read it."))
+        return redirect("cases:detail", case_id=case.id)
+    if "refresh" in request.POST:
+        # "Update regions" (no JavaScript): show the regions of the newly chosen country.
+        return render(request, "cases/new.html", {"form": _unvalidated(form)})
+    return render(request, "cases/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _unvalidated(form: DefenderForm) -> DefenderForm:
+    """A bound form shown again without error messages (after "update regions")."""
+    form._errors = {}  # noqa: SLF001 - Django's documented way to render a bound form clean
+    return form
+
+
+def profile_from(data: dict[str, Any]) -> actions.DefenderProfile:
+    return actions.DefenderProfile(
+        kind=data["kind"],
+        country=data["country"],
+        subdivision=data.get("subdivision", ""),
+        sectors=tuple(data.get("sectors", ())),
+        gender=data.get("gender", ""),
+        age_band=data.get("age_band", ""),
+        size_band=data.get("size_band", ""),
+        name=data["name"],
+        aliases=data.get("aliases", ""),
+        contacts=data.get("contacts", ""),
+        location=data.get("location", ""),
+        description=data.get("description", ""),
+    )
+
+
+def _detail_context(request: HttpRequest, case: Case, keyring: Keyring, **extra: Any) -> dict[str, Any]:
+    user = current_user(request)
+    is_staff = keyring.has_staff_key(case.id)
+    defender = queries.defender_of(keyring, case)
+    context: dict[str, Any] = {
+        "case": case,
+        "defender": defender,
+        "is_staff": is_staff,
+        "country_name": vocabularies.country_name(defender.country) if defender else "",
+        "subdivision_name": vocabularies.subdivision_name(defender.subdivision) if defender else "",
+        "sector_labels": [vocabularies.load("sectors").label(c) for c in defender.sectors] if defender else [],
+    }
+    if is_staff:
+        members = queries.members_of(case)
+        opened_case = keyring.opened(case)
+        context.update(
+            members=members,
+            has_defender_account=any(m.kind == MemberKind.DEFENDER for m in members),
+            status_form=StatusForm(initial={"status": case.status}),
+            notes_form=extra.pop("notes_form", None)
+            or StaffNotesForm(initial={"staff_notes": opened_case.staff_notes, "row_version": case.row_version}),
+            add_member_form=AddMemberForm(candidates=queries.addable_staff(case)),
+            viewer_id=user.id,
+        )
+    context.update(extra)
+    return context
+
+
+@require_GET
+@case_view()
+def case_detail(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    record_access(request, "case.viewed", case)
+    return render(request, "cases/detail.html", _detail_context(request, case, keyring))
+
+
+@require_POST
+@case_view(staff_only=True)
+def change_status(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        actions.change_status(actor=current_user(request), keyring=keyring, case=case, status=form.cleaned_data["status"])
+        messages.success(request, _("The status is changed."))
+    else:
+        messages.error(request, _("Choose a status from the list."))
+    return redirect("cases:detail", case_id=case.id)
+
+
+@require_POST
+@case_view(staff_only=True)
+def staff_notes(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = StaffNotesForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.update_staff_notes(
+                actor=current_user(request),
+                keyring=keyring,
+                case=case,
+                notes=form.cleaned_data["staff_notes"],
+                expected_version=form.cleaned_data["row_version"],
+            )
+        except actions.EditConflict:
+            case.refresh_from_db()
+            current = keyring.opened(case).staff_notes
+            return render(
+                request,
+                "cases/detail.html",
+                _detail_context(
+                    request,
+                    case,
+                    keyring,
+                    notes_form=StaffNotesForm(initial={"staff_notes": current, "row_version": case.row_version}),
+                    notes_conflict=form.cleaned_data["staff_notes"],
+                ),
+                status=409,
+            )
+        messages.success(request, _("The staff notes are saved."))
+        return redirect("cases:detail", case_id=case.id)
+    return render(request, "cases/detail.html", _detail_context(request, case, keyring, notes_form=form), status=400)
+
+
+@require_POST
+@case_view(staff_only=True)
+def add_member(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    candidates = queries.addable_staff(case)
+    form = AddMemberForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        messages.error(request, _("Choose a colleague from the list."))
+    else:
+        user = next(u for u in candidates if str(u.pk) == form.cleaned_data["user"])
+        try:
+            actions.add_member(actor=current_user(request), keyring=keyring, case=case, user=user)
+        except actions.CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The colleague can now open this case."))
+    return redirect("cases:detail", case_id=case.id)
+
+
+@require_POST
+@case_view(staff_only=True)
+def remove_member(request: HttpRequest, case: Case, keyring: Keyring, user_id: Any) -> HttpResponse:
+    user = User.objects.filter(pk=user_id, desk_id=case.desk_id).first()
+    if user is None:
+        raise Http404
+    try:
+        actions.remove_member(actor=current_user(request), keyring=keyring, case=case, user=user)
+    except actions.CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Access removed. If this person may have kept copies of the keys, rotate the case keys."))
+    if user.pk == current_user(request).pk:
+        return redirect("cases:list")
+    return redirect("cases:detail", case_id=case.id)
+
+
+@require_POST
+@case_view(staff_only=True)
+def invite_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    try:
+        user, invitation, token = actions.invite_defender(actor=current_user(request), keyring=keyring, case=case)
+    except actions.CaseError as error:
+        messages.error(request, error.message)
+        return redirect("cases:detail", case_id=case.id)
+    link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[token]))
+    return render(request, "cases/defender_invitation.html", {"case": case, "handle": user.login, "link": link, "invitation": invitation})
+
+
+@require_GET
+@role_required(*ACCOUNT_MANAGERS)
+def recovery_list(request: HttpRequest) -> HttpResponse:
+    """Accounts that are members of cases they cannot open (after a new invitation)."""
+    actor = current_user(request)
+    waiting = queries.accounts_awaiting_recovery(actor)
+    people = [(user, waiting[user.id]) for user in User.objects.filter(pk__in=waiting).order_by("display_name", "login")]
+    return render(request, "cases/recovery_list.html", {"people": people})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*ACCOUNT_MANAGERS)
+def restore_access(request: HttpRequest, user_id: Any) -> HttpResponse:
+    """A coordinator types the desk recovery phrase to re-seal a person's case keys."""
+    actor = current_user(request)
+    user = User.objects.filter(pk=user_id, desk_id=actor.desk_id).first()
+    if user is None:
+        raise Http404
+    form = RecoveryPhraseForm(request.POST or None)
+    waiting = len(queries.cases_awaiting_recovery(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = actions.restore_access(actor=actor, phrase=form.cleaned_data["phrase"], user=user)
+        except actions.CaseError as error:
+            form.add_error("phrase", error.message)
+        else:
+            messages.success(request, _("Access restored to %(count)d case(s).") % {"count": count})
+            return redirect("cases:recovery_list")
+    return render(request, "cases/restore_access.html", {"form": form, "person": user, "waiting": waiting}, status=400 if form.errors else 200)
