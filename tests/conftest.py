@@ -57,7 +57,9 @@ def make_desk(
 
 def add_user(actor: User, role: str, login: str, name: str = "", password: str = PASSWORD) -> User:
     invitation, token = actions.invite(actor=actor, role=role, login=login, display_name=name)
-    return actions.accept_invitation(invitation=invitation, token=token, password=password, display_name=name)
+    return actions.accept_invitation(
+        invitation=invitation, token=token, password=password, display_name=name
+    )
 
 
 @pytest.fixture
@@ -71,12 +73,16 @@ def desks(db) -> Desks:
     case = case_actions.open_case(
         actor=caseworker,
         keyring=keyring_of(caseworker),
-        profile=case_actions.DefenderProfile(kind="individual", country="GT", subdivision="GT-16", name="Ana Test Defender"),
+        profile=case_actions.DefenderProfile(
+            kind="individual", country="GT", subdivision="GT-16", name="Ana Test Defender"
+        ),
         staff_notes="Internal assessment",
     )
     defender = add_defender_account(caseworker, case)
     _other, outsider, _ = make_desk("Other Desk", "OD", "outsider@other.example")
-    return Desks(desk, admin, coordinator, caseworker, caseworker2, defender, outsider, phrase, case)
+    return Desks(
+        desk, admin, coordinator, caseworker, caseworker2, defender, outsider, phrase, case
+    )
 
 
 def keyring_of(user: User, password: str = PASSWORD) -> Keyring:
@@ -88,8 +94,12 @@ def keyring_of(user: User, password: str = PASSWORD) -> Keyring:
 
 def add_defender_account(member: User, case: Case, password: str = PASSWORD) -> User:
     """The defender's own account, made by a member and accepted through the real link."""
-    user, invitation, token = case_actions.invite_defender(actor=member, keyring=keyring_of(member), case=case)
-    return actions.accept_invitation(invitation=invitation, token=token, password=password, display_name="")
+    _user, invitation, token = case_actions.invite_defender(
+        actor=member, keyring=keyring_of(member), case=case
+    )
+    return actions.accept_invitation(
+        invitation=invitation, token=token, password=password, display_name=""
+    )
 
 
 def sign_in(client: Client, login: str, password: str = PASSWORD) -> None:

@@ -26,7 +26,16 @@ def fresh_msgids(tmp_path_factory) -> set:
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "static"))
     (copy / "locale").mkdir()
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "--no-location", "--no-obsolete", "-l", "en"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--no-location",
+            "--no-obsolete",
+            "-l",
+            "en",
+        ],
         cwd=copy,
         check=True,
         capture_output=True,
@@ -51,7 +60,9 @@ def test_catalogue_is_current(language, fresh_msgids):
 def test_catalogue_is_complete(language):
     catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     assert not catalogue.fuzzy_entries(), [e.msgid for e in catalogue.fuzzy_entries()][:5]
-    assert not catalogue.untranslated_entries(), [e.msgid for e in catalogue.untranslated_entries()][:5]
+    assert not catalogue.untranslated_entries(), [
+        e.msgid for e in catalogue.untranslated_entries()
+    ][:5]
     for entry in catalogue:
         if entry.msgid_plural:
             # A plural form may leave out the count ("one file"), never add a placeholder.
@@ -59,7 +70,9 @@ def test_catalogue_is_complete(language):
             for translation in entry.msgstr_plural.values():
                 assert _placeholders(translation) <= allowed, f"{language}: {entry.msgid!r}"
         else:
-            assert _placeholders(entry.msgstr) == _placeholders(entry.msgid), f"{language}: {entry.msgid!r}"
+            assert _placeholders(entry.msgstr) == _placeholders(entry.msgid), (
+                f"{language}: {entry.msgid!r}"
+            )
 
 
 def _placeholders(text: str) -> set[str]:
@@ -71,7 +84,9 @@ def test_compiled_catalogue_matches_its_source(language):
     directory = LOCALE / language / "LC_MESSAGES"
     compiled = polib.mofile(str(directory / "django.mo"))
     source = polib.pofile(str(directory / "django.po"))
-    as_compiled = {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in compiled if e.msgid}
+    as_compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in compiled if e.msgid
+    }
     as_source = {
         (e.msgctxt, e.msgid): (e.msgstr, {int(k): v for k, v in e.msgstr_plural.items()})
         for e in source.translated_entries()

@@ -137,3 +137,53 @@ def test_deployment_check_fails_in_development_and_passes_when_configured(cli, t
 def test_other_django_commands_stay_reachable(cli):
     result = cli.run("showmigrations", "audit")
     assert "0001_initial" in result.stdout
+
+
+REINVITE = """
+from protectdesk.accounts import actions
+from protectdesk.accounts.models import User
+coordinator = User.objects.get(login="coordinator@demo.example")
+user = User.objects.get(login="caseworker@demo.example")
+invitation, token = actions.invite(actor=coordinator, role=user.role, login=user.login, user=user)
+actions.accept_invitation(invitation=invitation, token=token, password="caseworker new passphrase", display_name="Camilo")
+"""
+
+CAN_OPEN = """
+from protectdesk.accounts.models import User
+from protectdesk.cases.keyring import Keyring
+from protectdesk.cases.models import CaseMember
+from protectdesk.crypto import userkeys
+user = User.objects.get(login="caseworker@demo.example")
+key = userkeys.open_private_key(bytes(user.sealed_private_key), "caseworker new passphrase", str(user.id))
+ring = Keyring(user, key)
+cases = [m.case_id for m in CaseMember.objects.filter(user=user)]
+print("OPEN", sum(ring.can_open(c) for c in cases), "OF", len(cases))
+"""
+
+
+def test_recover_restores_access_from_the_command_line(cli, tmp_path):
+    cli.run("migrate", "--noinput")
+    cli.run("demo")
+    phrase = (cli.data_dir / "demo-recovery-phrase.txt").read_text().splitlines()[1]
+    cli.run("shell", "-c", REINVITE)
+    assert "OPEN 0 OF 3" in cli.run("shell", "-c", CAN_OPEN).stdout
+    password_file, phrase_file = tmp_path / "pw", tmp_path / "phrase"
+    password_file.write_text("protect-demo-2026\n")
+    phrase_file.write_text("not a phrase\n")
+    args = [
+        "recover",
+        "--as",
+        "coordinator@demo.example",
+        "--user",
+        "caseworker@demo.example",
+        "--password-file",
+        str(password_file),
+        "--phrase-file",
+        str(phrase_file),
+    ]
+    wrong = cli.run(*args, check=False)
+    assert wrong.returncode != 0 and "typo" in wrong.stderr
+    phrase_file.write_text(phrase + "\n")
+    assert "Access restored to 3 case(s)" in cli.run(*args).stdout
+    assert "OPEN 3 OF 3" in cli.run("shell", "-c", CAN_OPEN).stdout
+    assert cli.run("audit", "verify").returncode == 0

@@ -1,6 +1,8 @@
 """The demo desk: fictional people only, created through the same actions as real data.
 
 Every demo account shares one documented password. The demo desk does not require 2FA.
+Cases are opened, shared and given a defender account through the real action functions, so
+the demo database is encrypted exactly like a real one.
 """
 
 from __future__ import annotations
@@ -12,9 +14,16 @@ from django.db import transaction
 
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
+from protectdesk.cases import actions as case_actions
+from protectdesk.cases.keyring import Keyring
+from protectdesk.cases.models import Case, CaseStatus
+from protectdesk.crypto import userkeys
 
 DEMO_PASSWORD = "protect-demo-2026"  # noqa: S105 - the documented, public demo password
 COORDINATOR = "coordinator@demo.example"
+CASEWORKER = "caseworker@demo.example"
+CASEWORKER2 = "caseworker2@demo.example"
+DEFENDER_HANDLE = "demo-defender"
 
 
 @dataclass(frozen=True)
@@ -27,9 +36,105 @@ class DemoAccount:
 ACCOUNTS = [
     DemoAccount("admin@demo.example", "Ana Admin", Role.ADMIN),
     DemoAccount(COORDINATOR, "Carla Coordinator", Role.COORDINATOR),
-    DemoAccount("caseworker@demo.example", "Camilo Caseworker", Role.CASEWORKER),
-    DemoAccount("caseworker2@demo.example", "Catalina Caseworker", Role.CASEWORKER),
-    DemoAccount("demo-defender", "", Role.DEFENDER),
+    DemoAccount(CASEWORKER, "Camilo Caseworker", Role.CASEWORKER),
+    DemoAccount(CASEWORKER2, "Catalina Caseworker", Role.CASEWORKER),
+    DemoAccount(DEFENDER_HANDLE, "", Role.DEFENDER),
+]
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """A fictional defender. ``owner`` opens the case; ``also`` are added as members."""
+
+    owner: str
+    profile: case_actions.DefenderProfile
+    staff_notes: str
+    also: tuple[str, ...] = ()
+    status: str = CaseStatus.OPEN
+    defender_account: bool = False
+
+
+CASES = [
+    DemoCase(
+        CASEWORKER,
+        case_actions.DefenderProfile(
+            kind="community",
+            country="GT",
+            subdivision="GT-16",
+            sectors=("land_environment", "indigenous_peoples"),
+            size_band="251-1000",
+            name="Comunidad Río Verde (fictional)",
+            aliases="Río Verde community council",
+            contacts="Community radio, evenings only; via the parish office",
+            location="Río Verde, 14 km north of the municipal seat (fictional)",
+            description="Q'eqchi' community defending its river against a hydroelectric project; leaders face "
+            "criminal complaints and surveillance.",
+        ),
+        "Security assessment pending; the council asked for accompaniment during the next assembly.",
+    ),
+    DemoCase(
+        CASEWORKER,
+        case_actions.DefenderProfile(
+            kind="individual",
+            country="GT",
+            subdivision="GT-01",
+            sectors=("journalism_media",),
+            gender="woman",
+            age_band="30-44",
+            name="María Fernanda Coj (fictional)",
+            aliases="Mafer",
+            contacts="Signal only; no calls",
+            location="Zona 1, Guatemala City (fictional)",
+            description="Independent journalist covering corruption in municipal contracts; target of an online smear campaign.",
+        ),
+        "Consider a temporary relocation if the smear campaign escalates into physical threats.",
+        defender_account=True,
+    ),
+    DemoCase(
+        CASEWORKER,
+        case_actions.DefenderProfile(
+            kind="organisation",
+            country="GT",
+            subdivision="GT-13",
+            sectors=("womens_rights",),
+            size_band="11-50",
+            name="Colectivo Voces del Norte (fictional)",
+            contacts="Office landline; coordinator's safe phone",
+            location="Huehuetenango town centre (fictional)",
+            description="Women's organisation supporting survivors of gender-based violence in rural municipalities.",
+        ),
+        "Office was broken into last year; digital security training scheduled.",
+        also=(COORDINATOR,),
+    ),
+    DemoCase(
+        CASEWORKER2,
+        case_actions.DefenderProfile(
+            kind="network",
+            country="GT",
+            subdivision="GT-09",
+            sectors=("community_leadership", "land_environment"),
+            size_band="51-250",
+            name="Red de Defensoras Rurales (fictional)",
+            description="Network of rural women leaders across the western highlands.",
+        ),
+        "Network members report being followed after meetings.",
+    ),
+    DemoCase(
+        CASEWORKER2,
+        case_actions.DefenderProfile(
+            kind="individual",
+            country="GT",
+            subdivision="GT-09",
+            sectors=("lawyers_justice",),
+            gender="man",
+            age_band="45-59",
+            name="Julián Pérez Tzul (fictional)",
+            contacts="Law office; assistant screens calls",
+            description="Lawyer representing indigenous communities in land disputes; faces a defamation lawsuit.",
+        ),
+        "Lawsuit hearing in March; monitoring.",
+        status=CaseStatus.MONITORING,
+    ),
 ]
 
 
@@ -37,8 +142,16 @@ def demo_exists() -> bool:
     return User.objects.filter(login=COORDINATOR).exists()
 
 
+def _keyring(user: User) -> Keyring:
+    user.refresh_from_db()
+    private_key = userkeys.open_private_key(
+        bytes(user.sealed_private_key or b""), DEMO_PASSWORD, str(user.id)
+    )
+    return Keyring(user, private_key)
+
+
 def create_demo() -> str:
-    """Create the demo desk and its accounts; returns the recovery phrase (demo only)."""
+    """Create the demo desk, its accounts and cases; returns the recovery phrase (demo only)."""
     with transaction.atomic():
         created = actions.create_desk(
             name="Demo Protection Desk",
@@ -50,18 +163,45 @@ def create_demo() -> str:
             coordinator_name="Carla Coordinator",
             coordinator_password=DEMO_PASSWORD,
         )
-        coordinator = created.coordinator
-        users: dict[str, User] = {COORDINATOR: coordinator}
+        users: dict[str, User] = {COORDINATOR: created.coordinator}
         for account in ACCOUNTS:
-            if account.login == COORDINATOR:
+            if account.login in users or account.role == Role.DEFENDER:
                 continue
             invitation, token = actions.invite(
-                actor=coordinator, role=account.role, login=account.login, display_name=account.name
+                actor=created.coordinator,
+                role=account.role,
+                login=account.login,
+                display_name=account.name,
             )
             users[account.login] = actions.accept_invitation(
-                invitation=invitation, token=token, password=DEMO_PASSWORD, display_name=account.name
+                invitation=invitation,
+                token=token,
+                password=DEMO_PASSWORD,
+                display_name=account.name,
             )
+        for demo in CASES:
+            _open(demo, users)
     return created.recovery_phrase
+
+
+def _open(demo: DemoCase, users: dict[str, User]) -> Case:
+    owner = users[demo.owner]
+    keyring = _keyring(owner)
+    case = case_actions.open_case(
+        actor=owner, keyring=keyring, profile=demo.profile, staff_notes=demo.staff_notes
+    )
+    for login in demo.also:
+        case_actions.add_member(actor=owner, keyring=keyring, case=case, user=users[login])
+    if demo.status != CaseStatus.OPEN:
+        case_actions.change_status(actor=owner, keyring=keyring, case=case, status=demo.status)
+    if demo.defender_account:
+        _user, invitation, token = case_actions.invite_defender(
+            actor=owner, keyring=keyring, case=case, handle=DEFENDER_HANDLE
+        )
+        actions.accept_invitation(
+            invitation=invitation, token=token, password=DEMO_PASSWORD, display_name=""
+        )
+    return case
 
 
 def demo_desk() -> Desk | None:

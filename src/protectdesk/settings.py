@@ -64,11 +64,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "protectdesk.lib.csrf.NoReferrerCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "protectdesk.accounts.middleware.SessionKeyMiddleware",
+    "protectdesk.lib.headers.TamperedDataMiddleware",
 ]
 
 ROOT_URLCONF = "protectdesk.urls"
@@ -181,7 +182,9 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
 # Preload-list submission is a commitment for the whole domain, the desk's decision, not ours.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# W003 looks for Django's CSRF middleware by name; ours subclasses it (see lib/csrf.py) and
+# protectdesk.E003 checks that it is installed instead.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "security.W003"]
 if ONION:
     # An onion service's transport is end-to-end encrypted by Tor; HTTPS-only settings do not
     # apply (https:// on .onion needs a special certificate most desks will not have).

@@ -47,7 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cards"] = case_queries.my_cases(keyring)
     if user.role in ACCOUNT_MANAGERS:
         rows = case_queries.desk_overview(user)
-        context["case_counts"] = {status: sum(1 for r in rows if r.case.status == status) for status in CaseStatus.values}
+        context["case_counts"] = {
+            status: sum(1 for r in rows if r.case.status == status) for status in CaseStatus.values
+        }
         context["case_total"] = len(rows)
     template = {
         Role.ADMIN: "home/admin.html",

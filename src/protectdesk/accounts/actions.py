@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from protectdesk.accounts import desk_keys
 from protectdesk.accounts.models import (
     ACCOUNT_MANAGERS,
     STAFF_ROLES,
     Desk,
+    DeskSecretBox,
     Invitation,
     LoginThrottle,
     RecoveryCode,
@@ -31,8 +33,8 @@ from protectdesk.accounts.models import (
     User,
     normalise_login,
 )
-from protectdesk.audit.actions import record
 from protectdesk.accounts.signals import keypair_replaced
+from protectdesk.audit.actions import record
 from protectdesk.crypto import kdf, recovery, userkeys, wrap
 from protectdesk.lib.server_keys import digest
 
@@ -232,9 +234,16 @@ def prekeyed_invitation(*, actor: User, user: User, private_key: bytes) -> tuple
             created_by=actor,
             expires_at=timezone.now() + Invitation.default_expiry(),
         )
-        invitation.wrapped_private_key = wrap.wrap(invitation_key(token), private_key, _invitation_context(invitation))
+        invitation.wrapped_private_key = wrap.wrap(
+            invitation_key(token), private_key, _invitation_context(invitation)
+        )
         invitation.save()
-        record("invitation.created", actor=actor, target=invitation, detail={"role": user.role, "prekeyed": True})
+        record(
+            "invitation.created",
+            actor=actor,
+            target=invitation,
+            detail={"role": user.role, "prekeyed": True},
+        )
     return invitation, token
 
 
@@ -246,7 +255,9 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
         record("invitation.revoked", actor=actor, target=invitation)
 
 
-def accept_invitation(*, invitation: Invitation, token: str, password: str, display_name: str) -> User:
+def accept_invitation(
+    *, invitation: Invitation, token: str, password: str, display_name: str
+) -> User:
     """The invitee chooses a password, which from now on seals their private key.
 
     * a new account gets a fresh keypair;
@@ -259,7 +270,9 @@ def accept_invitation(*, invitation: Invitation, token: str, password: str, disp
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_open:
-            raise AccountError(_("This invitation has already been used, revoked or has expired."))
+            raise AccountError(
+                _("This invitation has already been used, has been revoked or has expired.")
+            )
         user = invitation.user or User(
             desk_id=invitation.desk_id, role=invitation.role, login=invitation.login
         )
@@ -270,7 +283,9 @@ def accept_invitation(*, invitation: Invitation, token: str, password: str, disp
         replaced = False
         if invitation.wrapped_private_key is not None:
             private_key = wrap.unwrap(
-                invitation_key(token), bytes(invitation.wrapped_private_key), _invitation_context(invitation)
+                invitation_key(token),
+                bytes(invitation.wrapped_private_key),
+                _invitation_context(invitation),
             )
             user.sealed_private_key = userkeys.seal_private_key(
                 private_key, password, str(user.id), settings.PROTECTDESK_KDF
@@ -286,6 +301,7 @@ def accept_invitation(*, invitation: Invitation, token: str, password: str, disp
         invitation.save(update_fields=["accepted_at", "user", "wrapped_private_key"])
         Session.objects.filter(user=user).delete()
         if replaced:
+            DeskSecretBox.objects.filter(recipient=user).delete()
             keypair_replaced.send(sender=User, user=user)
         record("invitation.accepted", actor=user, target=invitation)
         record("account.keypair_created", actor=user, target=user)
@@ -334,7 +350,8 @@ def change_role(*, actor: User, user: User, role: str) -> None:
     if role not in STAFF_ROLES or user.role not in STAFF_ROLES:
         raise AccountError(
             _(
-                "Defender accounts keep their role; staff roles are administrator, coordinator and caseworker."
+                "A defender account's role cannot be changed. Staff roles are administrator, coordinator "
+                "and caseworker."
             )
         )
     if user.role in ACCOUNT_MANAGERS and role not in ACCOUNT_MANAGERS and _is_last_manager(user):
@@ -345,6 +362,7 @@ def change_role(*, actor: User, user: User, role: str) -> None:
         old = user.role
         user.role = role
         user.save(update_fields=["role"])
+        desk_keys.revoke(user)
         record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
 
 

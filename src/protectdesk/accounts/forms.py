@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import STAFF_ROLES, Role
+from protectdesk.lib.forms import set_choices
 
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 
@@ -76,7 +77,7 @@ class NewPasswordMixin(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_again = forms.CharField(
-        label=_("New password again"),
+        label=_("Repeat the new password"),
         strip=False,
         max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -153,6 +154,46 @@ class DeskSettingsForm(forms.Form):
         choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class FirstRunForm(NewPasswordMixin):
+    desk_name = forms.CharField(label=_("Name of the desk"), max_length=120)
+    country = forms.ChoiceField(label=_("Country"))
+    reference_prefix = forms.CharField(
+        label=_("Case reference prefix"),
+        max_length=8,
+        required=False,
+        help_text=_("Case references look like GT-2026-0001. Leave empty to use the country code."),
+    )
+    email = forms.EmailField(label=_("Your e-mail (to sign in)"), max_length=254)
+    display_name = forms.CharField(
+        label=_("Your name as colleagues will see it"), max_length=120, required=False
+    )
+    require_staff_2fa = forms.BooleanField(
+        label=_("Require two-factor authentication for staff"), required=False, initial=True
+    )
+    field_order = [
+        "desk_name",
+        "country",
+        "reference_prefix",
+        "email",
+        "display_name",
+        "new_password",
+        "new_password_again",
+        "require_staff_2fa",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from protectdesk import vocabularies
+
+        set_choices(self, "country", vocabularies.country_choices())
+
+    def clean_reference_prefix(self) -> str:
+        value = str(self.cleaned_data.get("reference_prefix") or "").strip().upper()
+        if value and not value.replace("-", "").isalnum():
+            raise forms.ValidationError(_("Use letters and digits only."))
+        return value
 
 
 class RecoveryPhraseForm(forms.Form):

@@ -108,7 +108,7 @@ def change_role(request: HttpRequest, user_id: str) -> HttpResponse:
         except actions.AccountError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The role is changed."))
+            messages.success(request, _("The role has been changed."))
     return redirect("accounts:staff")
 
 
@@ -128,7 +128,7 @@ def set_active(request: HttpRequest, user_id: str) -> HttpResponse:
             request,
             _("The account is active again.")
             if active
-            else _("The account is deactivated and signed out."),
+            else _("The account is deactivated and its sessions are ended."),
         )
     return redirect("accounts:staff")
 
@@ -154,7 +154,7 @@ def desk_settings(request: HttpRequest) -> HttpResponse:
             require_staff_2fa=form.cleaned_data["require_staff_2fa"],
             languages=list(form.cleaned_data["languages"]),
         )
-        messages.success(request, _("The desk settings are saved."))
+        messages.success(request, _("The desk settings have been saved."))
         return redirect("accounts:desk_settings")
     return render(
         request,

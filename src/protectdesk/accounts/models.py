@@ -200,3 +200,37 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk}"
+
+
+class DeskSecretBox(models.Model):
+    """One named desk-level secret (e.g. the future intake key) sealed to one recipient.
+
+    Recipients are the accounts whose role needs the secret, and the desk recovery key
+    (``recipient`` null). See :mod:`protectdesk.accounts.desk_keys`.
+    """
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="secret_boxes")
+    name = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(default=1)
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="secret_boxes"
+    )
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "name", "version", "recipient"],
+                condition=models.Q(recipient__isnull=False),
+                name="one_secret_box_per_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["desk", "name", "version"],
+                condition=models.Q(recipient__isnull=True),
+                name="one_recovery_secret_box",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"desk secret box {self.pk}"

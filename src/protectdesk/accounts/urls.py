@@ -12,6 +12,7 @@ urlpatterns = [
     path("unlock/", views.unlock, name="unlock"),
     path("logout/", views.logout_view, name="logout"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("setup/<str:token>/", views.first_run, name="first_run"),
     path("account/", views.account, name="account"),
     path("account/password/", views.change_password, name="change_password"),
     path("account/sessions/revoke/", views.revoke_sessions, name="revoke_sessions"),

@@ -36,6 +36,3 @@ class BundledCommonPasswordValidator(CommonPasswordValidator):
             raise ValidationError(
                 _("This password is too common or too simple."), code="password_too_common"
             )
-
-    def get_help_text(self) -> str:
-        return _("Your password can’t be a commonly used password.")

@@ -19,12 +19,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from protectdesk.accounts import actions, flow, keys, queries
+from protectdesk.accounts import actions, flow, keys, queries, setup
 from protectdesk.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     CodeForm,
     EnrolForm,
+    FirstRunForm,
     LoginForm,
     UnlockForm,
 )
@@ -147,7 +148,10 @@ def login_code(request: HttpRequest) -> HttpResponse:
         else:
             actions.note_second_factor_failure(user)
             form.add_error(
-                "code", _("This code is not right. Check your authenticator's clock and try again.")
+                "code",
+                _(
+                    "This code is not right. Check that your phone's clock is correct and try again."
+                ),
             )
     return render(request, "accounts/login_code.html", {"form": form})
 
@@ -171,7 +175,8 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
                 request, "accounts/recovery_codes.html", {"codes": codes, "after_login": True}
             )
         form.add_error(
-            "code", _("This code is not right. Check your authenticator's clock and try again.")
+            "code",
+            _("This code is not right. Check that your phone's clock is correct and try again."),
         )
     return render(
         request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=True)
@@ -294,6 +299,43 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# --- first run ------------------------------------------------------------------------------
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def first_run(request: HttpRequest, token: str) -> HttpResponse:
+    """Create the desk from the browser (token printed by ``protectdesk serve``)."""
+    if not setup.token_is_valid(token):
+        raise Http404
+    form = FirstRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.create_desk(
+                name=data["desk_name"],
+                country=data["country"],
+                languages=[code for code, _name in settings.LANGUAGES],
+                reference_prefix=data["reference_prefix"] or data["country"],
+                require_staff_2fa=data["require_staff_2fa"],
+                coordinator_login=data["email"],
+                coordinator_name=data["display_name"],
+                coordinator_password=data["new_password"],
+            )
+        except ValidationError as error:
+            form.add_error("new_password", error)
+        else:
+            setup.spend_token()
+            return render(
+                request,
+                "accounts/recovery_phrase.html",
+                {"phrase": created.recovery_phrase, "login": created.coordinator.login},
+            )
+    return render(
+        request, "accounts/first_run.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
 # --- the account page -----------------------------------------------------------------------
 
 
@@ -334,7 +376,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
             auth.update_session_auth_hash(request, user)
             actions.revoke_sessions(user=user, keep_session_key=request.session.session_key)
             messages.success(
-                request, _("Your password is changed. Your other sessions are signed out.")
+                request, _("Your password has been changed. Your other sessions are signed out.")
             )
             return redirect("accounts:account")
     return render(request, "accounts/account.html", _account_context(user, form), status=400)
@@ -370,7 +412,8 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
                 request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False}
             )
         form.add_error(
-            "code", _("This code is not right. Check your authenticator's clock and try again.")
+            "code",
+            _("This code is not right. Check that your phone's clock is correct and try again."),
         )
     return render(
         request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=False)

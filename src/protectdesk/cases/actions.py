@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from protectdesk.accounts import actions as account_actions
+from protectdesk.accounts import desk_keys
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Desk, Invitation, Role, User
 from protectdesk.audit.actions import record
 from protectdesk.cases.keyring import Keyring, NoCaseAccess, fingerprint
@@ -48,23 +49,32 @@ class CaseError(Exception):
         self.message = message
 
 
-class EditConflict(Exception):  # noqa: N818 - the domain word
+class EditConflict(Exception):
     """The record changed since the form was loaded; nothing was saved."""
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _seal_box(case: Case, purpose: Purpose, version: int, key: bytes, recipient: User | None, desk: Desk) -> CaseKeyBox:
-    public_key = bytes(recipient.public_key) if recipient is not None else bytes(desk.recovery_public_key)
+def _seal_box(
+    case: Case, purpose: Purpose, version: int, key: bytes, recipient: User | None, desk: Desk
+) -> CaseKeyBox:
+    public_key = recipient.public_key if recipient is not None else desk.recovery_public_key
+    if public_key is None:
+        raise CaseError(_("This account has no keys yet."))
     return CaseKeyBox(
         case=case,
         purpose=int(purpose),
         version=version,
         recipient=recipient,
-        recipient_fingerprint=fingerprint(public_key),
-        sealed=casekeys.seal_case_key(public_key, case.id, purpose, version, key),
+        recipient_fingerprint=fingerprint(bytes(public_key)),
+        sealed=casekeys.seal_case_key(bytes(public_key), case.id, purpose, version, key),
     )
+
+
+def _fresh(user: User) -> User:
+    """The account as stored now: keys are sealed to the current public key only."""
+    return User.objects.select_related("desk").get(pk=user.pk)
 
 
 def _require_member_with_staff_key(keyring: Keyring, case: Case) -> None:
@@ -107,7 +117,9 @@ class DefenderProfile:
         return {name: getattr(self, name) for name in self.IDENTIFYING}
 
 
-def open_case(*, actor: User, keyring: Keyring, profile: DefenderProfile, staff_notes: str = "") -> Case:
+def open_case(
+    *, actor: User, keyring: Keyring, profile: DefenderProfile, staff_notes: str = ""
+) -> Case:
     """Open a case for a defender: new keys, sealed to the actor and the recovery key."""
     if actor.role not in CASE_ROLES:
         raise PermissionError("only coordinators and caseworkers open cases")
@@ -153,7 +165,9 @@ def change_status(*, actor: User, keyring: Keyring, case: Case, status: str) -> 
         record("case.status_changed", actor=actor, target=case, detail={"from": old, "to": status})
 
 
-def update_staff_notes(*, actor: User, keyring: Keyring, case: Case, notes: str, expected_version: int) -> None:
+def update_staff_notes(
+    *, actor: User, keyring: Keyring, case: Case, notes: str, expected_version: int
+) -> None:
     """Staff-only notes on the case; a stale form raises :class:`EditConflict`."""
     _require_member_with_staff_key(keyring, case)
     with transaction.atomic():
@@ -172,6 +186,7 @@ def update_staff_notes(*, actor: User, keyring: Keyring, case: Case, notes: str,
 def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> CaseMember:
     """A current staff member seals the case keys (every version they hold) to ``user``."""
     _require_member_with_staff_key(keyring, case)
+    user = _fresh(user)
     if user.desk_id != case.desk_id or user.role not in MEMBER_ROLES or not user.is_active:
         raise CaseError(_("Only active staff of this desk can be added to a case."))
     if not user.has_keypair:
@@ -180,11 +195,19 @@ def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> Case
         raise CaseError(_("This person is already a member of the case."))
     keys = keyring.keys_for(case.id)
     with transaction.atomic():
-        member = CaseMember.objects.create(case=case, user=user, kind=MemberKind.STAFF, added_by=actor)
-        CaseKeyBox.objects.bulk_create(
-            _seal_box(case, purpose, version, key, user, case.desk) for (purpose, version), key in keys.keys.items()
+        member = CaseMember.objects.create(
+            case=case, user=user, kind=MemberKind.STAFF, added_by=actor
         )
-        record("case.member_added", actor=actor, target=case, detail={"user": str(user.id), "kind": member.kind})
+        CaseKeyBox.objects.bulk_create(
+            _seal_box(case, purpose, version, key, user, case.desk)
+            for (purpose, version), key in keys.keys.items()
+        )
+        record(
+            "case.member_added",
+            actor=actor,
+            target=case,
+            detail={"user": str(user.id), "kind": member.kind},
+        )
     return member
 
 
@@ -198,17 +221,27 @@ def remove_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> N
     member = CaseMember.objects.filter(case=case, user=user).first()
     if member is None:
         raise CaseError(_("This person is not a member of the case."))
-    if member.kind == MemberKind.STAFF and not CaseMember.objects.filter(
-        case=case, kind=MemberKind.STAFF
-    ).exclude(user=user).exists():
+    if (
+        member.kind == MemberKind.STAFF
+        and not CaseMember.objects.filter(case=case, kind=MemberKind.STAFF)
+        .exclude(user=user)
+        .exists()
+    ):
         raise CaseError(_("A case needs at least one staff member."))
     with transaction.atomic():
         CaseKeyBox.objects.filter(case=case, recipient=user).delete()
         member.delete()
-        record("case.member_removed", actor=actor, target=case, detail={"user": str(user.id), "kind": member.kind})
+        record(
+            "case.member_removed",
+            actor=actor,
+            target=case,
+            detail={"user": str(user.id), "kind": member.kind},
+        )
 
 
-def invite_defender(*, actor: User, keyring: Keyring, case: Case) -> tuple[User, Invitation, str]:
+def invite_defender(
+    *, actor: User, keyring: Keyring, case: Case, handle: str | None = None
+) -> tuple[User, Invitation, str]:
     """Create the defender's own account for this case and its one-time invitation link.
 
     The account's keypair is made now, so the acting member seals the case's **shared** key to
@@ -221,7 +254,11 @@ def invite_defender(*, actor: User, keyring: Keyring, case: Case) -> tuple[User,
     keypair = userkeys.generate_keypair()
     keys = keyring.keys_for(case.id)
     with transaction.atomic():
-        user = User(desk_id=case.desk_id, role=Role.DEFENDER, login=account_actions.new_defender_handle())
+        user = User(
+            desk_id=case.desk_id,
+            role=Role.DEFENDER,
+            login=handle or account_actions.new_defender_handle(),
+        )
         user.set_unusable_password()
         user.public_key = keypair.public_key
         user.save()
@@ -231,8 +268,15 @@ def invite_defender(*, actor: User, keyring: Keyring, case: Case) -> tuple[User,
             for (purpose, version), key in keys.keys.items()
             if purpose == Purpose.SHARED
         )
-        invitation, token = account_actions.prekeyed_invitation(actor=actor, user=user, private_key=keypair.private_key)
-        record("case.member_added", actor=actor, target=case, detail={"user": str(user.id), "kind": MemberKind.DEFENDER})
+        invitation, token = account_actions.prekeyed_invitation(
+            actor=actor, user=user, private_key=keypair.private_key
+        )
+        record(
+            "case.member_added",
+            actor=actor,
+            target=case,
+            detail={"user": str(user.id), "kind": MemberKind.DEFENDER},
+        )
     return user, invitation, token
 
 
@@ -247,26 +291,34 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
     """
     if actor.role not in ACCOUNT_MANAGERS or actor.desk_id != user.desk_id:
         raise PermissionError("only the desk's coordinators and administrators restore access")
+    user = _fresh(user)  # seal to the public key the account has now, never a stale copy
     if not user.has_keypair:
         raise CaseError(_("This person has not accepted their new invitation yet."))
     try:
         recovery_private = recovery.from_phrase(phrase)
     except RecoveryPhraseError:
-        raise CaseError(_("This recovery phrase has a typo: check each group of five characters.")) from None
+        raise CaseError(
+            _("This recovery phrase has a typo: check each group of five characters.")
+        ) from None
     desk = user.desk
-    if userkeys.public_key_of(recovery_private) != bytes(desk.recovery_public_key):
+    if userkeys.public_key_of(recovery_private) != bytes(desk.recovery_public_key or b""):
         raise CaseError(_("This is not the recovery phrase of this desk."))
     restored = 0
     with transaction.atomic():
         for member in CaseMember.objects.filter(user=user).select_related("case"):
             case = member.case
             CaseKeyBox.objects.filter(case=case, recipient=user).delete()
-            recovery_boxes = CaseKeyBox.objects.filter(case=case, recipient=None, purpose__in=[int(p) for p in member.purposes])
+            recovery_boxes = CaseKeyBox.objects.filter(
+                case=case, recipient=None, purpose__in=[int(p) for p in member.purposes]
+            )
             boxes = []
             for box in recovery_boxes:
-                key = casekeys.open_case_key(recovery_private, bytes(box.sealed), case.id, Purpose(box.purpose), box.version)
+                key = casekeys.open_case_key(
+                    recovery_private, bytes(box.sealed), case.id, Purpose(box.purpose), box.version
+                )
                 boxes.append(_seal_box(case, Purpose(box.purpose), box.version, key, user, desk))
             CaseKeyBox.objects.bulk_create(boxes)
             record("case.access_recovered", actor=actor, target=case, detail={"user": str(user.id)})
             restored += 1
+        desk_keys.restore(recovery_private_key=recovery_private, user=user)
     return restored

@@ -8,7 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
-from protectdesk.cases.models import COLLECTIVE_KINDS, AgeBand, CaseStatus, DefenderKind, Gender, SizeBand
+from protectdesk.cases.models import (
+    COLLECTIVE_KINDS,
+    AgeBand,
+    CaseStatus,
+    DefenderKind,
+    Gender,
+    SizeBand,
+)
+from protectdesk.lib.forms import set_choices
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 
@@ -20,29 +28,85 @@ class DefenderForm(forms.Form):
     the regions of the chosen country and, if the country was changed, asks to pick again.
     """
 
-    kind = forms.ChoiceField(label=_("Who is protected"), choices=DefenderKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Who is protected"), choices=DefenderKind.choices, widget=forms.RadioSelect
+    )
     name = forms.CharField(
-        label=_("Name"), max_length=300, widget=forms.TextInput(attrs=_PRIVATE),
+        label=_("Name"),
+        max_length=300,
+        widget=forms.TextInput(attrs=_PRIVATE),
         help_text=_("Encrypted. Only members of this case can read it."),
     )
-    aliases = forms.CharField(label=_("Other names or aliases"), required=False, max_length=2000, widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}))
+    aliases = forms.CharField(
+        label=_("Other names or aliases"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+    )
     country = forms.ChoiceField(label=_("Country"))
-    subdivision = forms.ChoiceField(label=_("Region"), required=False, help_text=_("First-level region (state, department, province)."))
-    location = forms.CharField(label=_("Exact place or address"), required=False, max_length=2000, widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}), help_text=_("Encrypted."))
-    contacts = forms.CharField(label=_("Contact details"), required=False, max_length=4000, widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}), help_text=_("Encrypted. Phone numbers, safe channels, trusted contacts."))
-    sectors = forms.MultipleChoiceField(label=_("Sectors of work"), required=False, widget=forms.CheckboxSelectMultiple)
-    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("Not recorded")), *Gender.choices], help_text=_("For individuals."))
-    age_band = forms.ChoiceField(label=_("Age"), required=False, choices=[("", _("Not recorded")), *AgeBand.choices], help_text=_("For individuals."))
-    size_band = forms.ChoiceField(label=_("Size"), required=False, choices=[("", _("Not recorded")), *SizeBand.choices], help_text=_("For organisations, networks and communities."))
-    description = forms.CharField(label=_("Description of their work"), required=False, max_length=20000, widget=forms.Textarea(attrs={**_PRIVATE, "rows": 5}), help_text=_("Encrypted."))
+    subdivision = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        help_text=_("First-level region (state, department, province)."),
+    )
+    location = forms.CharField(
+        label=_("Exact place or address"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+        help_text=_("Encrypted."),
+    )
+    contacts = forms.CharField(
+        label=_("Contact details"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
+        help_text=_("Encrypted. Phone numbers, safe channels, trusted contacts."),
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors of work"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=[("", _("Not recorded")), *Gender.choices],
+        help_text=_("For individuals."),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[("", _("Not recorded")), *AgeBand.choices],
+        help_text=_("For individuals."),
+    )
+    size_band = forms.ChoiceField(
+        label=_("Size"),
+        required=False,
+        choices=[("", _("Not recorded")), *SizeBand.choices],
+        help_text=_("For organisations, networks and communities."),
+    )
+    description = forms.CharField(
+        label=_("Description of their work"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 5}),
+        help_text=_("Encrypted."),
+    )
 
     def __init__(self, *args: Any, default_country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = vocabularies.country_choices()
-        self.fields["sectors"].choices = vocabularies.load("sectors").choices()
-        country = (self.data.get("country") if self.is_bound else None) or self.initial.get("country") or default_country
+        set_choices(self, "country", vocabularies.country_choices())
+        set_choices(self, "sectors", vocabularies.load("sectors").choices())
+        country = (
+            (self.data.get("country") if self.is_bound else None)
+            or self.initial.get("country")
+            or default_country
+        )
         self.fields["country"].initial = country
-        self.fields["subdivision"].choices = [("", _("Not recorded")), *vocabularies.subdivision_choices(str(country or ""))]
+        set_choices(
+            self,
+            "subdivision",
+            [("", _("Not recorded")), *vocabularies.subdivision_choices(str(country or ""))],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -63,8 +127,13 @@ class StatusForm(forms.Form):
 
 class StaffNotesForm(forms.Form):
     staff_notes = forms.CharField(
-        label=_("Staff notes"), required=False, max_length=50000, widget=forms.Textarea(attrs={**_PRIVATE, "rows": 6}),
-        help_text=_("Encrypted with the staff key: the defender's own account never sees these notes."),
+        label=_("Staff notes"),
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 6}),
+        help_text=_(
+            "Encrypted with the staff key: the defender's own account never sees these notes."
+        ),
     )
     row_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -74,4 +143,6 @@ class AddMemberForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(str(u.pk), f"{u.label} · {u.get_role_display()}") for u in candidates]
+        set_choices(
+            self, "user", [(str(u.pk), f"{u.label} · {u.get_role_display()}") for u in candidates]
+        )

@@ -40,11 +40,11 @@ from protectdesk.crypto import EnvelopeError, casekeys, envelope, kdf
 from protectdesk.crypto.casekeys import Purpose
 
 
-class NoCaseAccess(Exception):  # noqa: N818 - reads as the domain fact
+class NoCaseAccess(Exception):
     """The user is not a member of this case, or holds no key that opens it."""
 
 
-class StaffOnly(Exception):  # noqa: N818
+class StaffOnly(Exception):
     """A staff-key field was read with a keyring that has only the shared key."""
 
     silent_variable_failure = False
@@ -100,15 +100,21 @@ class Keyring:
         if self._private_key is None:
             return
         members = set(
-            CaseMember.objects.filter(user=self.user, case_id__in=wanted).values_list("case_id", flat=True)
+            CaseMember.objects.filter(user=self.user, case_id__in=wanted).values_list(
+                "case_id", flat=True
+            )
         )
-        boxes = CaseKeyBox.objects.filter(recipient=self.user, case_id__in=members).select_related("case")
+        boxes = CaseKeyBox.objects.filter(recipient=self.user, case_id__in=members).select_related(
+            "case"
+        )
         for box in boxes:
             if bytes(box.recipient_fingerprint) != self._fingerprint:
                 continue  # sealed to a keypair this account no longer has
             purpose = Purpose(box.purpose)
             try:
-                key = casekeys.open_case_key(self._private_key, bytes(box.sealed), box.case_id, purpose, box.version)
+                key = casekeys.open_case_key(
+                    self._private_key, bytes(box.sealed), box.case_id, purpose, box.version
+                )
             except EnvelopeError:
                 continue  # a box that does not open for us is no access, never an error page
             entry = self._cases.get(box.case_id)
@@ -153,7 +159,9 @@ class Keyring:
 
     # --- sealing and opening ----------------------------------------------------------------
 
-    def seal(self, record: models.Model, values: dict[str, Any], *, fill_missing: bool = False) -> None:
+    def seal(
+        self, record: models.Model, values: dict[str, Any], *, fill_missing: bool = False
+    ) -> None:
         """Encrypt ``values`` into ``record``'s encrypted fields (not saved).
 
         With ``fill_missing`` every other encrypted field gets an encrypted empty value, so
@@ -173,7 +181,11 @@ class Keyring:
                 continue
             key = keys.key(spec.key_purpose, keys.current_version)
             blob = envelope.seal(
-                key, spec.key_purpose, keys.current_version, _place(record, spec), _encode(spec, value)
+                key,
+                spec.key_purpose,
+                keys.current_version,
+                _place(record, spec),
+                _encode(spec, value),
             )
             setattr(record, spec.attname, blob)
 
@@ -196,7 +208,13 @@ class Keyring:
         value = self.open_value(record, name)
         keys = self.keys_for(_case_id_of(record))
         key = keys.key(spec.key_purpose, version)
-        setattr(record, spec.attname, envelope.seal(key, spec.key_purpose, version, _place(record, spec), _encode(spec, value)))
+        setattr(
+            record,
+            spec.attname,
+            envelope.seal(
+                key, spec.key_purpose, version, _place(record, spec), _encode(spec, value)
+            ),
+        )
 
     def opened(self, record: models.Model) -> Opened:
         """``record`` with its encrypted fields readable as attributes (decrypted on access)."""
@@ -245,7 +263,9 @@ def _place(record: models.Model, spec: EncryptedField) -> envelope.Place:
 def _encode(spec: EncryptedField, value: Any) -> bytes:
     if spec.value_kind == "text":
         return ("" if value is None else str(value)).encode("utf-8")
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
+        "utf-8"
+    )
 
 
 def _decode(spec: EncryptedField, data: bytes) -> Any:

@@ -34,18 +34,26 @@ class Case(models.Model):
     desk = statistical(models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="cases"))
     reference = statistical(models.CharField(_("reference"), max_length=32))
     status = statistical(
-        models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+        models.CharField(
+            _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
+        )
     )
     #: The version of the case keys new envelopes are written with (rotation raises it).
     key_version = statistical(models.PositiveIntegerField(default=1))
     created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
-    created_by = statistical(models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+"))
+    created_by = statistical(
+        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    )
     row_version = statistical(models.PositiveIntegerField(default=1))
     staff_notes = EncryptedText(key=STAFF)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["desk", "reference"], name="case_reference_unique_per_desk")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "reference"], name="case_reference_unique_per_desk"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -71,7 +79,9 @@ class CaseMember(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")
+        ]
 
     def __str__(self) -> str:
         return f"member {self.pk}"
@@ -91,7 +101,9 @@ class CaseKeyBox(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="key_boxes")
     purpose = models.PositiveSmallIntegerField(choices=[(p.value, p.label) for p in Purpose])
     version = models.PositiveIntegerField()
-    recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="key_boxes")
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="key_boxes"
+    )
     recipient_fingerprint = models.BinaryField(max_length=16)
     sealed = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -123,7 +135,9 @@ class CaseSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["desk", "year"], name="one_sequence_per_desk_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "year"], name="one_sequence_per_desk_year")
+        ]
 
     def __str__(self) -> str:
         return f"sequence {self.year}"
@@ -149,7 +163,9 @@ class DefenderKind(models.TextChoices):
     COMMUNITY = "community", _("Community")
 
 
-COLLECTIVE_KINDS = frozenset({DefenderKind.ORGANISATION, DefenderKind.NETWORK, DefenderKind.COMMUNITY})
+COLLECTIVE_KINDS = frozenset(
+    {DefenderKind.ORGANISATION, DefenderKind.NETWORK, DefenderKind.COMMUNITY}
+)
 
 
 class Gender(models.TextChoices):
@@ -189,9 +205,15 @@ class Defender(CaseRecord):
     country = statistical(models.CharField(_("country"), max_length=2))
     subdivision = statistical(models.CharField(_("region"), max_length=8, blank=True))
     sectors = statistical(models.JSONField(_("sectors"), default=list))
-    gender = statistical(models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True))
-    age_band = statistical(models.CharField(_("age"), max_length=8, choices=AgeBand.choices, blank=True))
-    size_band = statistical(models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True))
+    gender = statistical(
+        models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    )
+    age_band = statistical(
+        models.CharField(_("age"), max_length=8, choices=AgeBand.choices, blank=True)
+    )
+    size_band = statistical(
+        models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
+    )
     name = EncryptedText(key=SHARED)
     aliases = EncryptedText(key=SHARED)
     contacts = EncryptedText(key=SHARED)

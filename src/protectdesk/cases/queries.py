@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import Http404
 
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
-from protectdesk.cases.keyring import Keyring, Opened
+from protectdesk.cases.keyring import Keyring, Opened, fingerprint
 from protectdesk.cases.models import Case, CaseKeyBox, CaseMember, Defender, MemberKind
-from protectdesk.cases.keyring import fingerprint
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ class CaseCard:
 
 def member_case(keyring: Keyring, case_id: uuid.UUID | str) -> Case:
     """The case, if the viewer is a member who can open it; otherwise 404 (never 403)."""
-    case = Case.objects.select_related("desk").filter(pk=case_id, desk_id=keyring.user.desk_id).first()
+    case = (
+        Case.objects.select_related("desk").filter(pk=case_id, desk_id=keyring.user.desk_id).first()
+    )
     if case is None or not keyring.can_open(case.id):
         raise Http404
     return case
@@ -42,7 +44,9 @@ def member_kind(user: User, case: Case) -> str | None:
 def my_cases(keyring: Keyring) -> list[CaseCard]:
     """The viewer's cases with their defenders, keys opened in one batch."""
     memberships = list(
-        CaseMember.objects.filter(user=keyring.user).select_related("case").order_by("-case__created_at")
+        CaseMember.objects.filter(user=keyring.user)
+        .select_related("case")
+        .order_by("-case__created_at")
     )
     cases = [m.case for m in memberships]
     keyring.preload(case.id for case in cases)
@@ -53,7 +57,9 @@ def my_cases(keyring: Keyring) -> list[CaseCard]:
         if not keyring.can_open(case.id):
             continue
         defender = defenders.get(case.id)
-        cards.append(CaseCard(case, keyring.opened(defender) if defender else None, membership.kind))
+        cards.append(
+            CaseCard(case, keyring.opened(defender) if defender else None, membership.kind)
+        )
     return cards
 
 
@@ -63,14 +69,20 @@ def defender_of(keyring: Keyring, case: Case) -> Opened | None:
 
 
 def members_of(case: Case) -> list[CaseMember]:
-    return list(CaseMember.objects.filter(case=case).select_related("user").order_by("kind", "user__display_name"))
+    return list(
+        CaseMember.objects.filter(case=case)
+        .select_related("user")
+        .order_by("kind", "user__display_name")
+    )
 
 
 def addable_staff(case: Case) -> list[User]:
     """Active staff of the desk with keys, not yet members."""
     members = CaseMember.objects.filter(case=case).values_list("user_id", flat=True)
     return list(
-        User.objects.filter(desk_id=case.desk_id, is_active=True, role__in=["admin", "coordinator", "caseworker"])
+        User.objects.filter(
+            desk_id=case.desk_id, is_active=True, role__in=["admin", "coordinator", "caseworker"]
+        )
         .exclude(pk__in=members)
         .exclude(public_key=None)
         .order_by("display_name", "login")
@@ -96,17 +108,28 @@ def desk_overview(viewer: User) -> list[DeskRow]:
     cases = list(Case.objects.filter(desk_id=viewer.desk_id).order_by("-created_at"))
     defenders = {
         d["case_id"]: d
-        for d in Defender.objects.filter(case__desk_id=viewer.desk_id).values("case_id", "kind", "country", "subdivision")
+        for d in Defender.objects.filter(case__desk_id=viewer.desk_id).values(
+            "case_id", "kind", "country", "subdivision"
+        )
     }
     members: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for case_id, user_id in CaseMember.objects.filter(case__desk_id=viewer.desk_id, kind=MemberKind.STAFF).values_list("case_id", "user_id"):
+    for case_id, user_id in CaseMember.objects.filter(
+        case__desk_id=viewer.desk_id, kind=MemberKind.STAFF
+    ).values_list("case_id", "user_id"):
         members.setdefault(case_id, []).append(user_id)
     rows = []
     for case in cases:
-        defender = defenders.get(case.id, {})
+        defender: dict[str, Any] = dict(defenders.get(case.id) or {})
         staff = members.get(case.id, [])
         rows.append(
-            DeskRow(case, defender.get("kind", ""), defender.get("country", ""), defender.get("subdivision", ""), viewer.id in staff, len(staff))
+            DeskRow(
+                case,
+                defender.get("kind", ""),
+                defender.get("country", ""),
+                defender.get("subdivision", ""),
+                viewer.id in staff,
+                len(staff),
+            )
         )
     return rows
 
@@ -118,7 +141,9 @@ def cases_awaiting_recovery(user: User) -> list[uuid.UUID]:
         return sorted(member_of)
     with_keys = set(
         CaseKeyBox.objects.filter(
-            recipient=user, case_id__in=member_of, recipient_fingerprint=fingerprint(bytes(user.public_key))
+            recipient=user,
+            case_id__in=member_of,
+            recipient_fingerprint=fingerprint(bytes(user.public_key)),
         ).values_list("case_id", flat=True)
     )
     return sorted(member_of - with_keys)
@@ -127,7 +152,9 @@ def cases_awaiting_recovery(user: User) -> list[uuid.UUID]:
 def accounts_awaiting_recovery(viewer: User) -> dict[uuid.UUID, int]:
     """For the staff page: accounts of the desk with cases they cannot open, and how many."""
     result = {}
-    for user in User.objects.filter(desk_id=viewer.desk_id, is_active=True).exclude(public_key=None):
+    for user in User.objects.filter(desk_id=viewer.desk_id, is_active=True).exclude(
+        public_key=None
+    ):
         waiting = cases_awaiting_recovery(user)
         if waiting:
             result[user.id] = len(waiting)

@@ -11,7 +11,9 @@ urlpatterns = [
     path("<uuid:case_id>/status/", views.change_status, name="status"),
     path("<uuid:case_id>/notes/", views.staff_notes, name="notes"),
     path("<uuid:case_id>/members/add/", views.add_member, name="add_member"),
-    path("<uuid:case_id>/members/<uuid:user_id>/remove/", views.remove_member, name="remove_member"),
+    path(
+        "<uuid:case_id>/members/<uuid:user_id>/remove/", views.remove_member, name="remove_member"
+    ),
     path("<uuid:case_id>/defender-account/", views.invite_defender, name="invite_defender"),
     path("recovery/", views.recovery_list, name="recovery_list"),
     path("recovery/<uuid:user_id>/", views.restore_access, name="restore_access"),

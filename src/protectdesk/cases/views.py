@@ -22,6 +22,7 @@ from protectdesk.cases.forms import AddMemberForm, DefenderForm, StaffNotesForm,
 from protectdesk.cases.keyring import Keyring, NoCaseAccess, keyring_for
 from protectdesk.cases.models import Case, MemberKind
 from protectdesk.lib.access import current_user, role_required, signed_in
+from protectdesk.lib.forms import clear_errors
 
 CaseView = Callable[..., HttpResponse]
 
@@ -55,7 +56,10 @@ def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     keyring = keyring_for(request)
-    context: dict[str, Any] = {"cards": queries.my_cases(keyring), "can_open_cases": user.role in actions.CASE_ROLES}
+    context: dict[str, Any] = {
+        "cards": queries.my_cases(keyring),
+        "can_open_cases": user.role in actions.CASE_ROLES,
+    }
     if user.role in ACCOUNT_MANAGERS:
         context["desk_rows"] = queries.desk_overview(user)
     return render(request, "cases/list.html", context)
@@ -67,19 +71,15 @@ def new_case(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = DefenderForm(request.POST or None, default_country=user.desk.country)
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
-        case = actions.open_case(actor=user, keyring=keyring_for(request), profile=profile_from(form.cleaned_data))
+        case = actions.open_case(
+            actor=user, keyring=keyring_for(request), profile=profile_from(form.cleaned_data)
+        )
         messages.success(request, _("The case is open. Only its members can read it."))
         return redirect("cases:detail", case_id=case.id)
     if "refresh" in request.POST:
         # "Update regions" (no JavaScript): show the regions of the newly chosen country.
-        return render(request, "cases/new.html", {"form": _unvalidated(form)})
+        return render(request, "cases/new.html", {"form": clear_errors(form)})
     return render(request, "cases/new.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def _unvalidated(form: DefenderForm) -> DefenderForm:
-    """A bound form shown again without error messages (after "update regions")."""
-    form._errors = {}  # noqa: SLF001 - Django's documented way to render a bound form clean
-    return form
 
 
 def profile_from(data: dict[str, Any]) -> actions.DefenderProfile:
@@ -99,7 +99,9 @@ def profile_from(data: dict[str, Any]) -> actions.DefenderProfile:
     )
 
 
-def _detail_context(request: HttpRequest, case: Case, keyring: Keyring, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, case: Case, keyring: Keyring, **extra: Any
+) -> dict[str, Any]:
     user = current_user(request)
     is_staff = keyring.has_staff_key(case.id)
     defender = queries.defender_of(keyring, case)
@@ -109,7 +111,9 @@ def _detail_context(request: HttpRequest, case: Case, keyring: Keyring, **extra:
         "is_staff": is_staff,
         "country_name": vocabularies.country_name(defender.country) if defender else "",
         "subdivision_name": vocabularies.subdivision_name(defender.subdivision) if defender else "",
-        "sector_labels": [vocabularies.load("sectors").label(c) for c in defender.sectors] if defender else [],
+        "sector_labels": [vocabularies.load("sectors").label(c) for c in defender.sectors]
+        if defender
+        else [],
     }
     if is_staff:
         members = queries.members_of(case)
@@ -119,7 +123,9 @@ def _detail_context(request: HttpRequest, case: Case, keyring: Keyring, **extra:
             has_defender_account=any(m.kind == MemberKind.DEFENDER for m in members),
             status_form=StatusForm(initial={"status": case.status}),
             notes_form=extra.pop("notes_form", None)
-            or StaffNotesForm(initial={"staff_notes": opened_case.staff_notes, "row_version": case.row_version}),
+            or StaffNotesForm(
+                initial={"staff_notes": opened_case.staff_notes, "row_version": case.row_version}
+            ),
             add_member_form=AddMemberForm(candidates=queries.addable_staff(case)),
             viewer_id=user.id,
         )
@@ -139,7 +145,12 @@ def case_detail(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
 def change_status(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
-        actions.change_status(actor=current_user(request), keyring=keyring, case=case, status=form.cleaned_data["status"])
+        actions.change_status(
+            actor=current_user(request),
+            keyring=keyring,
+            case=case,
+            status=form.cleaned_data["status"],
+        )
         messages.success(request, _("The status is changed."))
     else:
         messages.error(request, _("Choose a status from the list."))
@@ -169,14 +180,21 @@ def staff_notes(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
                     request,
                     case,
                     keyring,
-                    notes_form=StaffNotesForm(initial={"staff_notes": current, "row_version": case.row_version}),
+                    notes_form=StaffNotesForm(
+                        initial={"staff_notes": current, "row_version": case.row_version}
+                    ),
                     notes_conflict=form.cleaned_data["staff_notes"],
                 ),
                 status=409,
             )
         messages.success(request, _("The staff notes are saved."))
         return redirect("cases:detail", case_id=case.id)
-    return render(request, "cases/detail.html", _detail_context(request, case, keyring, notes_form=form), status=400)
+    return render(
+        request,
+        "cases/detail.html",
+        _detail_context(request, case, keyring, notes_form=form),
+        status=400,
+    )
 
 
 @require_POST
@@ -208,7 +226,12 @@ def remove_member(request: HttpRequest, case: Case, keyring: Keyring, user_id: A
     except actions.CaseError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Access removed. If this person may have kept copies of the keys, rotate the case keys."))
+        messages.success(
+            request,
+            _(
+                "Access removed. If this person may have kept copies of the keys, rotate the case keys."
+            ),
+        )
     if user.pk == current_user(request).pk:
         return redirect("cases:list")
     return redirect("cases:detail", case_id=case.id)
@@ -218,12 +241,18 @@ def remove_member(request: HttpRequest, case: Case, keyring: Keyring, user_id: A
 @case_view(staff_only=True)
 def invite_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     try:
-        user, invitation, token = actions.invite_defender(actor=current_user(request), keyring=keyring, case=case)
+        user, invitation, token = actions.invite_defender(
+            actor=current_user(request), keyring=keyring, case=case
+        )
     except actions.CaseError as error:
         messages.error(request, error.message)
         return redirect("cases:detail", case_id=case.id)
     link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[token]))
-    return render(request, "cases/defender_invitation.html", {"case": case, "handle": user.login, "link": link, "invitation": invitation})
+    return render(
+        request,
+        "cases/defender_invitation.html",
+        {"case": case, "handle": user.login, "link": link, "invitation": invitation},
+    )
 
 
 @require_GET
@@ -232,7 +261,10 @@ def recovery_list(request: HttpRequest) -> HttpResponse:
     """Accounts that are members of cases they cannot open (after a new invitation)."""
     actor = current_user(request)
     waiting = queries.accounts_awaiting_recovery(actor)
-    people = [(user, waiting[user.id]) for user in User.objects.filter(pk__in=waiting).order_by("display_name", "login")]
+    people = [
+        (user, waiting[user.id])
+        for user in User.objects.filter(pk__in=waiting).order_by("display_name", "login")
+    ]
     return render(request, "cases/recovery_list.html", {"people": people})
 
 
@@ -248,10 +280,17 @@ def restore_access(request: HttpRequest, user_id: Any) -> HttpResponse:
     waiting = len(queries.cases_awaiting_recovery(user))
     if request.method == "POST" and form.is_valid():
         try:
-            count = actions.restore_access(actor=actor, phrase=form.cleaned_data["phrase"], user=user)
+            count = actions.restore_access(
+                actor=actor, phrase=form.cleaned_data["phrase"], user=user
+            )
         except actions.CaseError as error:
             form.add_error("phrase", error.message)
         else:
             messages.success(request, _("Access restored to %(count)d case(s).") % {"count": count})
             return redirect("cases:recovery_list")
-    return render(request, "cases/restore_access.html", {"form": form, "person": user, "waiting": waiting}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/restore_access.html",
+        {"form": form, "person": user, "waiting": waiting},
+        status=400 if form.errors else 200,
+    )

@@ -25,3 +25,32 @@ class SecurityHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+class TamperedDataMiddleware:
+    """A ciphertext that fails to authenticate (moved, edited, truncated) stops the request.
+
+    The page says so plainly; the log records the path and the exception type, never data.
+    Nothing is written: the user's saved work is untouched, and the audit log shows who last
+    changed the record.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from protectdesk.crypto import CryptoError
+
+        if not isinstance(exception, CryptoError):
+            return None
+        import logging
+
+        from django.shortcuts import render
+
+        logging.getLogger("protectdesk.crypto").error(
+            "protected data failed to open on %s: %s", request.path, type(exception).__name__
+        )
+        return render(request, "errors/tampered.html", status=500)

@@ -82,7 +82,10 @@ def _translate(domain: str, text: str) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, _translate("iso3166-1", c.name)) for c in pycountry.countries), key=lambda c: c[1])
+    return sorted(
+        ((c.alpha_2, _translate("iso3166-1", c.name)) for c in pycountry.countries),
+        key=lambda c: c[1],
+    )
 
 
 def country_name(code: str) -> str:
@@ -92,20 +95,23 @@ def country_name(code: str) -> str:
 
 @cache
 def _top_subdivisions(country: str) -> tuple[tuple[str, str], ...]:
-    found = pycountry.subdivisions.get(country_code=country) or []
+    found = pycountry.subdivisions.get(country_code=country) or []  # type: ignore[no-untyped-call]
     top = [s for s in found if not s.parent_code]
     return tuple(sorted((s.code, s.name) for s in top))
 
 
 def subdivision_choices(country: str) -> list[tuple[str, str]]:
     """First-level subdivisions (ISO 3166-2) of ``country``, labelled in the active language."""
-    return sorted(((code, _translate("iso3166-2", name)) for code, name in _top_subdivisions(country)), key=lambda c: c[1])
+    return sorted(
+        ((code, _translate("iso3166-2", name)) for code, name in _top_subdivisions(country)),
+        key=lambda c: c[1],
+    )
 
 
 def subdivision_name(code: str) -> str:
     if not code:
         return ""
-    sub = pycountry.subdivisions.get(code=code)
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     return _translate("iso3166-2", sub.name) if sub else code
 
 

@@ -26,6 +26,15 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date. Run: protectdesk migrate")
+        from protectdesk.accounts import setup
+
+        token = setup.issue_token()
+        if token:
+            self.stdout.write(
+                f"\n  This database has no desk yet. Create it in your browser at\n"
+                f"    http://{options['bind']}/setup/{token}/\n"
+                f"  (or stop the server and run: protectdesk init)\n\n"
+            )
         if settings.DEBUG:
             call_command("runserver", options["bind"], use_reloader=False)
             return

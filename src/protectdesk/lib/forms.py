@@ -1,0 +1,19 @@
+"""Small typed helpers for Django forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+
+
+def set_choices(form: forms.Form, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Set the choices of a choice field built at runtime (countries, regions, colleagues)."""
+    cast(forms.ChoiceField, form.fields[name]).choices = list(choices)
+
+
+def clear_errors(form: forms.Form) -> forms.Form:
+    """Show a bound form again without its error messages (Django reads ``_errors``)."""
+    form._errors = forms.utils.ErrorDict()  # type: ignore[attr-defined]
+    return form

@@ -1,0 +1,83 @@
+"""The desk keyring (security.md Keys 6), exercised with a secret registered for the test."""
+
+import pytest
+
+from protectdesk.accounts import actions, desk_keys
+from protectdesk.accounts.models import DeskSecretBox, Role
+from protectdesk.cases import actions as case_actions
+from protectdesk.crypto import EnvelopeError, userkeys
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def intake_secret(monkeypatch, desks):
+    monkeypatch.setitem(desk_keys.DESK_SECRETS, "test-intake", frozenset({Role.COORDINATOR}))
+    desk_keys.create(desks.desk, "test-intake")
+    return "test-intake"
+
+
+def _key(user, password=PASSWORD):
+    user.refresh_from_db()
+    return userkeys.open_private_key(bytes(user.sealed_private_key), password, str(user.id))
+
+
+def test_only_holder_roles_and_the_recovery_key_get_the_secret(desks, intake_secret):
+    secret = desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
+    assert len(secret) == 32
+    for user in (desks.admin, desks.caseworker, desks.defender):
+        with pytest.raises(PermissionError):
+            desk_keys.open_secret(user, _key(user), intake_secret)
+    assert DeskSecretBox.objects.filter(name=intake_secret, recipient=None).count() == 1
+
+
+def test_a_holder_grants_it_to_a_new_coordinator(desks, intake_secret):
+    actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.COORDINATOR)
+    desk_keys.grant(
+        actor=desks.coordinator,
+        actor_private_key=_key(desks.coordinator),
+        user=desks.caseworker2,
+        name=intake_secret,
+    )
+    assert desk_keys.open_secret(
+        desks.caseworker2, _key(desks.caseworker2), intake_secret
+    ) == desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
+    actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.CASEWORKER)
+    assert not DeskSecretBox.objects.filter(recipient=desks.caseworker2).exists()
+
+
+def test_recovery_restores_the_secret_after_a_new_password(desks, intake_secret):
+    original = desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
+    invitation, token = actions.invite(
+        actor=desks.admin,
+        role=Role.COORDINATOR,
+        login=desks.coordinator.login,
+        user=desks.coordinator,
+    )
+    actions.accept_invitation(
+        invitation=invitation, token=token, password="new coordinator passphrase", display_name="C"
+    )
+    with pytest.raises(PermissionError):
+        desk_keys.open_secret(
+            desks.coordinator, _key(desks.coordinator, "new coordinator passphrase"), intake_secret
+        )
+    case_actions.restore_access(
+        actor=desks.admin, phrase=desks.recovery_phrase, user=desks.coordinator
+    )
+    assert (
+        desk_keys.open_secret(
+            desks.coordinator, _key(desks.coordinator, "new coordinator passphrase"), intake_secret
+        )
+        == original
+    )
+
+
+def test_a_box_moved_to_another_name_does_not_open(desks, intake_secret, monkeypatch):
+    monkeypatch.setitem(desk_keys.DESK_SECRETS, "other", frozenset({Role.COORDINATOR}))
+    DeskSecretBox.objects.filter(name=intake_secret).update(name="other")
+    with pytest.raises(EnvelopeError):
+        desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), "other")
+
+
+def test_no_secret_is_registered_yet():
+    # security.md Keys 6: "first: none; later the intake key".
+    assert desk_keys.DESK_SECRETS == {}
