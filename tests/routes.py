@@ -148,3 +148,18 @@ def _setup_token(desks: Any) -> dict[str, Any]:
 
 
 MATRIX["accounts:first_run"] = Route("GET", _all(404, 404), _setup_token)
+
+
+def _attachment_kwargs(desks: Any) -> dict[str, Any]:
+    from tests.conftest import make_attachment
+
+    return {"case_id": desks.case.id, "attachment_id": make_attachment(desks.caseworker, desks.case).id}
+
+
+MATRIX.update(
+    {
+        "attachments:upload": Route("POST", _case(302, 302), _case_kwargs),
+        "attachments:download": Route("GET", _case(200, 200), _attachment_kwargs),
+        "attachments:remove": Route("POST", _case(302, 404), _attachment_kwargs),
+    }
+)

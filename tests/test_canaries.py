@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from protectdesk.accounts.models import Session
@@ -18,6 +20,7 @@ from protectdesk.cases import actions
 from protectdesk.cases.fields import identifying_fields, undeclared_fields
 from protectdesk.cases.models import Case, Defender
 from tests import canary as scan
+from tests.images import jpeg_with_exif
 from tests.conftest import keyring_of, sign_in
 
 
@@ -30,29 +33,52 @@ def test_the_registry_knows_the_identifying_fields():
     assert {"cases.Defender.name", "cases.Defender.contacts", "cases.Case.staff_notes"} <= names
 
 
-#: How each model's identifying fields get written through real actions: model label → writer.
-def _write_case_and_defender(desks, values):
+def _write_case_and_defender(desks, client, values, extra):
     keyring = keyring_of(desks.caseworker)
-    profile = actions.DefenderProfile(
-        kind="community",
-        country="GT",
-        subdivision="GT-16",
-        **{k: v for k, v in values["cases.Defender"].items()},
-    )
-    case = actions.open_case(
-        actor=desks.caseworker, keyring=keyring, profile=profile, staff_notes="first"
-    )
+    profile = actions.DefenderProfile(kind="community", country="GT", subdivision="GT-16", **values["cases.Defender"])
+    case = actions.open_case(actor=desks.caseworker, keyring=keyring, profile=profile, staff_notes="first")
     actions.update_staff_notes(
-        actor=desks.caseworker,
-        keyring=keyring,
-        case=case,
-        notes=values["cases.Case"]["staff_notes"],
+        actor=desks.caseworker, keyring=keyring, case=case, notes=values["cases.Case"]["staff_notes"],
         expected_version=case.row_version,
     )
     return case
 
 
-WRITERS = {"cases.Case": _write_case_and_defender, "cases.Defender": _write_case_and_defender}
+def _write_attachments(desks, client, values, extra):
+    case = desks.case
+    url, record = f"/cases/{case.id}/files/", f"cases.case:{case.id}"
+    content = scan.canary("filecontent")
+    extra.append(content)
+    shared = SimpleUploadedFile(values["attachments.Attachment"]["meta_shared"] + ".txt", f"notes {content} end".encode())
+    staff = SimpleUploadedFile(values["attachments.Attachment"]["meta_staff"] + ".txt", b"staff only text " * 10)
+    assert client.post(url, {"record": record, "file": shared}).status_code == 302
+    assert client.post(url, {"record": record, "file": staff, "staff_only": "on"}).status_code == 302
+    # A photo whose EXIF carries a canary description and GPS position: both must vanish.
+    exif_canary = scan.canary("exif")
+    extra.append(exif_canary)
+    photo = SimpleUploadedFile("IMG_0001.jpg", jpeg_with_exif(description=exif_canary))
+    assert client.post(url, {"record": record, "file": photo}).status_code == 302
+    return case
+
+
+#: model label → the writer that fills that model's identifying fields through real actions.
+WRITERS = {
+    "cases.Case": _write_case_and_defender,
+    "cases.Defender": _write_case_and_defender,
+    "attachments.Attachment": _write_attachments,
+}
+
+
+def _decrypted_text(keyring, model, case):
+    """Everything decrypted from the records of ``model`` in ``case``, as one string."""
+    records = model.objects.filter(pk=case.pk) if model is Case else model.objects.filter(case=case)
+    texts = []
+    for record in records:
+        opened = keyring.opened(record)
+        for _model, field in identifying_fields():
+            if isinstance(record, _model):
+                texts.append(str(getattr(opened, field.name)))
+    return " ".join(texts)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,54 +86,40 @@ def test_no_canary_at_rest(desks):
     started = time.time()
     planted: dict[str, dict[str, str]] = {}
     for model, field in identifying_fields():
-        planted.setdefault(model._meta.label, {})[field.name] = scan.canary(
-            f"{model._meta.model_name}{field.name}"
-        )
+        planted.setdefault(model._meta.label, {})[field.name] = scan.canary(f"{model._meta.model_name}{field.name}")
     assert set(planted) <= set(WRITERS), f"no canary writer for {set(planted) - set(WRITERS)}"
-    case = _write_case_and_defender(desks, planted)
-
-    # Through the web as well: a case opened with the form, its page viewed, its notes saved.
-    web = scan.canary("webname")
     client = Client()
     sign_in(client, desks.caseworker.login)
-    response = client.post(
-        "/cases/new/",
-        {
-            "kind": "individual",
-            "name": web,
-            "country": "GT",
-            "subdivision": "GT-01",
-            "contacts": web + "-contact",
-        },
-    )
+    extra: list[str] = []
+    cases = {}
+    for label, writer in WRITERS.items():
+        if writer not in cases:
+            cases[writer] = writer(desks, client, planted, extra)
+
+    # Through the web as well: a case opened with the form, its page viewed.
+    web = scan.canary("webname")
+    response = client.post("/cases/new/", {"kind": "individual", "name": web, "country": "GT", "subdivision": "GT-01", "contacts": web + "-contact"})
     assert response.status_code == 302
     assert web.encode() in client.get(response["Location"]).content
-    assert client.get(f"/cases/{case.id}/").status_code == 200
+    for case in set(cases.values()):
+        assert client.get(f"/cases/{case.id}/").status_code == 200
 
     # Every planted canary really went into its field (so the scan below means something).
     keyring = keyring_of(desks.caseworker)
-    opened = {
-        "cases.Case": keyring.opened(Case.objects.get(pk=case.pk)),
-        "cases.Defender": keyring.opened(Defender.objects.get(case=case)),
-    }
-    for label, fields in planted.items():
-        for name, value in fields.items():
-            assert getattr(opened[label], name) == value, (label, name)
+    for model, field in identifying_fields():
+        case = cases[WRITERS[model._meta.label]]
+        assert planted[model._meta.label][field.name] in _decrypted_text(keyring, model, case), (model, field.name)
 
-    canaries = [value for fields in planted.values() for value in fields.values()] + [web]
+    canaries = [value for fields in planted.values() for value in fields.values()] + [web, *extra]
     connection.close()  # let SQLite write its WAL as a real server process would leave it
-    leaks = {}
-    for where, blob in {
+    places = {
         **scan.database_at_rest(),
         **scan.log_files(),
         **scan.files_under(Path(tempfile.gettempdir()), started),
-    }.items():
-        found = scan.find(canaries, blob)
-        if found:
-            leaks[where] = found
-    sessions = b"".join(
-        s.session_data.encode() + repr(s.get_decoded()).encode() for s in Session.objects.all()
-    )
+        **scan.files_under(Path(settings.DATA_DIR), 0),  # encrypted files, upload temp dir, everything
+    }
+    leaks = {where: found for where, blob in places.items() if (found := scan.find(canaries, blob))}
+    sessions = b"".join(s.session_data.encode() + repr(s.get_decoded()).encode() for s in Session.objects.all())
     if scan.find(canaries, sessions):
         leaks["session table"] = scan.find(canaries, sessions)
     assert not leaks, f"identifying data found at rest: {leaks}"

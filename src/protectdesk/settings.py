@@ -51,11 +51,13 @@ INSTALLED_APPS = [
     "protectdesk.accounts",
     "protectdesk.audit",
     "protectdesk.cases",
+    "protectdesk.attachments",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").
 
 MIDDLEWARE = [
+    "protectdesk.attachments.uploads.PendingUploadCleanup",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "protectdesk.lib.headers.SecurityHeadersMiddleware",
@@ -197,8 +199,10 @@ if ONION:
     ]
 
 # --- uploads: nothing identifying may touch the disk in clear -------------------------------
+# The only upload handler encrypts as bytes arrive (images are cleaned in memory first); see
+# protectdesk/attachments/uploads.py. Django's own handlers would write large files to /tmp.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-FILE_UPLOAD_HANDLERS: list[str] = []
+FILE_UPLOAD_HANDLERS = ["protectdesk.attachments.uploads.EncryptingUploadHandler"]
 
 # --- internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

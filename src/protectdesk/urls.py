@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("protectdesk.accounts.urls")),
     path("audit/", include("protectdesk.audit.urls")),
     path("cases/", include("protectdesk.cases.urls")),
+    path("cases/", include("protectdesk.attachments.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,39 +15,15 @@ from protectdesk import vocabularies
 from protectdesk.accounts.forms import RecoveryPhraseForm
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
 from protectdesk.audit.actions import record_access
+from protectdesk.attachments import queries as attachment_queries
+from protectdesk.attachments.uploads import max_upload_megabytes
 from protectdesk.cases import actions, queries
 from protectdesk.cases.forms import AddMemberForm, DefenderForm, StaffNotesForm, StatusForm
-from protectdesk.cases.keyring import Keyring, NoCaseAccess, keyring_for
+from protectdesk.cases.access import case_view
+from protectdesk.cases.keyring import Keyring, keyring_for
 from protectdesk.cases.models import Case, MemberKind
 from protectdesk.lib.access import current_user, role_required, signed_in
 from protectdesk.lib.forms import clear_errors
-
-CaseView = Callable[..., HttpResponse]
-
-
-def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
-    """Load the case for a member (404 otherwise) and pass ``case`` and ``keyring`` on.
-
-    ``staff_only`` routes also answer 404 to the defender's own account: for them the staff
-    side of the case does not exist.
-    """
-
-    def decorator(view: CaseView) -> CaseView:
-        @wraps(view)
-        def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-            keyring = keyring_for(request)
-            case = queries.member_case(keyring, case_id)
-            if staff_only and not keyring.has_staff_key(case.id):
-                raise Http404
-            try:
-                return view(request, case, keyring, *args, **kwargs)
-            except NoCaseAccess:
-                raise Http404 from None
-
-        return signed_in(wrapper)
-
-    return decorator
-
 
 @require_GET
 @signed_in
@@ -115,6 +89,12 @@ def _detail_context(
         if defender
         else [],
     }
+    context.update(
+        files=attachment_queries.attachments_of(keyring, case, "cases.case", case.id),
+        can_upload=True,
+        record_key=f"cases.case:{case.id}",
+        max_upload_mb=max_upload_megabytes(),
+    )
     if is_staff:
         members = queries.members_of(case)
         opened_case = keyring.opened(case)

@@ -15,6 +15,8 @@ The hierarchy (see docs/security.md in the project, and shared/design/security.m
 * **wrapped secrets**: a secret under a symmetric key with caller-supplied context, used for the
   session copy of a private key and for per-file keys (:mod:`.wrap`);
 * the **desk recovery key**, shown once as a printable phrase (:mod:`.recovery`);
+* **encrypted files**: libsodium secretstream in 64 KiB chunks under a per-file key
+  (:mod:`.stream`);
 * keyed BLAKE2b sub-keys derived from the server secret for the audit chain and login digests
   (:mod:`.kdf`).
 

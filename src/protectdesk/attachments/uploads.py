@@ -1,0 +1,216 @@
+"""Django upload handling that never writes an uploaded file in clear, not even temporarily.
+
+Django's default handlers keep small uploads in memory and write large ones to ``/tmp`` in
+clear. This handler replaces both (it is the only entry in ``FILE_UPLOAD_HANDLERS``):
+
+* the type is sniffed from the first bytes; unknown types and HEIF images are refused;
+* **images** up to :data:`MAX_IMAGE_BYTES` are held in memory, cleaned of metadata
+  (``images.strip_metadata``), then encrypted; larger images are refused (we could not clean
+  them without holding them);
+* **other files** are encrypted chunk by chunk as they arrive, into a temporary file under
+  ``<data dir>/tmp`` that holds only ciphertext, up to :data:`MAX_UPLOAD_BYTES`;
+* the per-file key and the original name stay in memory; the view wraps the key under the
+  case key (if the user may attach there) and moves the ciphertext into place, and
+  :class:`PendingUploadCleanup` deletes whatever a request left unclaimed.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from django.http import HttpRequest, HttpResponse
+
+from protectdesk.attachments import images, sniff, storage
+from protectdesk.crypto import aead, stream
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+_SNIFF_BYTES = 64
+_PENDING = "_pd_pending_uploads"
+
+
+@dataclass
+class EncryptedUpload:
+    """What an upload became: ciphertext on disk, its key and description in memory only."""
+
+    id: uuid.UUID
+    key: bytes
+    temp_path: Path
+    original_name: str
+    kind: sniff.Kind | None = None
+    size: int = 0
+    cleaned: bool = False
+    error: str = ""  # a refusal code: "size", "image-size", "type", "heif", "image", "empty"
+    claimed: bool = field(default=False)
+
+    def context(self) -> str:
+        """Associated data binding the ciphertext to this attachment's first generation."""
+        return file_context(self.id, 1)
+
+
+def file_context(attachment_id: uuid.UUID, generation: int) -> str:
+    return f"attachment:{attachment_id}:{generation}"
+
+
+class EncryptedUploadedFile(UploadedFile):
+    """Placed in ``request.FILES``: names the upload, offers no plaintext to read."""
+
+    def __init__(self, upload: EncryptedUpload) -> None:
+        super().__init__(file=io.BytesIO(b""), name="upload", content_type="application/octet-stream", size=upload.size)
+        self.upload = upload
+
+
+class EncryptingUploadHandler(FileUploadHandler):
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self._upload: EncryptedUpload | None = None
+        self._memory: bytearray | None = None
+        self._encryptor: stream.Encryptor | None = None
+        self._out: Any = None
+        self._head = b""
+        self._pending = b""
+
+    def new_file(self, field_name: str, file_name: str, content_type: str, content_length: int | None, charset: str | None = None, content_type_extra: dict[str, str] | None = None) -> None:
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        upload_id = uuid.uuid4()
+        self._upload = EncryptedUpload(
+            id=upload_id, key=aead.new_key(), temp_path=storage.temp_dir() / f"{upload_id}.part", original_name=file_name or ""
+        )
+        if self.request is not None:
+            pending = getattr(self.request, _PENDING, None)
+            if pending is None:
+                pending = []
+                setattr(self.request, _PENDING, pending)
+            pending.append(self._upload)
+        self._memory, self._encryptor, self._out, self._head, self._pending = None, None, None, b"", b""
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            self._upload.error = "auth"  # parsed for the CSRF check of an anonymous post: keep nothing
+        elif content_length is not None and content_length > MAX_UPLOAD_BYTES:
+            self._upload.error = "size"
+        raise StopFutureHandlers
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        upload = self._upload
+        assert upload is not None
+        if upload.error:
+            return None
+        if upload.kind is None:
+            self._head += raw_data[: _SNIFF_BYTES - len(self._head)]
+            if len(self._head) < _SNIFF_BYTES and len(raw_data) < _SNIFF_BYTES:
+                # Keep what we have; identify the type when enough bytes (or the end) arrive.
+                self._hold(raw_data)
+                return None
+            if not self._identify(self._head):
+                return None
+        upload.size += len(raw_data)
+        is_image = upload.kind is not None and upload.kind.image
+        if is_image and upload.size > MAX_IMAGE_BYTES:
+            self._fail("image-size")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            self._fail("size")
+        elif is_image:
+            assert self._memory is not None
+            self._memory += raw_data
+        else:
+            self._encrypt(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        upload = self._upload
+        if upload is None:
+            return None
+        if not upload.error and file_size == 0:
+            upload.error = "empty"
+        if not upload.error and upload.kind is None:
+            self._identify(self._head)
+        if upload.error:
+            self._discard()
+            return EncryptedUploadedFile(upload)
+        assert upload.kind is not None
+        if upload.kind.image:
+            assert self._memory is not None
+            try:
+                cleaned = images.strip_metadata(bytes(self._memory), upload.kind)
+            except images.UnreadableImage:
+                self._fail("image")
+                return EncryptedUploadedFile(upload)
+            finally:
+                self._memory = None
+            upload.cleaned = True
+            upload.size = 0
+            self._encrypt(cleaned)
+        assert self._encryptor is not None
+        self._encryptor.finish()
+        self._out.close()
+        upload.size = self._encryptor.plaintext_size
+        return EncryptedUploadedFile(upload)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _hold(self, raw_data: bytes) -> None:
+        # Bytes that arrived before the type is known stay in memory (at most 64 bytes).
+        self._pending += raw_data
+
+    def _identify(self, head: bytes) -> bool:
+        upload = self._upload
+        assert upload is not None
+        try:
+            upload.kind = sniff.sniff(head)
+        except sniff.Refused as refused:
+            self._fail(refused.reason)
+            return False
+        held, self._pending = self._pending, b""
+        if upload.kind.image:
+            self._memory = bytearray(held)
+        elif held:
+            self._encrypt(held)
+        upload.size = len(held)
+        return True
+
+    def _encrypt(self, data: bytes) -> None:
+        upload = self._upload
+        assert upload is not None
+        if self._encryptor is None:
+            self._out = open(upload.temp_path, "wb")  # noqa: SIM115 - closed in file_complete/_discard
+            upload.temp_path.chmod(0o600)
+            self._encryptor = stream.Encryptor(upload.key, upload.context(), self._out)
+        self._encryptor.write(data)
+
+    def _fail(self, reason: str) -> None:
+        assert self._upload is not None
+        self._upload.error = reason
+        self._discard()
+
+    def _discard(self) -> None:
+        self._memory = None
+        if self._out is not None and not self._out.closed:
+            self._out.close()
+        if self._upload is not None:
+            self._upload.temp_path.unlink(missing_ok=True)
+
+
+class PendingUploadCleanup:
+    """After the response: delete the ciphertext of any upload no view claimed."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)  # type: ignore[no-any-return]
+        finally:
+            for upload in getattr(request, _PENDING, []):
+                if not upload.claimed:
+                    upload.temp_path.unlink(missing_ok=True)
+
+
+def max_upload_megabytes() -> int:
+    return MAX_UPLOAD_BYTES // (1024 * 1024)
+

@@ -1,0 +1,105 @@
+"""Uploading, downloading and removing attachments (members only; others get 404)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from protectdesk.attachments import actions, queries, registry
+from protectdesk.attachments.forms import UploadForm
+from protectdesk.attachments.uploads import EncryptedUploadedFile
+from protectdesk.audit.actions import record_access
+from protectdesk.cases.access import case_view
+from protectdesk.cases.keyring import Keyring
+from protectdesk.cases.models import Case
+from protectdesk.crypto import StreamError, stream
+from protectdesk.lib.access import current_user
+
+
+def _record_of(case: Case, value: str) -> tuple[str, uuid.UUID]:
+    record_type, _sep, raw_id = value.partition(":")
+    try:
+        record_id = uuid.UUID(raw_id)
+    except ValueError:
+        raise Http404 from None
+    kind = registry.TYPES.get(record_type)
+    if kind is None or not kind.exists(case, record_id):
+        raise Http404
+    return record_type, record_id
+
+
+@require_POST
+@case_view()
+def upload(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    record_type, record_id = _record_of(case, request.POST.get("record") or f"cases.case:{case.id}")
+    back = registry.TYPES[record_type].url(case, record_id)
+    uploaded = request.FILES.get("file")
+    if not isinstance(uploaded, EncryptedUploadedFile) or not form.is_valid():
+        messages.error(request, actions.refusal_message("missing"))
+        return HttpResponseRedirect(back)
+    if uploaded.upload.error:
+        messages.error(request, actions.refusal_message(uploaded.upload.error))
+        return HttpResponseRedirect(back)
+    try:
+        actions.add_attachment(
+            actor=current_user(request),
+            keyring=keyring,
+            case=case,
+            record_type=record_type,
+            record_id=record_id,
+            upload=uploaded.upload,
+            staff_only=form.cleaned_data["staff_only"],
+        )
+    except actions.AttachmentRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if uploaded.upload.cleaned:
+            messages.success(request, _("The photo is stored, encrypted, without its hidden metadata (location, camera)."))
+        else:
+            messages.success(request, _("The file is stored, encrypted."))
+    return HttpResponseRedirect(back)
+
+
+@require_GET
+@case_view()
+def download(request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID) -> HttpResponse:
+    """Stream the plaintext only after the whole file has passed authentication."""
+    attachment = queries.attachment_in_case(keyring, case, attachment_id)
+    if attachment is None:
+        raise Http404
+    opened = actions.open_attachment(keyring, attachment)
+    try:
+        with open(opened.path, "rb") as source:
+            stream.verify(opened.key, opened.context, source)
+    except (StreamError, FileNotFoundError):
+        return render(request, "errors/tampered.html", status=500)
+    record_access(request, "attachment.downloaded", attachment)
+
+    def chunks() -> Iterator[bytes]:
+        with open(opened.path, "rb") as source:
+            yield from stream.decrypt_chunks(opened.key, opened.context, source)
+
+    response = StreamingHttpResponse(chunks(), content_type=opened.content_type)
+    response["Content-Length"] = str(opened.size)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(opened.name, safe='')}"
+    return response
+
+
+@require_POST
+@case_view(staff_only=True)
+def remove(request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID) -> HttpResponse:
+    attachment = queries.attachment_in_case(keyring, case, attachment_id)
+    if attachment is None:
+        raise Http404
+    back = registry.TYPES[attachment.record_type].url(case, attachment.record_id)
+    actions.remove_attachment(actor=current_user(request), keyring=keyring, attachment=attachment)
+    messages.success(request, _("The file is removed."))
+    return HttpResponseRedirect(back)
