@@ -49,6 +49,15 @@ class CommandLine:
             )
         return result
 
+    def popen(self, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [*PROTECTDESK, *args],
+            env={**self.env(), **(extra_env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     def sql(self, statement: str) -> None:
         """A plain SQL statement against this command line's database, outside Django."""
         if self.database_url:
@@ -85,7 +94,7 @@ def fresh_command_line(tmp_path: Path):
             conn.execute(f'CREATE DATABASE "{name}"')
         database_url = f"postgres://{user}@{host}:{port}/{name}"
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    data_dir.mkdir(parents=True)
     try:
         yield CommandLine(data_dir, database_url)
     finally:

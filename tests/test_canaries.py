@@ -5,6 +5,7 @@ functions and views; then the database at rest (SQLite file and WAL, or pg_dump)
 session table and the temp directory are searched for any encoding of any canary.
 """
 
+import io
 import tempfile
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.conf import settings
+from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -111,6 +113,10 @@ def test_no_canary_at_rest(desks):
         assert planted[model._meta.label][field.name] in _decrypted_text(keyring, model, case), (model, field.name)
 
     canaries = [value for fields in planted.values() for value in fields.values()] + [web, *extra]
+    # A backup archive of all this, made by the real command.
+    archive = Path(settings.DATA_DIR) / "canary.pdbackup"
+    call_command("backup", output=str(archive), stdout=io.StringIO(), stderr=io.StringIO())
+    assert archive.stat().st_size > 1000
     connection.close()  # let SQLite write its WAL as a real server process would leave it
     places = {
         **scan.database_at_rest(),

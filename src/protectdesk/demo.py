@@ -14,6 +14,8 @@ from django.db import transaction
 
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
+from protectdesk.attachments import actions as attachment_actions
+from protectdesk.attachments.uploads import encrypt_bytes
 from protectdesk.cases import actions as case_actions
 from protectdesk.cases.keyring import Keyring
 from protectdesk.cases.models import Case, CaseStatus
@@ -52,6 +54,7 @@ class DemoCase:
     also: tuple[str, ...] = ()
     status: str = CaseStatus.OPEN
     defender_account: bool = False
+    files: tuple[tuple[str, bytes, bool], ...] = ()
 
 
 CASES = [
@@ -89,6 +92,16 @@ CASES = [
         ),
         "Consider a temporary relocation if the smear campaign escalates into physical threats.",
         defender_account=True,
+        files=(
+            ("screenshot-smear-post.png", b"", False),  # drawn at run time, see _demo_image
+            (
+                "statement-2026-10.txt",
+                "Statement (fictional): on 12 October a man photographed me leaving the newsroom, "
+                "then followed me to the bus stop.\n".encode(),
+                False,
+            ),
+            ("source-contact.txt", b"Fictional: the driver who warned us works for the contractor.\n", True),
+        ),
     ),
     DemoCase(
         CASEWORKER,
@@ -184,6 +197,24 @@ def create_demo() -> str:
     return created.recovery_phrase
 
 
+def _demo_image() -> bytes:
+    """A fictional screenshot of a smear post, drawn here (no file shipped, nothing real)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 200), (245, 246, 248))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 350, 190), outline=(180, 180, 190))
+    draw.text((24, 28), "@fake_account_demo", fill=(20, 20, 20))
+    draw.text((24, 60), "This 'journalist' is paid by foreigners.", fill=(20, 20, 20))
+    draw.text((24, 84), "We know where she lives.", fill=(160, 20, 20))
+    draw.text((24, 160), "FICTIONAL DEMO IMAGE", fill=(120, 120, 120))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def _open(demo: DemoCase, users: dict[str, User]) -> Case:
     owner = users[demo.owner]
     keyring = _keyring(owner)
@@ -194,6 +225,13 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
         case_actions.add_member(actor=owner, keyring=keyring, case=case, user=users[login])
     if demo.status != CaseStatus.OPEN:
         case_actions.change_status(actor=owner, keyring=keyring, case=case, status=demo.status)
+    for name, raw, staff_only in demo.files:
+        data = raw or _demo_image()
+        attachment_actions.add_attachment(
+            actor=owner, keyring=keyring, case=case, record_type="cases.case", record_id=case.id,
+            upload=encrypt_bytes(name, data),
+            staff_only=staff_only,
+        )
     if demo.defender_account:
         _user, invitation, token = case_actions.invite_defender(
             actor=owner, keyring=keyring, case=case, handle=DEFENDER_HANDLE

@@ -89,8 +89,7 @@ class EncryptingUploadHandler(FileUploadHandler):
                 setattr(self.request, _PENDING, pending)
             pending.append(self._upload)
         self._memory, self._encryptor, self._out, self._head, self._pending = None, None, None, b"", b""
-        user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
+        if self.request is not None and not getattr(getattr(self.request, "user", None), "is_authenticated", False):
             self._upload.error = "auth"  # parsed for the CSRF check of an anonymous post: keep nothing
         elif content_length is not None and content_length > MAX_UPLOAD_BYTES:
             self._upload.error = "size"
@@ -194,6 +193,20 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._out.close()
         if self._upload is not None:
             self._upload.temp_path.unlink(missing_ok=True)
+
+
+def encrypt_bytes(name: str, data: bytes) -> EncryptedUpload:
+    """Server-side files (demo data, future intake) through exactly the upload path."""
+    handler = EncryptingUploadHandler(None)
+    try:
+        handler.new_file("file", name, "application/octet-stream", len(data))
+    except StopFutureHandlers:
+        pass
+    for start in range(0, max(len(data), 1), 64 * 1024):
+        handler.receive_data_chunk(data[start : start + 64 * 1024], start)
+    uploaded = handler.file_complete(len(data))
+    assert isinstance(uploaded, EncryptedUploadedFile)
+    return uploaded.upload
 
 
 class PendingUploadCleanup:
