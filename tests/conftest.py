@@ -122,12 +122,23 @@ def signed_in_client():
     return make
 
 
-def make_attachment(member: User, case: Case, data: bytes = b"evidence text", name: str = "note.txt", staff_only: bool = False):
+def make_attachment(
+    member: User,
+    case: Case,
+    data: bytes = b"evidence text",
+    name: str = "note.txt",
+    staff_only: bool = False,
+):
     """An attachment made by running the real encrypting upload handler over ``data``."""
     from protectdesk.attachments import actions as attachment_actions
     from protectdesk.attachments.uploads import encrypt_bytes
 
     return attachment_actions.add_attachment(
-        actor=member, keyring=keyring_of(member), case=case, record_type="cases.case",
-        record_id=case.id, upload=encrypt_bytes(name, data), staff_only=staff_only,
+        actor=member,
+        keyring=keyring_of(member),
+        case=case,
+        record_type="cases.case",
+        record_id=case.id,
+        upload=encrypt_bytes(name, data),
+        staff_only=staff_only,
     )

@@ -12,7 +12,9 @@ MAKE, MODEL = 0x010F, 0x0110
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description GPSLatitude="15,28.5N"/></rdf:RDF></x:xmpmeta>'
 
 
-def jpeg_with_exif(description: str = "Photo of the threat", size=(64, 48), orientation: int = 1) -> bytes:
+def jpeg_with_exif(
+    description: str = "Photo of the threat", size=(64, 48), orientation: int = 1
+) -> bytes:
     image = Image.new("RGB", size, (200, 30, 30))
     for x in range(size[0] // 2):
         image.putpixel((x, 0), (0, 0, 255))  # a marker so orientation can be checked

@@ -153,7 +153,10 @@ MATRIX["accounts:first_run"] = Route("GET", _all(404, 404), _setup_token)
 def _attachment_kwargs(desks: Any) -> dict[str, Any]:
     from tests.conftest import make_attachment
 
-    return {"case_id": desks.case.id, "attachment_id": make_attachment(desks.caseworker, desks.case).id}
+    return {
+        "case_id": desks.case.id,
+        "attachment_id": make_attachment(desks.caseworker, desks.case).id,
+    }
 
 
 MATRIX.update(

@@ -37,10 +37,17 @@ def test_the_registry_knows_the_identifying_fields():
 
 def _write_case_and_defender(desks, client, values, extra):
     keyring = keyring_of(desks.caseworker)
-    profile = actions.DefenderProfile(kind="community", country="GT", subdivision="GT-16", **values["cases.Defender"])
-    case = actions.open_case(actor=desks.caseworker, keyring=keyring, profile=profile, staff_notes="first")
+    profile = actions.DefenderProfile(
+        kind="community", country="GT", subdivision="GT-16", **values["cases.Defender"]
+    )
+    case = actions.open_case(
+        actor=desks.caseworker, keyring=keyring, profile=profile, staff_notes="first"
+    )
     actions.update_staff_notes(
-        actor=desks.caseworker, keyring=keyring, case=case, notes=values["cases.Case"]["staff_notes"],
+        actor=desks.caseworker,
+        keyring=keyring,
+        case=case,
+        notes=values["cases.Case"]["staff_notes"],
         expected_version=case.row_version,
     )
     return case
@@ -51,10 +58,16 @@ def _write_attachments(desks, client, values, extra):
     url, record = f"/cases/{case.id}/files/", f"cases.case:{case.id}"
     content = scan.canary("filecontent")
     extra.append(content)
-    shared = SimpleUploadedFile(values["attachments.Attachment"]["meta_shared"] + ".txt", f"notes {content} end".encode())
-    staff = SimpleUploadedFile(values["attachments.Attachment"]["meta_staff"] + ".txt", b"staff only text " * 10)
+    shared = SimpleUploadedFile(
+        values["attachments.Attachment"]["meta_shared"] + ".txt", f"notes {content} end".encode()
+    )
+    staff = SimpleUploadedFile(
+        values["attachments.Attachment"]["meta_staff"] + ".txt", b"staff only text " * 10
+    )
     assert client.post(url, {"record": record, "file": shared}).status_code == 302
-    assert client.post(url, {"record": record, "file": staff, "staff_only": "on"}).status_code == 302
+    assert (
+        client.post(url, {"record": record, "file": staff, "staff_only": "on"}).status_code == 302
+    )
     # A photo whose EXIF carries a canary description and GPS position: both must vanish.
     exif_canary = scan.canary("exif")
     extra.append(exif_canary)
@@ -88,7 +101,9 @@ def test_no_canary_at_rest(desks):
     started = time.time()
     planted: dict[str, dict[str, str]] = {}
     for model, field in identifying_fields():
-        planted.setdefault(model._meta.label, {})[field.name] = scan.canary(f"{model._meta.model_name}{field.name}")
+        planted.setdefault(model._meta.label, {})[field.name] = scan.canary(
+            f"{model._meta.model_name}{field.name}"
+        )
     assert set(planted) <= set(WRITERS), f"no canary writer for {set(planted) - set(WRITERS)}"
     client = Client()
     sign_in(client, desks.caseworker.login)
@@ -100,7 +115,16 @@ def test_no_canary_at_rest(desks):
 
     # Through the web as well: a case opened with the form, its page viewed.
     web = scan.canary("webname")
-    response = client.post("/cases/new/", {"kind": "individual", "name": web, "country": "GT", "subdivision": "GT-01", "contacts": web + "-contact"})
+    response = client.post(
+        "/cases/new/",
+        {
+            "kind": "individual",
+            "name": web,
+            "country": "GT",
+            "subdivision": "GT-01",
+            "contacts": web + "-contact",
+        },
+    )
     assert response.status_code == 302
     assert web.encode() in client.get(response["Location"]).content
     for case in set(cases.values()):
@@ -110,7 +134,10 @@ def test_no_canary_at_rest(desks):
     keyring = keyring_of(desks.caseworker)
     for model, field in identifying_fields():
         case = cases[WRITERS[model._meta.label]]
-        assert planted[model._meta.label][field.name] in _decrypted_text(keyring, model, case), (model, field.name)
+        assert planted[model._meta.label][field.name] in _decrypted_text(keyring, model, case), (
+            model,
+            field.name,
+        )
 
     canaries = [value for fields in planted.values() for value in fields.values()] + [web, *extra]
     # A backup archive of all this, made by the real command.
@@ -122,10 +149,14 @@ def test_no_canary_at_rest(desks):
         **scan.database_at_rest(),
         **scan.log_files(),
         **scan.files_under(Path(tempfile.gettempdir()), started),
-        **scan.files_under(Path(settings.DATA_DIR), 0),  # encrypted files, upload temp dir, everything
+        **scan.files_under(
+            Path(settings.DATA_DIR), 0
+        ),  # encrypted files, upload temp dir, everything
     }
     leaks = {where: found for where, blob in places.items() if (found := scan.find(canaries, blob))}
-    sessions = b"".join(s.session_data.encode() + repr(s.get_decoded()).encode() for s in Session.objects.all())
+    sessions = b"".join(
+        s.session_data.encode() + repr(s.get_decoded()).encode() for s in Session.objects.all()
+    )
     if scan.find(canaries, sessions):
         leaks["session table"] = scan.find(canaries, sessions)
     assert not leaks, f"identifying data found at rest: {leaks}"

@@ -184,6 +184,6 @@ def test_recover_restores_access_from_the_command_line(cli, tmp_path):
     wrong = cli.run(*args, check=False)
     assert wrong.returncode != 0 and "typo" in wrong.stderr
     phrase_file.write_text(phrase + "\n")
-    assert "Access restored to 3 case(s)" in cli.run(*args).stdout
+    assert "Access restored to 3 cases" in cli.run(*args).stdout
     assert "OPEN 3 OF 3" in cli.run("shell", "-c", CAN_OPEN).stdout
     assert cli.run("audit", "verify").returncode == 0

@@ -100,7 +100,11 @@ CASES = [
                 "then followed me to the bus stop.\n".encode(),
                 False,
             ),
-            ("source-contact.txt", b"Fictional: the driver who warned us works for the contractor.\n", True),
+            (
+                "source-contact.txt",
+                b"Fictional: the driver who warned us works for the contractor.\n",
+                True,
+            ),
         ),
     ),
     DemoCase(
@@ -228,7 +232,11 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
     for name, raw, staff_only in demo.files:
         data = raw or _demo_image()
         attachment_actions.add_attachment(
-            actor=owner, keyring=keyring, case=case, record_type="cases.case", record_id=case.id,
+            actor=owner,
+            keyring=keyring,
+            case=case,
+            record_type="cases.case",
+            record_id=case.id,
             upload=encrypt_bytes(name, data),
             staff_only=staff_only,
         )

@@ -57,7 +57,11 @@ def test_photo_loses_gps_and_all_metadata(desks, signed_in_client):
         assert image.size == (64, 48)
         assert not image.getexif(), "no EXIF at all"
         assert "xmp" not in image.info and "exif" not in image.info
-    assert b"where it happened" not in data and b"PhoneMaker" not in data and b"GPSLatitude" not in data
+    assert (
+        b"where it happened" not in data
+        and b"PhoneMaker" not in data
+        and b"GPSLatitude" not in data
+    )
     # No part of the original is on disk: its EXIF block and its JPEG header are nowhere.
     assert not _disk_contains(b"where it happened")
     assert not _disk_contains(original[:64])
@@ -88,19 +92,27 @@ def test_large_document_streams_through_encrypted(desks, signed_in_client):
     assert response["Content-Disposition"].endswith("decision.pdf")  # no path survives
     assert not _disk_contains(content[1000:1064])
     assert not list((Path(settings.DATA_DIR) / "tmp").iterdir()), "no temporary file is left"
-    assert AuditEntry.objects.filter(action="attachment.downloaded", object_id=str(attachment.id)).exists()
+    assert AuditEntry.objects.filter(
+        action="attachment.downloaded", object_id=str(attachment.id)
+    ).exists()
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         ("random.bin", b"\x00\x01\x02\x03" * 100, b"This type of file is not accepted"),
-        ("IMG_1.heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100, b"HEIC/HEIF photos cannot be cleaned"),
+        (
+            "IMG_1.heic",
+            b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100,
+            b"HEIC/HEIF photos cannot be cleaned",
+        ),
         ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100, b"This image could not be read"),
         ("empty.txt", b"", b"The file is empty"),
     ],
 )
-def test_refused_files_get_a_clear_message_and_leave_nothing(desks, signed_in_client, name, data, message):
+def test_refused_files_get_a_clear_message_and_leave_nothing(
+    desks, signed_in_client, name, data, message
+):
     page = _upload(signed_in_client(desks.caseworker), desks.case, name, data)
     assert message in page.content
     assert not Attachment.objects.exists()
@@ -112,7 +124,10 @@ def test_size_limits(desks, signed_in_client, monkeypatch):
     monkeypatch.setattr(uploads, "MAX_IMAGE_BYTES", 500)
     client = signed_in_client(desks.caseworker)
     assert b"larger than" in _upload(client, desks.case, "long.txt", b"a" * 2000).content
-    assert b"Reduce the photo" in _upload(client, desks.case, "big.jpg", jpeg_with_exif(size=(300, 300))).content
+    assert (
+        b"Reduce the photo"
+        in _upload(client, desks.case, "big.jpg", jpeg_with_exif(size=(300, 300))).content
+    )
     assert not Attachment.objects.exists()
 
 
@@ -132,7 +147,13 @@ def test_refusal_in_the_users_language(desks, signed_in_client):
 
 
 def test_staff_only_files_are_invisible_to_the_defender(desks, signed_in_client):
-    _upload(signed_in_client(desks.caseworker), desks.case, "source-notes.txt", b"who told us", staff_only=True)
+    _upload(
+        signed_in_client(desks.caseworker),
+        desks.case,
+        "source-notes.txt",
+        b"who told us",
+        staff_only=True,
+    )
     attachment = Attachment.objects.get(case=desks.case)
     assert attachment.staff_only and attachment.meta_staff and not attachment.meta_shared
     defender = signed_in_client(desks.defender)
@@ -141,15 +162,24 @@ def test_staff_only_files_are_invisible_to_the_defender(desks, signed_in_client)
 
 
 def test_defender_sees_shared_files_and_non_members_see_nothing(desks, signed_in_client):
-    _upload(signed_in_client(desks.caseworker), desks.case, "letter.txt", b"shared with the defender")
+    _upload(
+        signed_in_client(desks.caseworker), desks.case, "letter.txt", b"shared with the defender"
+    )
     attachment = Attachment.objects.get(case=desks.case)
-    assert _content(_download(signed_in_client(desks.defender), desks.case, attachment)) == b"shared with the defender"
+    assert (
+        _content(_download(signed_in_client(desks.defender), desks.case, attachment))
+        == b"shared with the defender"
+    )
     for outsider in (desks.coordinator, desks.caseworker2, desks.admin):
         assert _download(signed_in_client(outsider), desks.case, attachment).status_code == 404
 
 
 def _stored(attachment) -> Path:
-    return Path(settings.FILES_DIR) / str(attachment.case_id) / f"{attachment.id}.{attachment.generation}"
+    return (
+        Path(settings.FILES_DIR)
+        / str(attachment.case_id)
+        / f"{attachment.id}.{attachment.generation}"
+    )
 
 
 def _damage_cases():
@@ -207,7 +237,10 @@ def test_remove_deletes_the_ciphertext(desks, signed_in_client, django_capture_o
 
 
 def test_anonymous_uploads_keep_nothing(desks, client):
-    response = client.post(f"/cases/{desks.case.id}/files/", {"record": "x", "file": SimpleUploadedFile("a.txt", b"anonymous data")})
+    response = client.post(
+        f"/cases/{desks.case.id}/files/",
+        {"record": "x", "file": SimpleUploadedFile("a.txt", b"anonymous data")},
+    )
     assert response.status_code == 302
     assert not _disk_contains(b"anonymous data")
     assert not list((Path(settings.DATA_DIR) / "tmp").iterdir())

@@ -34,7 +34,11 @@ def keys():
 def _target(tmp_path: Path, engine: str = "sqlite") -> archive.RestoreTarget:
     data = tmp_path / "data"
     (data / "files").mkdir(parents=True)
-    database = Database("sqlite", path=data / "protectdesk.sqlite3") if engine == "sqlite" else Database("postgresql", name="never_used")
+    database = (
+        Database("sqlite", path=data / "protectdesk.sqlite3")
+        if engine == "sqlite"
+        else Database("postgresql", name="never_used")
+    )
     return archive.RestoreTarget(database, data, data / "files", data / "secret.key", True)
 
 
@@ -49,9 +53,19 @@ def test_path_traversal_members_are_refused(tmp_path, keys):
 
 def test_manifest_mismatch_is_refused(tmp_path, keys):
     pair, phrase = keys
-    manifest = {"format": 1, "engine": "sqlite", "database": "database.sqlite3", "members": {"secret.key": "0" * 64}, "tables": {}}
+    manifest = {
+        "format": 1,
+        "engine": "sqlite",
+        "database": "database.sqlite3",
+        "members": {"secret.key": "0" * 64},
+        "tables": {},
+    }
     path = tmp_path / "mismatch.pdbackup"
-    _craft(path, {"secret.key": b"x" * 60, "manifest.json": json.dumps(manifest).encode()}, pair.public_key)
+    _craft(
+        path,
+        {"secret.key": b"x" * 60, "manifest.json": json.dumps(manifest).encode()},
+        pair.public_key,
+    )
     with pytest.raises(archive.BackupError, match="do not match its manifest"):
         archive.restore(path, phrase, _target(tmp_path))
     assert not (tmp_path / "data" / "protectdesk.sqlite3").exists()
@@ -63,10 +77,17 @@ def test_cross_engine_restore_is_refused_clearly(tmp_path, keys):
     pair, phrase = keys
     secret = b"s" * 60
     manifest = {
-        "format": 1, "engine": "postgresql", "database": "database.pgdump",
-        "members": {"secret.key": hashlib.sha256(secret).hexdigest()}, "tables": {},
+        "format": 1,
+        "engine": "postgresql",
+        "database": "database.pgdump",
+        "members": {"secret.key": hashlib.sha256(secret).hexdigest()},
+        "tables": {},
     }
     path = tmp_path / "pg.pdbackup"
-    _craft(path, {"secret.key": secret, "manifest.json": json.dumps(manifest).encode()}, pair.public_key)
+    _craft(
+        path,
+        {"secret.key": secret, "manifest.json": json.dumps(manifest).encode()},
+        pair.public_key,
+    )
     with pytest.raises(archive.BackupError, match="cross-engine restore is not supported"):
         archive.restore(path, phrase, _target(tmp_path))

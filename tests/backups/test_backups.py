@@ -48,7 +48,13 @@ def _database(cli) -> Database:
         from urllib.parse import urlparse
 
         url = urlparse(cli.database_url)
-        return Database("postgresql", name=url.path.lstrip("/"), host=url.hostname or "127.0.0.1", port=url.port or 5432, user=url.username or "")
+        return Database(
+            "postgresql",
+            name=url.path.lstrip("/"),
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 5432,
+            user=url.username or "",
+        )
     return Database("sqlite", path=cli.data_dir / "protectdesk.sqlite3")
 
 
@@ -71,7 +77,9 @@ def archive_and_phrase(source, tmp_path):
     result = source.run("backup", "--output", str(archive))
     assert "Backup written" in result.stdout
     phrase = tmp_path / "phrase"
-    phrase.write_text((source.data_dir / "demo-recovery-phrase.txt").read_text().splitlines()[1] + "\n")
+    phrase.write_text(
+        (source.data_dir / "demo-recovery-phrase.txt").read_text().splitlines()[1] + "\n"
+    )
     return archive, phrase
 
 
@@ -80,7 +88,9 @@ def test_round_trip_restores_every_record_and_file(source, target, archive_and_p
 
     archive, phrase = archive_and_phrase
     before = _decrypted(source)
-    assert sum(len(v) for v in before.values()) >= 6 and any(c[4] for v in before.values() for c in v), "demo has cases and files"
+    assert sum(len(v) for v in before.values()) >= 6 and any(
+        c[4] for v in before.values() for c in v
+    ), "demo has cases and files"
     result = target.run("restore", str(archive), "--phrase-file", str(phrase))
     assert "verified against the backup's checksums" in result.stdout
     assert _decrypted(target) == before
@@ -93,14 +103,23 @@ def test_round_trip_restores_every_record_and_file(source, target, archive_and_p
     # Encrypted files are byte-for-byte the same.
     for path in (source.data_dir / "files").rglob("*"):
         if path.is_file():
-            assert (target.data_dir / "files" / path.relative_to(source.data_dir / "files")).read_bytes() == path.read_bytes()
+            assert (
+                target.data_dir / "files" / path.relative_to(source.data_dir / "files")
+            ).read_bytes() == path.read_bytes()
 
 
 def test_the_archive_is_ciphertext(archive_and_phrase):
     archive, _phrase = archive_and_phrase
     data = archive.read_bytes()
     assert data.startswith(b"PDBK")
-    for clear in [b"fictional", b"Fernanda", b"SQLite format", b"PGDMP", b"manifest", b"audit_auditentry"]:
+    for clear in [
+        b"fictional",
+        b"Fernanda",
+        b"SQLite format",
+        b"PGDMP",
+        b"manifest",
+        b"audit_auditentry",
+    ]:
         assert clear not in data
 
 
@@ -130,7 +149,10 @@ def test_wrong_phrase_and_tampering_touch_nothing(target, archive_and_phrase, tm
     truncated.write_bytes(archive.read_bytes()[:-100])
     cut = target.run("restore", str(truncated), "--phrase-file", str(phrase), check=False)
     assert cut.returncode != 0 and "cannot be opened" in cut.stderr
-    assert not _database(target).engine == "sqlite" or not (target.data_dir / "protectdesk.sqlite3").exists()
+    assert (
+        not _database(target).engine == "sqlite"
+        or not (target.data_dir / "protectdesk.sqlite3").exists()
+    )
     from protectdesk.backups.database import has_tables
 
     assert not has_tables(_database(target))
@@ -142,7 +164,13 @@ def test_a_killed_restore_leaves_the_target_untouched_or_complete(target, archiv
     from protectdesk.backups.database import has_tables
 
     archive, phrase = archive_and_phrase
-    process = target.popen("restore", str(archive), "--phrase-file", str(phrase), extra_env={"PROTECTDESK_RESTORE_PAUSE_AT": step})
+    process = target.popen(
+        "restore",
+        str(archive),
+        "--phrase-file",
+        str(phrase),
+        extra_env={"PROTECTDESK_RESTORE_PAUSE_AT": step},
+    )
     line = process.stdout.readline()
     assert line.strip() == f"PAUSED {step}", process.stderr.read()
     process.send_signal(signal.SIGKILL)
@@ -155,7 +183,13 @@ def test_a_killed_restore_leaves_the_target_untouched_or_complete(target, archiv
     else:
         assert not has_tables(database), f"half-restored after being killed at {step}"
     # Whatever happened, running the restore again completes it (stale staging is cleared).
-    again = target.run("restore", str(archive), "--phrase-file", str(phrase), *(["--force"] if step == "committed" else []))
+    again = target.run(
+        "restore",
+        str(archive),
+        "--phrase-file",
+        str(phrase),
+        *(["--force"] if step == "committed" else []),
+    )
     assert "Restored" in again.stdout
     assert target.run("audit", "verify").returncode == 0
     assert not (target.data_dir / ".restore").exists()

@@ -14,7 +14,9 @@ SMALL = 16  # a tiny chunk size makes multi-chunk files cheap to test
 
 def _encrypt(data: bytes, context: str = "file-1", chunk: int = SMALL) -> bytes:
     out = io.BytesIO()
-    stream.encrypt(KEY, context, [data[i : i + 7] for i in range(0, len(data), 7)] or [b""], out, chunk)
+    stream.encrypt(
+        KEY, context, [data[i : i + 7] for i in range(0, len(data), 7)] or [b""], out, chunk
+    )
     return out.getvalue()
 
 
@@ -85,7 +87,11 @@ def test_another_context_fails():
 
 
 @settings(max_examples=300)
-@given(data=st.binary(min_size=1, max_size=120), position=st.integers(min_value=0), flip=st.integers(1, 255))
+@given(
+    data=st.binary(min_size=1, max_size=120),
+    position=st.integers(min_value=0),
+    flip=st.integers(1, 255),
+)
 def test_any_single_byte_change_is_caught(data, position, flip):
     blob = bytearray(_encrypt(data))
     blob[position % len(blob)] ^= flip

@@ -22,7 +22,11 @@ def _on_disk(needle: bytes) -> list[str]:
     for root in (Path(settings.DATA_DIR), Path("/tmp")):
         for path in root.rglob("*"):
             try:
-                if path.is_file() and path.stat().st_size < 50_000_000 and needle in path.read_bytes():
+                if (
+                    path.is_file()
+                    and path.stat().st_size < 50_000_000
+                    and needle in path.read_bytes()
+                ):
                     hits.append(str(path))
             except OSError:
                 continue
@@ -33,8 +37,11 @@ def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, serv
     _desk, coordinator, _phrase = make_desk("Evidence Desk", "EV", "coordinator@ev.example")
     caseworker = add_user(coordinator, "caseworker", "caseworker@ev.example", "Eva Caseworker")
     case = actions.open_case(
-        actor=caseworker, keyring=keyring_of(caseworker),
-        profile=actions.DefenderProfile(kind="individual", country="GT", name="Lucía Example (fictional)"),
+        actor=caseworker,
+        keyring=keyring_of(caseworker),
+        profile=actions.DefenderProfile(
+            kind="individual", country="GT", name="Lucía Example (fictional)"
+        ),
     )
     marker = "EVIDENCE-EXIF-MARKER-7319"
     photo = jpeg_with_exif(description=marker, size=(320, 240))

@@ -192,7 +192,7 @@ class FirstRunForm(NewPasswordMixin):
     def clean_reference_prefix(self) -> str:
         value = str(self.cleaned_data.get("reference_prefix") or "").strip().upper()
         if value and not value.replace("-", "").isalnum():
-            raise forms.ValidationError(_("Use letters and digits only."))
+            raise forms.ValidationError(_("Use letters, digits and hyphens only."))
         return value
 
 

@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from protectdesk.accounts.models import User
 from protectdesk.attachments import registry, storage
 from protectdesk.attachments.models import Attachment
-from protectdesk.attachments.uploads import MAX_IMAGE_BYTES, MAX_UPLOAD_BYTES, EncryptedUpload, file_context
+from protectdesk.attachments.uploads import (
+    MAX_IMAGE_BYTES,
+    MAX_UPLOAD_BYTES,
+    EncryptedUpload,
+    file_context,
+)
 from protectdesk.audit.actions import record
 from protectdesk.cases.keyring import Keyring, NoCaseAccess
 from protectdesk.cases.models import Case
@@ -62,7 +67,9 @@ def refusal_message(code: str) -> str:
 def _clean_name(name: str, extension: str) -> str:
     """The original file name without any path, control characters or excessive length."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C").strip()
+    base = "".join(
+        ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C"
+    ).strip()
     base = base.lstrip(".")[:200] or f"file.{extension}"
     return base
 
@@ -88,7 +95,12 @@ def add_attachment(
     if upload.error or upload.kind is None:
         raise AttachmentRefused(refusal_message(upload.error or "type"))
     attachment = Attachment(
-        id=upload.id, case=case, record_type=record_type, record_id=record_id, staff_only=staff_only, added_by=actor
+        id=upload.id,
+        case=case,
+        record_type=record_type,
+        record_id=record_id,
+        staff_only=staff_only,
+        added_by=actor,
     )
     meta = {
         "name": _clean_name(upload.original_name, upload.kind.extension),
@@ -102,7 +114,12 @@ def add_attachment(
         attachment.save()
         storage.place(upload.temp_path, case.id, attachment.id, attachment.generation)
         upload.claimed = True
-        record("attachment.added", actor=actor, target=attachment, detail={"record_type": record_type, "staff_only": staff_only})
+        record(
+            "attachment.added",
+            actor=actor,
+            target=attachment,
+            detail={"record_type": record_type, "staff_only": staff_only},
+        )
     return attachment
 
 
@@ -121,7 +138,9 @@ class OpenedAttachment:
 
     @property
     def path(self) -> Any:
-        return storage.path_for(self.attachment.case_id, self.attachment.id, self.attachment.generation)
+        return storage.path_for(
+            self.attachment.case_id, self.attachment.id, self.attachment.generation
+        )
 
 
 def open_attachment(keyring: Keyring, attachment: Attachment) -> OpenedAttachment:

@@ -33,7 +33,13 @@ def strip_metadata(data: bytes, kind: Kind) -> bytes:
                 upright = ImageOps.exif_transpose(original) or original
                 upright.load()
                 clean = upright.copy()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         raise UnreadableImage from None
     transparency = clean.info.get("transparency") if kind in (PNG, GIF) else None
     clean.info = {}
@@ -43,9 +49,16 @@ def strip_metadata(data: bytes, kind: Kind) -> bytes:
             clean = clean.convert("RGB")
         clean.save(out, "JPEG", quality=92, optimize=True)
     elif kind == PNG:
-        clean.save(out, "PNG", optimize=True, **({"transparency": transparency} if transparency is not None else {}))
+        clean.save(
+            out,
+            "PNG",
+            optimize=True,
+            **({"transparency": transparency} if transparency is not None else {}),
+        )
     elif kind == GIF:
-        clean.save(out, "GIF", **({"transparency": transparency} if transparency is not None else {}))
+        clean.save(
+            out, "GIF", **({"transparency": transparency} if transparency is not None else {})
+        )
     elif kind == WEBP:
         clean.save(out, "WEBP", quality=90)
     elif kind == TIFF:

@@ -22,7 +22,9 @@ class Attachment(CaseRecord):
     staff_only = statistical(models.BooleanField(default=False))
     #: Raised when rotation re-encrypts the content under a new file key (and a new file name).
     generation = statistical(models.PositiveIntegerField(default=1))
-    added_by = statistical(models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+"))
+    added_by = statistical(
+        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    )
     meta_shared = EncryptedJSON(key=SHARED)
     meta_staff = EncryptedJSON(key=STAFF)
 

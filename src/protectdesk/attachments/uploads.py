@@ -62,7 +62,12 @@ class EncryptedUploadedFile(UploadedFile):
     """Placed in ``request.FILES``: names the upload, offers no plaintext to read."""
 
     def __init__(self, upload: EncryptedUpload) -> None:
-        super().__init__(file=io.BytesIO(b""), name="upload", content_type="application/octet-stream", size=upload.size)
+        super().__init__(
+            file=io.BytesIO(b""),
+            name="upload",
+            content_type="application/octet-stream",
+            size=upload.size,
+        )
         self.upload = upload
 
 
@@ -76,11 +81,24 @@ class EncryptingUploadHandler(FileUploadHandler):
         self._head = b""
         self._pending = b""
 
-    def new_file(self, field_name: str, file_name: str, content_type: str, content_length: int | None, charset: str | None = None, content_type_extra: dict[str, str] | None = None) -> None:
-        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, str] | None = None,
+    ) -> None:
+        super().new_file(
+            field_name, file_name, content_type, content_length, charset, content_type_extra
+        )
         upload_id = uuid.uuid4()
         self._upload = EncryptedUpload(
-            id=upload_id, key=aead.new_key(), temp_path=storage.temp_dir() / f"{upload_id}.part", original_name=file_name or ""
+            id=upload_id,
+            key=aead.new_key(),
+            temp_path=storage.temp_dir() / f"{upload_id}.part",
+            original_name=file_name or "",
         )
         if self.request is not None:
             pending = getattr(self.request, _PENDING, None)
@@ -88,9 +106,19 @@ class EncryptingUploadHandler(FileUploadHandler):
                 pending = []
                 setattr(self.request, _PENDING, pending)
             pending.append(self._upload)
-        self._memory, self._encryptor, self._out, self._head, self._pending = None, None, None, b"", b""
-        if self.request is not None and not getattr(getattr(self.request, "user", None), "is_authenticated", False):
-            self._upload.error = "auth"  # parsed for the CSRF check of an anonymous post: keep nothing
+        self._memory, self._encryptor, self._out, self._head, self._pending = (
+            None,
+            None,
+            None,
+            b"",
+            b"",
+        )
+        if self.request is not None and not getattr(
+            getattr(self.request, "user", None), "is_authenticated", False
+        ):
+            self._upload.error = (
+                "auth"  # parsed for the CSRF check of an anonymous post: keep nothing
+            )
         elif content_length is not None and content_length > MAX_UPLOAD_BYTES:
             self._upload.error = "size"
         raise StopFutureHandlers
@@ -226,4 +254,3 @@ class PendingUploadCleanup:
 
 def max_upload_megabytes() -> int:
     return MAX_UPLOAD_BYTES // (1024 * 1024)
-

@@ -7,7 +7,13 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -62,7 +68,12 @@ def upload(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
         messages.error(request, refused.message)
     else:
         if uploaded.upload.cleaned:
-            messages.success(request, _("The photo is stored, encrypted, without its hidden metadata (location, camera)."))
+            messages.success(
+                request,
+                _(
+                    "The photo is stored, encrypted, without its hidden metadata (location, camera)."
+                ),
+            )
         else:
             messages.success(request, _("The file is stored, encrypted."))
     return HttpResponseRedirect(back)
@@ -70,7 +81,9 @@ def upload(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
 
 @require_GET
 @case_view()
-def download(request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID) -> HttpResponse:
+def download(
+    request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID
+) -> HttpResponse:
     """Stream the plaintext only after the whole file has passed authentication."""
     attachment = queries.attachment_in_case(keyring, case, attachment_id)
     if attachment is None:
@@ -95,7 +108,9 @@ def download(request: HttpRequest, case: Case, keyring: Keyring, attachment_id: 
 
 @require_POST
 @case_view(staff_only=True)
-def remove(request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID) -> HttpResponse:
+def remove(
+    request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID
+) -> HttpResponse:
     attachment = queries.attachment_in_case(keyring, case, attachment_id)
     if attachment is None:
         raise Http404

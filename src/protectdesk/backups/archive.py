@@ -77,7 +77,11 @@ def create(
 ) -> dict[str, Any]:
     """Write one archive to ``out``; returns the manifest."""
     snap = db.snapshot(source)
-    files = sorted(p for p in files_dir.rglob("*") if p.is_file() and _FILE_MEMBER.match(p.relative_to(files_dir.parent).as_posix()))
+    files = sorted(
+        p
+        for p in files_dir.rglob("*")
+        if p.is_file() and _FILE_MEMBER.match(p.relative_to(files_dir.parent).as_posix())
+    )
     total = len(snap.data) + sum(p.stat().st_size for p in files)
     progress = Progress("Backing up", total, progress_out)
     key, context = archive.write_header(out, recipients)
@@ -125,8 +129,12 @@ def _members(source: BinaryIO, private_key: bytes) -> Iterator[tuple[tarfile.Tar
     reader = stream.DecryptingReader(key, context, source)
     with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
         for info in tar:
-            if not info.isfile() or not (info.name in _FIXED_MEMBERS or _FILE_MEMBER.match(info.name)):
-                raise BackupError(f"the archive holds an unexpected entry ({info.name[:60]!r}); refusing it")
+            if not info.isfile() or not (
+                info.name in _FIXED_MEMBERS or _FILE_MEMBER.match(info.name)
+            ):
+                raise BackupError(
+                    f"the archive holds an unexpected entry ({info.name[:60]!r}); refusing it"
+                )
             handle = tar.extractfile(info)
             assert handle is not None
             yield info, handle
@@ -237,7 +245,9 @@ def restore(
     progress.finish()
     checkpoint("staged")
     if db.checksums(staging_db) != manifest["tables"]:
-        raise BackupError("the restored tables do not match the backup's checksums; nothing was changed")
+        raise BackupError(
+            "the restored tables do not match the backup's checksums; nothing was changed"
+        )
     checkpoint("checked")
     # Files first: without a database that refers to them they are inert ciphertext.
     for staged, final in moved:
@@ -256,7 +266,9 @@ def _staging_database(target: db.Database, staging_dir: Path) -> db.Database:
         return db.Database("sqlite", path=staging_dir / "protectdesk.sqlite3")
     staging = target.named(f"{target.name}__restoring")
     with target.connect_pg("postgres") as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(staging.name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(staging.name))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(staging.name)))
     return staging
 
@@ -274,10 +286,20 @@ def _commit(staging: db.Database, target: db.Database, force: bool) -> None:
         if db.pg_exists(target, target.name):
             if db.has_tables(target):
                 aside = f"{target.name}__before_restore_{int(time.time())}"
-                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(target.name), sql.Identifier(aside)))
+                conn.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(target.name), sql.Identifier(aside)
+                    )
+                )
             else:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(target.name)))
-        conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(staging.name), sql.Identifier(target.name)))
+                conn.execute(
+                    sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(target.name))
+                )
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                sql.Identifier(staging.name), sql.Identifier(target.name)
+            )
+        )
 
 
 def _install_secret(secret: bytes, target: RestoreTarget) -> str:

@@ -69,8 +69,12 @@ class Database:
         args = ["-h", self.host, "-p", str(self.port)]
         return [*args, "-U", self.user] if self.user else args
 
-    def connect_pg(self, dbname: str | None = None, autocommit: bool = True) -> psycopg.Connection[Any]:
-        return psycopg.connect(self.dsn(dbname), password=self.password or None, autocommit=autocommit)
+    def connect_pg(
+        self, dbname: str | None = None, autocommit: bool = True
+    ) -> psycopg.Connection[Any]:
+        return psycopg.connect(
+            self.dsn(dbname), password=self.password or None, autocommit=autocommit
+        )
 
 
 def _normalise(value: Any) -> str:
@@ -91,13 +95,20 @@ def _digest(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 
 def checksums_sqlite(conn: sqlite3.Connection) -> Checksums:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     return {t: _digest(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}  # noqa: S608 - names from the catalogue
 
 
 def checksums_pg(conn: psycopg.Connection[Any]) -> Checksums:
     with conn.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_type='BASE TABLE' ORDER BY table_name")
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_type='BASE TABLE' ORDER BY table_name"
+        )
         tables = [r[0] for r in cursor.fetchall()]
         result = {}
         for table in tables:
@@ -148,7 +159,15 @@ def snapshot(database: Database) -> Snapshot:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot_id = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         dump = subprocess.run(  # noqa: S603 - fixed program, arguments built here
-            ["pg_dump", *database.pg_args(), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}", database.name],
+            [
+                "pg_dump",
+                *database.pg_args(),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot_id}",
+                database.name,
+            ],
             capture_output=True,
             env=database.pg_env(),
             check=False,
@@ -172,7 +191,16 @@ def load_sqlite(data: bytes, path: Path) -> None:
 def load_pg(data: bytes, database: Database) -> None:
     """pg_restore a custom-format dump into an existing, empty database, in one transaction."""
     result = subprocess.run(  # noqa: S603 - fixed program, arguments built here
-        ["pg_restore", *database.pg_args(), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "-d", database.name],
+        [
+            "pg_restore",
+            *database.pg_args(),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "-d",
+            database.name,
+        ],
         input=data,
         capture_output=True,
         env=database.pg_env(),
@@ -189,17 +217,23 @@ def has_tables(database: Database) -> bool:
             return False
         conn = sqlite3.connect(f"file:{database.path}?mode=ro", uri=True)
         try:
-            return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0])
+            return bool(
+                conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            )
         finally:
             conn.close()
     if not pg_exists(database, database.name):
         return False
     with database.connect_pg() as conn:
-        row = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='public'").fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema='public'"
+        ).fetchone()
         return bool(row and row[0])
 
 
 def pg_exists(database: Database, name: str) -> bool:
     with database.connect_pg("postgres") as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            is not None
+        )

@@ -21,7 +21,9 @@ class Progress:
         now = time.monotonic()
         if self._tty and (now - self._last > 0.1 or percent == 100):
             filled = percent // 4
-            self.out.write(f"\r{self.label}: [{'#' * filled}{'-' * (25 - filled)}] {percent:3d}%  {self.done / 1e6:.1f} of {self.total / 1e6:.1f} MB")
+            self.out.write(
+                f"\r{self.label}: [{'#' * filled}{'-' * (25 - filled)}] {percent:3d}%  {self.done / 1e6:.1f} of {self.total / 1e6:.1f} MB"
+            )
             self.out.flush()
             self._last = now
         elif not self._tty and percent // 25 > self._last_percent // 25:

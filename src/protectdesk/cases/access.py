@@ -37,5 +37,3 @@ def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
         return signed_in(wrapper)
 
     return decorator
-
-

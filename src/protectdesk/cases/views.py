@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from protectdesk import vocabularies
@@ -24,6 +25,7 @@ from protectdesk.cases.keyring import Keyring, keyring_for
 from protectdesk.cases.models import Case, MemberKind
 from protectdesk.lib.access import current_user, role_required, signed_in
 from protectdesk.lib.forms import clear_errors
+
 
 @require_GET
 @signed_in
@@ -131,7 +133,7 @@ def change_status(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
             case=case,
             status=form.cleaned_data["status"],
         )
-        messages.success(request, _("The status is changed."))
+        messages.success(request, _("The status has been changed."))
     else:
         messages.error(request, _("Choose a status from the list."))
     return redirect("cases:detail", case_id=case.id)
@@ -167,7 +169,7 @@ def staff_notes(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
                 ),
                 status=409,
             )
-        messages.success(request, _("The staff notes are saved."))
+        messages.success(request, _("The staff notes have been saved."))
         return redirect("cases:detail", case_id=case.id)
     return render(
         request,
@@ -206,14 +208,15 @@ def remove_member(request: HttpRequest, case: Case, keyring: Keyring, user_id: A
     except actions.CaseError as error:
         messages.error(request, error.message)
     else:
+        if user.pk == current_user(request).pk:
+            messages.success(request, _("You have left this case."))
+            return redirect("cases:list")
         messages.success(
             request,
             _(
                 "Access removed. If this person may have kept copies of the keys, rotate the case keys."
             ),
         )
-    if user.pk == current_user(request).pk:
-        return redirect("cases:list")
     return redirect("cases:detail", case_id=case.id)
 
 
@@ -266,7 +269,15 @@ def restore_access(request: HttpRequest, user_id: Any) -> HttpResponse:
         except actions.CaseError as error:
             form.add_error("phrase", error.message)
         else:
-            messages.success(request, _("Access restored to %(count)d case(s).") % {"count": count})
+            messages.success(
+                request,
+                ngettext(
+                    "Access restored to %(count)d case.",
+                    "Access restored to %(count)d cases.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect("cases:recovery_list")
     return render(
         request,

@@ -43,7 +43,9 @@ _MAX_CHUNK = 16 * 1024 * 1024
 class Encryptor:
     """Encrypt a stream of bytes written in any pieces; call :meth:`finish` exactly once."""
 
-    def __init__(self, key: bytes, context: str, out: BinaryIO, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(
+        self, key: bytes, context: str, out: BinaryIO, chunk_size: int = CHUNK_SIZE
+    ) -> None:
         if len(key) != KEY_BYTES:
             raise ValueError("stream keys are 32 bytes")
         if not 0 < chunk_size <= _MAX_CHUNK:
@@ -80,12 +82,16 @@ class Encryptor:
         self._finished = True
 
     def _push(self, chunk: bytes, tag: int) -> None:
-        ciphertext = sodium.crypto_secretstream_xchacha20poly1305_push(self._state, chunk, self._ad, tag)
+        ciphertext = sodium.crypto_secretstream_xchacha20poly1305_push(
+            self._state, chunk, self._ad, tag
+        )
         self._out.write(ciphertext)
         self.ciphertext_size += len(ciphertext)
 
 
-def encrypt(key: bytes, context: str, chunks: Iterable[bytes], out: BinaryIO, chunk_size: int = CHUNK_SIZE) -> int:
+def encrypt(
+    key: bytes, context: str, chunks: Iterable[bytes], out: BinaryIO, chunk_size: int = CHUNK_SIZE
+) -> int:
     """Encrypt ``chunks`` into ``out``; returns the plaintext size."""
     encryptor = Encryptor(key, context, out, chunk_size)
     for chunk in chunks:
@@ -131,9 +137,13 @@ def decrypt_chunks(key: bytes, context: str, source: BinaryIO) -> Iterator[bytes
         if len(ciphertext) < ABYTES:
             raise StreamError("encrypted file: truncated (no final chunk)")
         try:
-            plaintext, chunk_tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, ciphertext, ad)
+            plaintext, chunk_tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
+                state, ciphertext, ad
+            )
         except (nacl.exceptions.CryptoError, RuntimeError, ValueError):
-            raise StreamError("encrypted file: a chunk failed authentication (tampered, reordered or wrong key)") from None
+            raise StreamError(
+                "encrypted file: a chunk failed authentication (tampered, reordered or wrong key)"
+            ) from None
         if chunk_tag == _FINAL:
             if source.read(1):
                 raise StreamError("encrypted file: data after the final chunk")

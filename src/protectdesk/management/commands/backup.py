@@ -21,10 +21,17 @@ class Command(BaseCommand):
     help = "Write an encrypted backup (database and files), sealed to every desk's recovery key."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--output", help="archive file to write (default: <data dir>/backups/<time>.pdbackup)")
+        parser.add_argument(
+            "--output", help="archive file to write (default: <data dir>/backups/<time>.pdbackup)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        recipients = [bytes(key) for key in Desk.objects.exclude(recovery_public_key=None).values_list("recovery_public_key", flat=True)]
+        recipients = [
+            bytes(key)
+            for key in Desk.objects.exclude(recovery_public_key=None).values_list(
+                "recovery_public_key", flat=True
+            )
+        ]
         if not recipients:
             raise CommandError("there is no desk yet, so no recovery key to seal a backup to")
         if options["output"]:
@@ -52,7 +59,17 @@ class Command(BaseCommand):
             os.replace(partial, output)
         finally:
             partial.unlink(missing_ok=True)
-        record("backup.created", actor=None, detail={"tables": len(manifest["tables"]), "files": len(manifest["members"]) - 2})
+        record(
+            "backup.created",
+            actor=None,
+            detail={"tables": len(manifest["tables"]), "files": len(manifest["members"]) - 2},
+        )
         files = sum(1 for name in manifest["members"] if name.startswith("files/"))
-        self.stdout.write(self.style.SUCCESS(f"Backup written to {output} ({len(manifest['tables'])} tables, {files} files)."))
-        self.stdout.write("It opens only with a desk's recovery phrase. Test a restore from time to time.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup written to {output} ({len(manifest['tables'])} tables, {files} files)."
+            )
+        )
+        self.stdout.write(
+            "It opens only with a desk's recovery phrase. Test a restore from time to time."
+        )

@@ -46,4 +46,6 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         except PermissionError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(self.style.SUCCESS(f"Access restored to {count} case(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Access restored to {count} case{'s' if count != 1 else ''}.")
+        )

@@ -38,7 +38,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="the .pdbackup file")
         parser.add_argument("--phrase-file", help="read the recovery phrase from this file")
-        parser.add_argument("--force", action="store_true", help="replace a database that is not empty")
+        parser.add_argument(
+            "--force", action="store_true", help="replace a database that is not empty"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["archive"])
@@ -54,13 +56,24 @@ class Command(BaseCommand):
         )
         try:
             report = archive.restore(
-                path, phrase, target, force=options["force"], checkpoint=_fault_injection, progress_out=self.stderr._out
+                path,
+                phrase,
+                target,
+                force=options["force"],
+                checkpoint=_fault_injection,
+                progress_out=self.stderr._out,
             )
         except CryptoError as error:
             raise CommandError(f"the archive cannot be opened: {error}") from None
         except archive.BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(self.style.SUCCESS(f"Restored: {report.tables} tables and {report.files} files, verified against the backup's checksums."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored: {report.tables} tables and {report.files} files, verified against the backup's checksums."
+            )
+        )
         if report.secret_note:
             self.stdout.write(report.secret_note)
-        self.stdout.write("Run `protectdesk migrate` if this backup came from an older version, then `protectdesk audit verify`.")
+        self.stdout.write(
+            "Run `protectdesk migrate` if this backup came from an older version, then `protectdesk audit verify`."
+        )
