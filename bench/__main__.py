@@ -18,11 +18,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import crypto_bench, list_bench
+    from bench import crypto_bench, list_bench, search_bench
 
     results: dict[str, float] = {}
     results.update(crypto_bench.run())
     results.update(list_bench.run())
+    results.update(search_bench.run())
     results["argon2id_vs_field_decrypt"] = (
         results["argon2id_production_ms"] * 1e3 / results["field_decrypt_short_us"]
     )

@@ -166,3 +166,9 @@ MATRIX.update(
         "attachments:remove": Route("POST", _case(302, 404), _attachment_kwargs),
     }
 )
+
+
+MATRIX["search:search"] = Route("GET", {**_all(LOGIN, 200), "defender": 403})
+
+
+MATRIX["cases:rotate"] = Route("POST", _case(302, 404), _case_kwargs)

@@ -11,19 +11,19 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.conf import settings
-from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from protectdesk.accounts.models import Session
 from protectdesk.cases import actions
 from protectdesk.cases.fields import identifying_fields, undeclared_fields
-from protectdesk.cases.models import Case, Defender
+from protectdesk.cases.models import Case
 from tests import canary as scan
-from tests.images import jpeg_with_exif
 from tests.conftest import keyring_of, sign_in
+from tests.images import jpeg_with_exif
 
 
 def test_every_field_of_a_case_record_declares_its_class():
@@ -109,7 +109,7 @@ def test_no_canary_at_rest(desks):
     sign_in(client, desks.caseworker.login)
     extra: list[str] = []
     cases = {}
-    for label, writer in WRITERS.items():
+    for writer in WRITERS.values():
         if writer not in cases:
             cases[writer] = writer(desks, client, planted, extra)
 

@@ -96,8 +96,8 @@ CASES = [
             ("screenshot-smear-post.png", b"", False),  # drawn at run time, see _demo_image
             (
                 "statement-2026-10.txt",
-                "Statement (fictional): on 12 October a man photographed me leaving the newsroom, "
-                "then followed me to the bus stop.\n".encode(),
+                b"Statement (fictional): on 12 October a man photographed me leaving the newsroom, "
+                b"then followed me to the bus stop.\n",
                 False,
             ),
             (

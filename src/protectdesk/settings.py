@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "protectdesk.audit",
     "protectdesk.cases",
     "protectdesk.attachments",
+    "protectdesk.search",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("protectdesk.audit.urls")),
     path("cases/", include("protectdesk.cases.urls")),
     path("cases/", include("protectdesk.attachments.urls")),
+    path("search/", include("protectdesk.search.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 

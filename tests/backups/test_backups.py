@@ -150,7 +150,7 @@ def test_wrong_phrase_and_tampering_touch_nothing(target, archive_and_phrase, tm
     cut = target.run("restore", str(truncated), "--phrase-file", str(phrase), check=False)
     assert cut.returncode != 0 and "cannot be opened" in cut.stderr
     assert (
-        not _database(target).engine == "sqlite"
+        _database(target).engine != "sqlite"
         or not (target.data_dir / "protectdesk.sqlite3").exists()
     )
     from protectdesk.backups.database import has_tables

@@ -30,7 +30,7 @@ from protectdesk.cases.keyring import Keyring, NoCaseAccess
 from protectdesk.cases.models import Case
 
 
-class AttachmentRefused(Exception):  # noqa: N818
+class AttachmentRefused(Exception):
     """The upload cannot be kept; ``message`` is translated and safe to show."""
 
     def __init__(self, message: str) -> None:

@@ -7,3 +7,10 @@ class AttachmentsConfig(AppConfig):
     label = "attachments"
     verbose_name = _("Attachments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from protectdesk.attachments import rotation as attachment_rotation
+        from protectdesk.cases import rotation
+
+        rotation.CUSTOM_STEPS["attachments.Attachment"] = attachment_rotation.rotate_attachment
+        rotation.AFTER_FINISH.append(attachment_rotation.remove_old_files)

@@ -18,7 +18,7 @@ from protectdesk.attachments.sniff import GIF, JPEG, PNG, TIFF, WEBP, Kind
 MAX_PIXELS = 100_000_000
 
 
-class UnreadableImage(Exception):  # noqa: N818
+class UnreadableImage(Exception):
     """The file says it is an image but cannot be decoded (or is absurdly large)."""
 
 

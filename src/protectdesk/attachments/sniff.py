@@ -33,7 +33,7 @@ TEXT = Kind("text", "text/plain", "txt")
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 
 
-class Refused(Exception):  # noqa: N818
+class Refused(Exception):
     """A file type we do not accept; ``reason`` is a code the view turns into a message."""
 
     def __init__(self, reason: str) -> None:

@@ -16,6 +16,7 @@ clear. This handler replaces both (it is the only entry in ``FILE_UPLOAD_HANDLER
 
 from __future__ import annotations
 
+import contextlib
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         content_type: str,
         content_length: int | None,
         charset: str | None = None,
-        content_type_extra: dict[str, str] | None = None,
+        content_type_extra: dict[str, bytes] | None = None,
     ) -> None:
         super().new_file(
             field_name, file_name, content_type, content_length, charset, content_type_extra
@@ -226,10 +227,8 @@ class EncryptingUploadHandler(FileUploadHandler):
 def encrypt_bytes(name: str, data: bytes) -> EncryptedUpload:
     """Server-side files (demo data, future intake) through exactly the upload path."""
     handler = EncryptingUploadHandler(None)
-    try:
+    with contextlib.suppress(StopFutureHandlers):
         handler.new_file("file", name, "application/octet-stream", len(data))
-    except StopFutureHandlers:
-        pass
     for start in range(0, max(len(data), 1), 64 * 1024):
         handler.receive_data_chunk(data[start : start + 64 * 1024], start)
     uploaded = handler.file_complete(len(data))

@@ -83,7 +83,7 @@ def upload(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
 @case_view()
 def download(
     request: HttpRequest, case: Case, keyring: Keyring, attachment_id: uuid.UUID
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """Stream the plaintext only after the whole file has passed authentication."""
     attachment = queries.attachment_in_case(keyring, case, attachment_id)
     if attachment is None:

@@ -47,7 +47,9 @@ def record(
     )
 
 
-def record_access(request: HttpRequest, action: str, target: _Target, **detail: Any) -> AuditEntry:
+def record_access(
+    request: HttpRequest, action: str, target: _Target | None, **detail: Any
+) -> AuditEntry:
     """Record that the signed-in user opened, downloaded, exported or searched something."""
     user = request.user
     if not user.is_authenticated or not hasattr(user, "desk_id"):

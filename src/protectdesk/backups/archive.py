@@ -276,7 +276,8 @@ def _staging_database(target: db.Database, staging_dir: Path) -> db.Database:
 def _commit(staging: db.Database, target: db.Database, force: bool) -> None:
     """The one atomic step that makes the restored data visible."""
     if target.engine == "sqlite":
-        assert staging.path is not None and target.path is not None
+        assert staging.path is not None
+        assert target.path is not None
         if force:
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(f"{target.path}{suffix}").unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import uuid
@@ -77,6 +78,14 @@ class Database:
         )
 
 
+def _tool(name: str) -> str:
+    """The full path of a PostgreSQL client program, or a clear error."""
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} is not installed (Debian package postgresql-client)")
+    return path
+
+
 def _normalise(value: Any) -> str:
     if value is None:
         return "\\N"
@@ -125,8 +134,8 @@ def checksums(database: Database) -> Checksums:
             return checksums_sqlite(conn)
         finally:
             conn.close()
-    with database.connect_pg() as conn:
-        return checksums_pg(conn)
+    with database.connect_pg() as pg:
+        return checksums_pg(pg)
 
 
 @dataclass(frozen=True)
@@ -158,9 +167,9 @@ def snapshot(database: Database) -> Snapshot:
     with database.connect_pg(autocommit=False) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot_id = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
-        dump = subprocess.run(  # noqa: S603 - fixed program, arguments built here
+        dump = subprocess.run(  # noqa: S603 - arguments built here
             [
-                "pg_dump",
+                _tool("pg_dump"),
                 *database.pg_args(),
                 "--format=custom",
                 "--no-owner",
@@ -190,9 +199,9 @@ def load_sqlite(data: bytes, path: Path) -> None:
 
 def load_pg(data: bytes, database: Database) -> None:
     """pg_restore a custom-format dump into an existing, empty database, in one transaction."""
-    result = subprocess.run(  # noqa: S603 - fixed program, arguments built here
+    result = subprocess.run(  # noqa: S603 - arguments built here
         [
-            "pg_restore",
+            _tool("pg_restore"),
             *database.pg_args(),
             "--no-owner",
             "--no-privileges",
@@ -224,8 +233,8 @@ def has_tables(database: Database) -> bool:
             conn.close()
     if not pg_exists(database, database.name):
         return False
-    with database.connect_pg() as conn:
-        row = conn.execute(
+    with database.connect_pg() as pg:
+        row = pg.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema='public'"
         ).fetchone()
         return bool(row and row[0])

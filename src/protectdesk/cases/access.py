@@ -6,13 +6,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from protectdesk.cases import queries
 from protectdesk.cases.keyring import NoCaseAccess, StaffOnly, keyring_for
 from protectdesk.lib.access import signed_in
 
-CaseView = Callable[..., HttpResponse]
+CaseView = Callable[..., HttpResponse | StreamingHttpResponse]
 
 
 def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
@@ -24,7 +24,9 @@ def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
 
     def decorator(view: CaseView) -> CaseView:
         @wraps(view)
-        def wrapper(request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, case_id: Any, *args: Any, **kwargs: Any
+        ) -> HttpResponse | StreamingHttpResponse:
             keyring = keyring_for(request)
             case = queries.member_case(keyring, case_id)
             if staff_only and not keyring.has_staff_key(case.id):

@@ -34,6 +34,7 @@ from protectdesk.cases.models import (
 )
 from protectdesk.crypto import RecoveryPhraseError, casekeys, recovery, userkeys
 from protectdesk.crypto.casekeys import Purpose
+from protectdesk.search import actions as search_index
 
 #: Roles that can work on cases. Administrators manage accounts; they become members only
 #: if a member adds them (overview: "cannot read a case unless made a member").
@@ -139,6 +140,8 @@ def open_case(
         defender = Defender(case=case, **_statistical(profile))
         keyring.seal(defender, profile.identifying(), fill_missing=True)
         defender.save()
+        search_index.index_record(keyring, defender, profile.identifying())
+        search_index.index_record(keyring, case, {"staff_notes": staff_notes})
         record("case.created", actor=actor, target=case)
         record("defender.created", actor=actor, target=defender, detail={"kind": defender.kind})
     keyring.forget(case.id)  # from now on the keys come from the boxes, like for everyone
@@ -177,6 +180,7 @@ def update_staff_notes(
         )
         if not updated:
             raise EditConflict
+        search_index.index_record(keyring, case, {"staff_notes": notes})
         record("case.notes_updated", actor=actor, target=case)
 
 
@@ -200,7 +204,7 @@ def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> Case
         )
         CaseKeyBox.objects.bulk_create(
             _seal_box(case, purpose, version, key, user, case.desk)
-            for (purpose, version), key in keys.keys.items()
+            for (purpose, version), key in keys.all_keys().items()
         )
         record(
             "case.member_added",
@@ -265,7 +269,7 @@ def invite_defender(
         CaseMember.objects.create(case=case, user=user, kind=MemberKind.DEFENDER, added_by=actor)
         CaseKeyBox.objects.bulk_create(
             _seal_box(case, purpose, version, key, user, case.desk)
-            for (purpose, version), key in keys.keys.items()
+            for (purpose, version), key in keys.all_keys().items()
             if purpose == Purpose.SHARED
         )
         invitation, token = account_actions.prekeyed_invitation(

@@ -40,8 +40,10 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     data_class = DataClass.IDENTIFYING
     value_kind = "text"
 
-    def __init__(self, *args: Any, key: Purpose, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, key: Purpose, searchable: bool = False, **kwargs: Any) -> None:
         self.key_purpose = Purpose(key)
+        #: Words of this field go into the case's blind index (protectdesk.search).
+        self.searchable = searchable
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         kwargs["editable"] = False
@@ -50,6 +52,8 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["key"] = int(self.key_purpose)
+        if self.searchable:
+            kwargs["searchable"] = True
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
@@ -64,6 +68,15 @@ class EncryptedJSON(EncryptedField):
     """Encrypted structured data (compact JSON)."""
 
     value_kind = "json"
+
+
+def searchable_fields(model: type[models.Model]) -> list[str]:
+    """Names of the encrypted fields of ``model`` whose words are indexed for search."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedField) and f.searchable
+    ]
 
 
 def statistical(field: F) -> F:

@@ -57,22 +57,47 @@ def fingerprint(public_key: bytes) -> bytes:
 
 @dataclass
 class CaseKeys:
-    """The unwrapped keys of one case that this user holds, by (purpose, version)."""
+    """The keys of one case this user holds, by (purpose, version), opened on first use.
+
+    A search across many cases needs only their staff keys; opening a box costs a public-key
+    operation, so each is opened when (and if) its key is asked for, then kept.
+    """
 
     case_id: uuid.UUID
     current_version: int
     keys: dict[tuple[Purpose, int], bytes] = field(default_factory=dict)
+    sealed: dict[tuple[Purpose, int], bytes] = field(default_factory=dict)
+    private_key: bytes = b""
+    verified: bool = False
 
     def has(self, purpose: Purpose) -> bool:
-        return (purpose, self.current_version) in self.keys
+        return (purpose, self.current_version) in self.keys or (
+            purpose,
+            self.current_version,
+        ) in self.sealed
+
+    def held(self) -> set[tuple[Purpose, int]]:
+        return set(self.keys) | set(self.sealed)
 
     def key(self, purpose: Purpose, version: int) -> bytes:
         key = self.keys.get((purpose, version))
         if key is not None:
             return key
-        if purpose == Purpose.STAFF and not any(p == Purpose.STAFF for p, _ in self.keys):
+        box = self.sealed.pop((purpose, version), None)
+        if box is not None:
+            # A box that names another case, purpose or version fails loudly here.
+            key = casekeys.open_case_key(self.private_key, box, self.case_id, purpose, version)
+            self.keys[(purpose, version)] = key
+            return key
+        if purpose == Purpose.STAFF and not any(p == Purpose.STAFF for p, _ in self.held()):
             raise StaffOnly("the staff key of this case is not available to this account")
         raise NoCaseAccess("this key version is not available to this account")
+
+    def all_keys(self) -> dict[tuple[Purpose, int], bytes]:
+        """Every key held, opened (to seal them to a new member)."""
+        for purpose, version in list(self.sealed):
+            self.key(purpose, version)
+        return dict(self.keys)
 
 
 class Keyring:
@@ -104,36 +129,43 @@ class Keyring:
                 "case_id", flat=True
             )
         )
-        boxes = CaseKeyBox.objects.filter(recipient=self.user, case_id__in=members).select_related(
-            "case"
+        boxes = CaseKeyBox.objects.filter(recipient=self.user, case_id__in=members).values_list(
+            "case_id", "purpose", "version", "recipient_fingerprint", "sealed", "case__key_version"
         )
-        for box in boxes:
-            if bytes(box.recipient_fingerprint) != self._fingerprint:
+        for case_id, purpose, version, box_fingerprint, sealed, current_version in boxes:
+            if bytes(box_fingerprint) != self._fingerprint:
                 continue  # sealed to a keypair this account no longer has
-            purpose = Purpose(box.purpose)
-            try:
-                key = casekeys.open_case_key(
-                    self._private_key, bytes(box.sealed), box.case_id, purpose, box.version
-                )
-            except EnvelopeError:
-                continue  # a box that does not open for us is no access, never an error page
-            entry = self._cases.get(box.case_id)
+            entry = self._cases.get(case_id)
             if entry is None:
-                entry = CaseKeys(box.case_id, box.case.key_version)
-                self._cases[box.case_id] = entry
-            entry.keys[(purpose, box.version)] = key
+                entry = CaseKeys(case_id, current_version, private_key=self._private_key)
+                self._cases[case_id] = entry
+            entry.sealed[(Purpose(purpose), version)] = bytes(sealed)
         for case_id in members:
             entry = self._cases.get(case_id)
-            if entry is not None and not entry.has(Purpose.SHARED):
+            if entry is None or not entry.has(Purpose.SHARED):
                 self._cases[case_id] = None  # membership without the current shared key: no access
+        # Boxes are opened when a key is first used: a box that does not open then (moved or
+        # forged) raises EnvelopeError at that moment, which the interface reports as tampering.
 
-    def keys_for(self, case_id: uuid.UUID) -> CaseKeys:
-        """The user's keys for ``case_id``, or :class:`NoCaseAccess`."""
+    def keys_for(self, case_id: uuid.UUID, *, verify: bool = True) -> CaseKeys:
+        """The user's keys for ``case_id``, or :class:`NoCaseAccess`.
+
+        ``verify`` opens the current shared key once, so a box that does not open (moved from
+        another case, forged) means no access. Bulk search skips it: it opens each case's staff
+        key itself, which fails just as loudly.
+        """
         if case_id not in self._cases:
             self.preload([case_id])
         entry = self._cases.get(case_id)
         if entry is None:
             raise NoCaseAccess("not a member of this case, or no key")
+        if verify and not entry.verified:
+            try:
+                entry.key(Purpose.SHARED, entry.current_version)
+            except EnvelopeError:
+                self._cases[case_id] = None
+                raise NoCaseAccess("this case's key box does not open for this account") from None
+            entry.verified = True
         return entry
 
     def can_open(self, case_id: uuid.UUID) -> bool:
@@ -143,12 +175,17 @@ class Keyring:
             return False
         return True
 
-    def has_staff_key(self, case_id: uuid.UUID) -> bool:
-        return self.can_open(case_id) and self.keys_for(case_id).has(Purpose.STAFF)
+    def has_staff_key(self, case_id: uuid.UUID, *, verify: bool = True) -> bool:
+        try:
+            return self.keys_for(case_id, verify=verify).has(Purpose.STAFF)
+        except NoCaseAccess:
+            return False
 
     def adopt(self, case_id: uuid.UUID, version: int, keys: dict[Purpose, bytes]) -> None:
         """Hold freshly generated keys (a case being created, a rotation) for this run."""
-        entry = self._cases.get(case_id) or CaseKeys(case_id, version)
+        entry = self._cases.get(case_id) or CaseKeys(
+            case_id, version, private_key=self._private_key or b""
+        )
         entry.current_version = version
         for purpose, key in keys.items():
             entry.keys[(purpose, version)] = key

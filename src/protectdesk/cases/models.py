@@ -45,7 +45,7 @@ class Case(models.Model):
         models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     )
     row_version = statistical(models.PositiveIntegerField(default=1))
-    staff_notes = EncryptedText(key=STAFF)
+    staff_notes = EncryptedText(_("staff notes"), key=STAFF, searchable=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -214,11 +214,11 @@ class Defender(CaseRecord):
     size_band = statistical(
         models.CharField(_("size"), max_length=10, choices=SizeBand.choices, blank=True)
     )
-    name = EncryptedText(key=SHARED)
-    aliases = EncryptedText(key=SHARED)
-    contacts = EncryptedText(key=SHARED)
-    location = EncryptedText(key=SHARED)
-    description = EncryptedText(key=SHARED)
+    name = EncryptedText(_("name"), key=SHARED, searchable=True)
+    aliases = EncryptedText(_("other names or aliases"), key=SHARED, searchable=True)
+    contacts = EncryptedText(_("contact details"), key=SHARED)
+    location = EncryptedText(_("exact place or address"), key=SHARED, searchable=True)
+    description = EncryptedText(_("description of their work"), key=SHARED, searchable=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case"], name="one_defender_per_case")]
@@ -229,3 +229,33 @@ class Defender(CaseRecord):
     @property
     def is_collective(self) -> bool:
         return self.kind in COLLECTIVE_KINDS
+
+
+class CaseRotation(models.Model):
+    """A key rotation of one case: new keys, every value, file and search token re-encrypted.
+
+    ``progress`` remembers, per record type, the last record converted, so a rotation that was
+    interrupted resumes where it stopped. The old keys' boxes are deleted only when it finishes.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rotations")
+    from_version = models.PositiveIntegerField()
+    to_version = models.PositiveIntegerField()
+    started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    progress = models.JSONField(default=dict)
+    converted = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(finished_at__isnull=True),
+                name="one_open_rotation_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rotation {self.pk}"

@@ -15,6 +15,7 @@ urlpatterns = [
         "<uuid:case_id>/members/<uuid:user_id>/remove/", views.remove_member, name="remove_member"
     ),
     path("<uuid:case_id>/defender-account/", views.invite_defender, name="invite_defender"),
+    path("<uuid:case_id>/rotate/", views.rotate_keys, name="rotate"),
     path("recovery/", views.recovery_list, name="recovery_list"),
     path("recovery/<uuid:user_id>/", views.restore_access, name="restore_access"),
 ]

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from protectdesk import vocabularies
 from protectdesk.accounts.forms import RecoveryPhraseForm
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
-from protectdesk.audit.actions import record_access
 from protectdesk.attachments import queries as attachment_queries
 from protectdesk.attachments.uploads import max_upload_megabytes
-from protectdesk.cases import actions, queries
-from protectdesk.cases.forms import AddMemberForm, DefenderForm, StaffNotesForm, StatusForm
+from protectdesk.audit.actions import record_access
+from protectdesk.cases import actions, queries, rotation
 from protectdesk.cases.access import case_view
+from protectdesk.cases.forms import AddMemberForm, DefenderForm, StaffNotesForm, StatusForm
 from protectdesk.cases.keyring import Keyring, keyring_for
 from protectdesk.cases.models import Case, MemberKind
 from protectdesk.lib.access import current_user, role_required, signed_in
@@ -109,6 +109,7 @@ def _detail_context(
                 initial={"staff_notes": opened_case.staff_notes, "row_version": case.row_version}
             ),
             add_member_form=AddMemberForm(candidates=queries.addable_staff(case)),
+            open_rotation=rotation.open_rotation(case),
             viewer_id=user.id,
         )
     context.update(extra)
@@ -249,6 +250,23 @@ def recovery_list(request: HttpRequest) -> HttpResponse:
         for user in User.objects.filter(pk__in=waiting).order_by("display_name", "login")
     ]
     return render(request, "cases/recovery_list.html", {"people": people})
+
+
+@require_POST
+@case_view(staff_only=True)
+def rotate_keys(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    """New keys for the case; everything re-encrypted (resumes an interrupted rotation)."""
+    done = rotation.rotate(actor=current_user(request), keyring=keyring, case=case)
+    messages.success(
+        request,
+        ngettext(
+            "The case has new keys: %(count)d record was re-encrypted and the old keys are destroyed.",
+            "The case has new keys: %(count)d records were re-encrypted and the old keys are destroyed.",
+            done.converted,
+        )
+        % {"count": done.converted},
+    )
+    return redirect("cases:detail", case_id=case.id)
 
 
 @require_http_methods(["GET", "POST"])

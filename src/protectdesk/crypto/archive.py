@@ -27,7 +27,7 @@ VERSION = 1
 _BOX_PAYLOAD = struct.Struct(">c16s32s")
 
 
-class NotForThisKey(CryptoError):  # noqa: N818
+class NotForThisKey(CryptoError):
     """None of the archive's sealed boxes opens with this recovery key."""
 
 

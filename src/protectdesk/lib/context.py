@@ -36,6 +36,7 @@ def _nav_for(user: User, path: str) -> list[NavItem]:
 #: (url name, label, roles) in display order. Apps append their entries as they arrive.
 NAVIGATION: list[tuple[str, Promise, frozenset[str]]] = [
     ("cases:list", _("Cases"), frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN})),
+    ("search:search", _("Search"), frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN})),
     ("accounts:staff", _("Staff"), frozenset(ACCOUNT_MANAGERS)),
     ("accounts:desk_settings", _("Desk settings"), frozenset(ACCOUNT_MANAGERS)),
     ("audit:log", _("Audit log"), frozenset(ACCOUNT_MANAGERS)),

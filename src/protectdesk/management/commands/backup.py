@@ -31,6 +31,7 @@ class Command(BaseCommand):
             for key in Desk.objects.exclude(recovery_public_key=None).values_list(
                 "recovery_public_key", flat=True
             )
+            if key is not None
         ]
         if not recipients:
             raise CommandError("there is no desk yet, so no recovery key to seal a backup to")

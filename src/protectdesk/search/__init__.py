@@ -1,0 +1,1 @@
+"""Encrypted search: a per-case blind index of the words of searchable fields."""

@@ -1,0 +1,159 @@
+"""Searching the cases a staff member can open, without the server ever holding a word.
+
+For every case the viewer holds the staff key of, the query's words become that case's tokens;
+one indexed query per batch of tokens finds the rows; a record matches when every query word is
+among its tokens (in any of its searchable fields). Only matching records are decrypted, to
+name the matched field and show a short excerpt.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from protectdesk.cases.keyring import Keyring
+from protectdesk.cases.models import Case, CaseMember, Defender, MemberKind
+from protectdesk.crypto import blind_index, text
+from protectdesk.crypto.casekeys import Purpose
+from protectdesk.search.models import SearchToken
+from protectdesk.search.registry import TYPES
+
+_BATCH = 500
+PAGE_SIZE = 20
+
+
+@dataclass
+class Hit:
+    case: Case
+    defender_name: str
+    record_type: str
+    record_id: uuid.UUID
+    title: str
+    url: str
+    fields: list[str] = field(default_factory=list)
+    excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    cases_searched: int
+
+
+def _case_tokens(
+    keyring: Keyring, case_ids: list[uuid.UUID], words: list[str]
+) -> dict[bytes, tuple[uuid.UUID, str]]:
+    """token → (case, word) for every searchable case and every key version it has."""
+    wanted: dict[bytes, tuple[uuid.UUID, str]] = {}
+    for case_id in case_ids:
+        keys = keyring.keys_for(case_id, verify=False)
+        versions = sorted({version for purpose, version in keys.held() if purpose == Purpose.STAFF})
+        for version in versions:  # two versions while a rotation is in progress
+            key = blind_index.search_key(keys.key(Purpose.STAFF, version))
+            for word in words:
+                wanted[blind_index.token(key, word)] = (case_id, word)
+    return wanted
+
+
+def search(keyring: Keyring, query: str, page: int = 1) -> Results:
+    words = text.query_words(query)
+    staff_cases = list(
+        CaseMember.objects.filter(user=keyring.user, kind=MemberKind.STAFF).values_list(
+            "case_id", flat=True
+        )
+    )
+    keyring.preload(staff_cases)
+    searchable = [
+        case_id for case_id in staff_cases if keyring.has_staff_key(case_id, verify=False)
+    ]
+    if not words or not searchable:
+        return Results([], 0, 1, 1, len(searchable))
+    wanted = _case_tokens(keyring, searchable, words)
+    found: dict[tuple[str, uuid.UUID], dict[str, Any]] = defaultdict(
+        lambda: {"words": set(), "fields": set(), "case": None}
+    )
+    tokens = list(wanted)
+    for start in range(0, len(tokens), _BATCH):
+        rows = SearchToken.objects.filter(token__in=tokens[start : start + _BATCH]).values_list(
+            "token", "case_id", "record_type", "record_id", "field"
+        )
+        for token, case_id, record_type, record_id, field_name in rows:
+            expected_case, word = wanted[bytes(token)]
+            if case_id != expected_case:
+                continue  # a token of another case that happens to collide: not a match
+            entry = found[(record_type, record_id)]
+            entry["words"].add(word)
+            entry["fields"].add(field_name)
+            entry["case"] = case_id
+    matches = [(key, entry) for key, entry in found.items() if entry["words"] >= set(words)]
+    cases = {c.id: c for c in Case.objects.filter(pk__in={entry["case"] for _k, entry in matches})}
+    matches.sort(
+        key=lambda item: (cases[item[1]["case"]].created_at, str(item[0][1])), reverse=True
+    )
+    total = len(matches)
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(1, page), pages)
+    shown = matches[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    defenders = {
+        d.case_id: d
+        for d in Defender.objects.filter(case_id__in={entry["case"] for _k, entry in shown})
+    }
+    hits = []
+    for (record_type, record_id), entry in shown:
+        case = cases[entry["case"]]
+        kind = TYPES[record_type]
+        record = kind.model._default_manager.get(pk=record_id)
+        opened = keyring.opened(record)
+        defender = defenders.get(case.id)
+        hit = Hit(
+            case=case,
+            defender_name=str(keyring.opened(defender).name) if defender else case.reference,
+            record_type=record_type,
+            record_id=record_id,
+            title=str(kind.title),
+            url=kind.url(case, record_id),
+            fields=[kind.field_label(name) for name in sorted(entry["fields"])],
+        )
+        first_field = sorted(entry["fields"])[0]
+        hit.excerpt = excerpt(str(getattr(opened, first_field) or ""), words)
+        hits.append(hit)
+    return Results(hits, total, page, pages, len(searchable))
+
+
+def excerpt(plaintext: str, words: list[str], width: int = 160) -> SafeString:
+    """A short piece of ``plaintext`` around the first matching word, matches in <mark>."""
+    first = next((start for start, _end, word in _word_spans(plaintext) if word in words), 0)
+    begin = max(0, first - width // 3)
+    window = plaintext[begin : begin + width]
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, normalised in _word_spans(window):
+        if normalised in words:
+            pieces.append(escape(window[cursor:start]))
+            pieces.append(f"<mark>{escape(window[start:end])}</mark>")
+            cursor = end
+    pieces.append(escape(window[cursor:]))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if begin + width < len(plaintext) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped
+
+
+_SPAN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _word_spans(plaintext: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for match in _SPAN.finditer(plaintext):
+        normalised = text.words(match.group(0))
+        if normalised:
+            spans.append((match.start(), match.end(), normalised[-1]))
+    return spans

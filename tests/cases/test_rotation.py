@@ -1,0 +1,204 @@
+"""Key rotation: everything re-encrypted, old keys destroyed, resumable after being killed."""
+
+import base64
+import signal
+
+import pytest
+from django.conf import settings
+
+from protectdesk.attachments.models import Attachment
+from protectdesk.cases import actions, rotation
+from protectdesk.cases.fields import identifying_fields
+from protectdesk.cases.models import Case, CaseKeyBox, CaseRotation, Defender
+from protectdesk.crypto import envelope
+from protectdesk.search.models import SearchToken
+from tests.cli import fresh_command_line
+from tests.conftest import keyring_of, make_attachment
+
+
+def _envelope_versions(case):
+    versions = set()
+    for model, field in identifying_fields():
+        records = (
+            model.objects.filter(pk=case.pk) if model is Case else model.objects.filter(case=case)
+        )
+        for record in records:
+            blob = getattr(record, field.attname)
+            if blob is not None:
+                versions.add(envelope.parse(bytes(blob)).key_version)
+    return versions
+
+
+def test_rotation_re_encrypts_everything_and_destroys_the_old_keys(
+    desks, signed_in_client, django_capture_on_commit_callbacks
+):
+    case = desks.case
+    make_attachment(desks.caseworker, case, b"photo of the car", "car.txt")
+    make_attachment(desks.caseworker, case, b"who told us", "source.txt", staff_only=True)
+    actions.add_member(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=case,
+        user=desks.caseworker2,
+    )
+    old_files = {
+        a.id: (
+            a.generation,
+            base64.b64decode(keyring_of(desks.caseworker).open_value(a, a.meta_field)["key"]),
+        )
+        for a in Attachment.objects.filter(case=case)
+    }
+    assert _envelope_versions(case) == {1}
+
+    client = signed_in_client(desks.caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/cases/{case.id}/rotate/", follow=True)
+    assert b"The case has new keys" in response.content
+
+    case.refresh_from_db()
+    assert case.key_version == 2
+    assert _envelope_versions(case) == {2}
+    assert set(CaseKeyBox.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    assert set(SearchToken.objects.filter(case=case).values_list("key_version", flat=True)) == {2}
+    assert CaseRotation.objects.get(case=case).finished_at is not None
+    # Files: new generation, new key; the old ciphertext is gone from the disk.
+    for attachment in Attachment.objects.filter(case=case):
+        old_generation, old_key = old_files[attachment.id]
+        assert attachment.generation == old_generation + 1
+        new_key = base64.b64decode(
+            keyring_of(desks.caseworker).open_value(attachment, attachment.meta_field)["key"]
+        )
+        assert new_key != old_key
+        folder = settings.FILES_DIR / str(case.id)
+        assert not (folder / f"{attachment.id}.{old_generation}").exists()
+        assert (folder / f"{attachment.id}.{attachment.generation}").exists()
+
+    # Everyone keeps access; the defender still only to the shared key.
+    page = client.get(f"/cases/{case.id}/")
+    assert b"Ana Test Defender" in page.content and b"Internal assessment" in page.content
+    assert signed_in_client(desks.caseworker2).get(f"/cases/{case.id}/").status_code == 200
+    defender = signed_in_client(desks.defender)
+    assert b"Ana Test Defender" in defender.get(f"/cases/{case.id}/").content
+    assert set(
+        CaseKeyBox.objects.filter(case=case, recipient=desks.defender).values_list(
+            "purpose", flat=True
+        )
+    ) == {1}
+    shared_file = Attachment.objects.get(case=case, staff_only=False)
+    download = defender.get(f"/cases/{case.id}/files/{shared_file.id}/")
+    assert b"".join(download.streaming_content) == b"photo of the car"
+    # Search works with the new search key.
+    assert b"Ana Test Defender" in client.post("/search/", {"query": "internal assessment"}).content
+
+
+def test_recovery_still_works_after_rotation(desks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        rotation.rotate(
+            actor=desks.caseworker, keyring=keyring_of(desks.caseworker), case=desks.case
+        )
+    from protectdesk.accounts import actions as account_actions
+
+    invitation, token = account_actions.invite(
+        actor=desks.coordinator,
+        role="caseworker",
+        login=desks.caseworker.login,
+        user=desks.caseworker,
+    )
+    account_actions.accept_invitation(
+        invitation=invitation, token=token, password="after rotation passphrase", display_name="C"
+    )
+    actions.restore_access(
+        actor=desks.coordinator, phrase=desks.recovery_phrase, user=desks.caseworker
+    )
+    keyring = keyring_of(desks.caseworker, "after rotation passphrase")
+    assert keyring.opened(Defender.objects.get(case=desks.case)).name == "Ana Test Defender"
+
+
+def test_edits_during_a_rotation_are_not_lost(desks):
+    keyring = keyring_of(desks.caseworker)
+    started = rotation.start(actor=desks.caseworker, keyring=keyring, case=desks.case)
+    case = Case.objects.get(pk=desks.case.pk)
+    # A colleague saves new notes after the switch, before the record is converted.
+    actions.update_staff_notes(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=case,
+        notes="written mid-rotation",
+        expected_version=case.row_version,
+    )
+    rotation.resume(
+        actor=desks.caseworker, keyring=keyring_of(desks.caseworker), rotation=started, batch_size=1
+    )
+    assert (
+        keyring_of(desks.caseworker).opened(Case.objects.get(pk=case.pk)).staff_notes
+        == "written mid-rotation"
+    )
+
+
+def test_only_staff_members_rotate(desks):
+    with pytest.raises(actions.NoCaseAccess):
+        rotation.start(actor=desks.defender, keyring=keyring_of(desks.defender), case=desks.case)
+    with pytest.raises(actions.NoCaseAccess):
+        rotation.start(
+            actor=desks.coordinator, keyring=keyring_of(desks.coordinator), case=desks.case
+        )
+
+
+@pytest.fixture
+def cli(tmp_path, db):
+    yield from fresh_command_line(tmp_path)
+
+
+CHECK_CASE = r"""
+from protectdesk.accounts.models import User
+from protectdesk.cases.keyring import Keyring
+from protectdesk.cases.models import Case, CaseKeyBox, Defender
+from protectdesk.crypto import userkeys
+from protectdesk.search import queries
+user = User.objects.get(login="caseworker@demo.example")
+ring = Keyring(user, userkeys.open_private_key(bytes(user.sealed_private_key), "protect-demo-2026", str(user.id)))
+case = Case.objects.get(reference="GT-{year}-0002")
+print("NAME", ring.opened(Defender.objects.get(case=case)).name)
+print("VERSIONS", sorted(set(CaseKeyBox.objects.filter(case=case).values_list("version", flat=True))))
+print("FOUND", queries.search(ring, "relocation smear").total)
+"""
+
+
+def test_a_killed_rotation_resumes_and_finishes(cli, tmp_path):
+    import datetime
+
+    year = datetime.date.today().year
+    cli.run("migrate", "--noinput")
+    cli.run("demo")
+    password = tmp_path / "pw"
+    password.write_text("protect-demo-2026\n")
+    args = [
+        "rotate",
+        "--case",
+        f"GT-{year}-0002",
+        "--as",
+        "caseworker@demo.example",
+        "--password-file",
+        str(password),
+        "--batch-size",
+        "1",
+    ]
+    process = cli.popen(*args, extra_env={"PROTECTDESK_ROTATE_PAUSE_AFTER_BATCHES": "2"})
+    for line in process.stdout:
+        if line.strip() == "PAUSED":
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    mid = cli.run("shell", "-c", CHECK_CASE.replace("{year}", str(year))).stdout
+    assert (
+        "NAME María Fernanda Coj (fictional)" in mid and "VERSIONS [1, 2]" in mid
+    )  # readable mid-way
+    resumed = cli.run(*args)
+    assert "Resuming the key rotation" in resumed.stdout and "old keys destroyed" in resumed.stdout
+    after = cli.run("shell", "-c", CHECK_CASE.replace("{year}", str(year))).stdout
+    assert (
+        "NAME María Fernanda Coj (fictional)" in after
+        and "VERSIONS [2]" in after
+        and "FOUND 1" in after
+    )
+    assert cli.run("audit", "verify").returncode == 0
