@@ -21,8 +21,14 @@ def run() -> dict[str, float]:
 
     password = "search benchmark passphrase"
     created = actions.create_desk(
-        name="Search bench", country="GT", languages=["en"], reference_prefix="SB", require_staff_2fa=False,
-        coordinator_login="search@bench.example", coordinator_name="Bench", coordinator_password=password,
+        name="Search bench",
+        country="GT",
+        languages=["en"],
+        reference_prefix="SB",
+        require_staff_2fa=False,
+        coordinator_login="search@bench.example",
+        coordinator_name="Bench",
+        coordinator_password=password,
     )
     user = created.coordinator
     private_key = userkeys.open_private_key(bytes(user.sealed_private_key), password, str(user.id))
@@ -32,8 +38,11 @@ def run() -> dict[str, float]:
         if index == 500:
             notes = "a white pickup without plates parked outside the office"
         case_actions.open_case(
-            actor=user, keyring=ring,
-            profile=case_actions.DefenderProfile(kind="individual", country="GT", name=f"Person {index}"),
+            actor=user,
+            keyring=ring,
+            profile=case_actions.DefenderProfile(
+                kind="individual", country="GT", name=f"Person {index}"
+            ),
             staff_notes=notes,
         )
 
@@ -41,7 +50,9 @@ def run() -> dict[str, float]:
         return queries.search(Keyring(user, private_key), "white pickup").total
 
     def plain() -> int:
-        return len(list(Case.objects.filter(desk=created.desk).values_list("reference", "status")[:CASES]))
+        return len(
+            list(Case.objects.filter(desk=created.desk).values_list("reference", "status")[:CASES])
+        )
 
     assert search() == 1
     search_s = median_seconds(search, repeat=5)

@@ -172,3 +172,60 @@ MATRIX["search:search"] = Route("GET", {**_all(LOGIN, 200), "defender": 403})
 
 
 MATRIX["cases:rotate"] = Route("POST", _case(302, 404), _case_kwargs)
+
+
+def _incident_kwargs(desks: Any) -> dict[str, Any]:
+    from tests.incidents.helpers import log_incident_with
+
+    return {
+        "case_id": desks.case.id,
+        "incident_id": log_incident_with(desks.caseworker, desks.case).id,
+    }
+
+
+def _actor_kwargs(desks: Any) -> dict[str, Any]:
+    from protectdesk.incidents import actions as incident_actions
+    from tests.conftest import keyring_of
+
+    actor = incident_actions.add_actor(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        actor_type="state_police",
+        name="Unit 7",
+    )
+    return {"case_id": desks.case.id, "actor_id": actor.id}
+
+
+def _link_kwargs(desks: Any) -> dict[str, Any]:
+    from protectdesk.cases import actions as case_actions
+    from tests.conftest import keyring_of
+
+    keyring = keyring_of(desks.caseworker)
+    collective = case_actions.open_case(
+        actor=desks.caseworker,
+        keyring=keyring,
+        profile=case_actions.DefenderProfile(
+            kind="community", country="GT", name="Community of the test"
+        ),
+    )
+    link = case_actions.link_defender(
+        actor=desks.caseworker, keyring=keyring, case=desks.case, collective=collective
+    )
+    return {"case_id": desks.case.id, "link_id": link.pk}
+
+
+MATRIX.update(
+    {
+        "incidents:list": Route("GET", {**_all(LOGIN, 200), "defender": 403}),
+        "incidents:new": Route("GET", _case(200, 404), _case_kwargs),
+        "incidents:detail": Route("GET", _case(200, 200), _incident_kwargs),
+        "incidents:edit": Route("GET", _case(200, 404), _incident_kwargs),
+        "incidents:actors": Route("GET", _case(200, 404), _case_kwargs),
+        "incidents:edit_actor": Route("GET", _case(200, 404), _actor_kwargs),
+        "cases:edit_defender": Route("GET", _case(200, 404), _case_kwargs),
+        "cases:consent": Route("POST", _case(400, 404), _case_kwargs),
+        "cases:link": Route("POST", _case(302, 404), _case_kwargs),
+        "cases:unlink": Route("POST", _case(302, 404), _link_kwargs),
+    }
+)

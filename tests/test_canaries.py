@@ -76,8 +76,99 @@ def _write_attachments(desks, client, values, extra):
     return case
 
 
+def _write_incident(desks, client, values, extra):
+    from protectdesk.incidents.actions import PerpetratorEntry, SourceEntry, When
+    from tests.incidents.helpers import log_incident_with
+
+    incident = values["incidents.Incident"]
+    exact_date = "1987-03-29"  # a real date (the form only accepts dates); its month is in clear
+    incident["exact_date"] = exact_date  # the canary of this field is the full date
+    log_incident_with(
+        desks.caseworker,
+        desks.case,
+        when=When("exact", 1987, "1987-03", exact_date),
+        title=incident["title"],
+        exact_time=incident["exact_time"],
+        place=incident["place"],
+        narrative=incident["narrative"],
+        consequences=incident["consequences"],
+        authority_details=incident["authority_details"],
+        reaction=incident["reaction"],
+        analysis=incident["analysis"],
+        perpetrators=(
+            PerpetratorEntry(
+                new_actor_type="state_police", new_actor_name=values["incidents.Actor"]["name"]
+            ),
+        ),
+        sources=(
+            SourceEntry(
+                "witness", "likely_reliable", values["incidents.IncidentSource"]["description"]
+            ),
+        ),
+    )
+    from protectdesk.incidents import actions as incident_actions
+    from protectdesk.incidents.models import Actor
+
+    target = Actor.objects.get(case=desks.case)
+    incident_actions.update_actor(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        target=target,
+        actor_type="state_police",
+        name=values["incidents.Actor"]["name"],
+        notes=values["incidents.Actor"]["notes"],
+        expected_version=target.row_version,
+    )
+    # And through the web form, as a caseworker types it.
+    web_narrative = scan.canary("webnarrative")
+    extra.append(web_narrative)
+    response = client.post(
+        f"/cases/{desks.case.id}/incidents/new/",
+        {
+            "title": scan.canary("webtitle"),
+            "when": "2026-10",
+            "country": "GT",
+            "subdivision": "GT-16",
+            "types": ["death_threat"],
+            "nature": "digital",
+            "narrative": web_narrative,
+            "authority_response": "not_reported",
+            "perpetrators-TOTAL_FORMS": "2",
+            "perpetrators-INITIAL_FORMS": "0",
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    return desks.case
+
+
+def _write_consent(desks, client, values, extra):
+    import datetime
+
+    actions.record_consent(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        choice=actions.ConsentChoice(
+            True,
+            True,
+            False,
+            False,
+            datetime.date(2026, 10, 1),
+            partners=values["cases.Consent"]["partners"],
+            notes=values["cases.Consent"]["notes"],
+        ),
+    )
+    return desks.case
+
+
 #: model label → the writer that fills that model's identifying fields through real actions.
 WRITERS = {
+    "incidents.Incident": _write_incident,
+    "incidents.Actor": _write_incident,
+    "incidents.IncidentSource": _write_incident,
+    "cases.Consent": _write_consent,
     "cases.Case": _write_case_and_defender,
     "cases.Defender": _write_case_and_defender,
     "attachments.Attachment": _write_attachments,

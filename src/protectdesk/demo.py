@@ -8,6 +8,7 @@ the demo database is encrypted exactly like a real one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +46,23 @@ ACCOUNTS = [
 
 
 @dataclass(frozen=True)
+class DemoIncident:
+    """A fictional incident; ``actor`` names an actor of the case (created once, then reused)."""
+
+    when: str  # as typed in the form: YYYY-MM-DD, YYYY-MM or YYYY
+    types: tuple[str, ...]
+    nature: str
+    title: str
+    narrative: str
+    place: str = ""
+    actor: tuple[str, str] | None = None  # (perpetrator type, name)
+    confidence: str = "possible"
+    analysis: str = ""
+    reaction: str = ""
+    authority_response: str = "not_reported"
+
+
+@dataclass(frozen=True)
 class DemoCase:
     """A fictional defender. ``owner`` opens the case; ``also`` are added as members."""
 
@@ -55,6 +73,8 @@ class DemoCase:
     status: str = CaseStatus.OPEN
     defender_account: bool = False
     files: tuple[tuple[str, bytes, bool], ...] = ()
+    incidents: tuple[DemoIncident, ...] = ()
+    member_of: str = ""  # the name of a collective demo case this individual belongs to
 
 
 CASES = [
@@ -74,6 +94,60 @@ CASES = [
             "criminal complaints and surveillance.",
         ),
         "Security assessment pending; the council asked for accompaniment during the next assembly.",
+        incidents=(
+            DemoIncident(
+                "2026-09-14",
+                ("surveillance",),
+                "physical",
+                "Camioneta frente a la casa comunal",
+                "Una camioneta blanca sin placas estuvo estacionada frente a la casa comunal durante tres "
+                "noches seguidas. Dos hombres tomaban fotos de quienes entraban a la asamblea.",
+                place="Casa comunal de Río Verde",
+                actor=("private_security", "Guardias de la hidroeléctrica (ficticio)"),
+                confidence="likely",
+                analysis="Coincide con la fecha de la consulta comunitaria: parece buscar intimidar a quienes participan.",
+                reaction="El consejo acordó no salir solos de noche y avisar por radio al llegar a casa.",
+            ),
+            DemoIncident(
+                "2026-10",
+                ("judicial_harassment",),
+                "physical",
+                "Denuncia penal contra tres líderes",
+                "La empresa presentó una denuncia penal por usurpación contra tres integrantes del consejo comunitario.",
+                actor=("company_national", "Hidroeléctrica del Norte S.A. (ficticia)"),
+                confidence="confirmed",
+                authority_response="investigation",
+            ),
+        ),
+    ),
+    DemoCase(
+        CASEWORKER,
+        case_actions.DefenderProfile(
+            kind="individual",
+            country="GT",
+            subdivision="GT-16",
+            sectors=("land_environment", "community_leadership"),
+            gender="woman",
+            age_band="45-59",
+            name="Rosa Caal (fictional)",
+            contacts="Through the community radio",
+            location="Río Verde (fictional)",
+            description="Spokesperson of the Río Verde community council.",
+        ),
+        "Most exposed person of the council: she speaks to the press.",
+        member_of="Comunidad Río Verde (fictional)",
+        incidents=(
+            DemoIncident(
+                "2026-10-02",
+                ("death_threat",),
+                "physical",
+                "Amenaza de muerte en el mercado",
+                "Un hombre se le acercó en el mercado y le dijo que si seguía hablando con la prensa no vería la cosecha.",
+                place="Mercado municipal",
+                actor=("private_security", "Guardias de la hidroeléctrica (ficticio)"),
+                confidence="possible",
+            ),
+        ),
     ),
     DemoCase(
         CASEWORKER,
@@ -92,6 +166,26 @@ CASES = [
         ),
         "Consider a temporary relocation if the smear campaign escalates into physical threats.",
         defender_account=True,
+        incidents=(
+            DemoIncident(
+                "2026-10-12",
+                ("stalking", "intimidation"),
+                "physical",
+                "Followed from the newsroom",
+                "A man photographed her leaving the newsroom, then followed her to the bus stop and took the same bus.",
+                place="Zona 1, near the newsroom (fictional)",
+                reaction="She changed her route home and shares her location with a colleague.",
+            ),
+            DemoIncident(
+                "2026-10-20",
+                ("stigmatisation", "online_harassment"),
+                "digital",
+                "Campanha de difamação",
+                "Uma conta anônima publicou a foto dela chamando-a de traidora da pátria; a publicação foi compartilhada centenas de vezes.",
+                actor=("media", "@fake_account_demo (fictional)"),
+                confidence="confirmed",
+            ),
+        ),
         files=(
             ("screenshot-smear-post.png", b"", False),  # drawn at run time, see _demo_image
             (
@@ -122,6 +216,18 @@ CASES = [
         ),
         "Office was broken into last year; digital security training scheduled.",
         also=(COORDINATOR,),
+        incidents=(
+            DemoIncident(
+                "2025",
+                ("raid", "property_damage"),
+                "physical",
+                "Cambriolage du bureau",
+                "Le bureau a été cambriolé pendant la nuit ; seuls les ordinateurs portables ont été volés, l'argent est resté sur place.",
+                analysis="Le vol ciblé des ordinateurs suggère une recherche d'informations sur les survivantes accompagnées.",
+                reaction="Mots de passe changés et comptes vérifiés le lendemain.",
+                authority_response="no_response",
+            ),
+        ),
     ),
     DemoCase(
         CASEWORKER2,
@@ -135,6 +241,15 @@ CASES = [
             description="Network of rural women leaders across the western highlands.",
         ),
         "Network members report being followed after meetings.",
+        incidents=(
+            DemoIncident(
+                "2026-08",
+                ("death_threat",),
+                "digital",
+                "Ameaças por telefone",
+                "Duas integrantes da rede receberam ameaças de morte por telefone depois da assembleia regional.",
+            ),
+        ),
     ),
     DemoCase(
         CASEWORKER2,
@@ -229,6 +344,18 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
         case_actions.add_member(actor=owner, keyring=keyring, case=case, user=users[login])
     if demo.status != CaseStatus.OPEN:
         case_actions.change_status(actor=owner, keyring=keyring, case=case, status=demo.status)
+    _incidents(demo, owner, keyring, case)
+    case_actions.record_consent(
+        actor=owner,
+        keyring=keyring,
+        case=case,
+        choice=case_actions.ConsentChoice(
+            True, False, True, False, date(2026, 9, 1), notes="Given in person (fictional)."
+        ),
+    )
+    if demo.member_of:
+        collective = _by_name(keyring, demo.member_of)
+        case_actions.link_defender(actor=owner, keyring=keyring, case=case, collective=collective)
     for name, raw, staff_only in demo.files:
         data = raw or _demo_image()
         attachment_actions.add_attachment(
@@ -248,6 +375,61 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
             invitation=invitation, token=token, password=DEMO_PASSWORD, display_name=""
         )
     return case
+
+
+def _incidents(demo: DemoCase, owner: User, keyring: Keyring, case: Case) -> None:
+    from protectdesk.incidents import actions as incident_actions
+    from protectdesk.incidents.forms import parse_when
+    from protectdesk.incidents.models import Actor
+
+    for item in demo.incidents:
+        perpetrators: tuple[incident_actions.PerpetratorEntry, ...] = ()
+        if item.actor:
+            existing = next(
+                (
+                    a
+                    for a in Actor.objects.filter(case=case)
+                    if keyring.opened(a).name == item.actor[1]
+                ),
+                None,
+            )
+            perpetrators = (
+                incident_actions.PerpetratorEntry(
+                    actor_id=existing.id if existing else None,
+                    new_actor_type=item.actor[0],
+                    new_actor_name=item.actor[1],
+                    confidence=item.confidence,
+                ),
+            )
+        incident_actions.log_incident(
+            actor=owner,
+            keyring=keyring,
+            case=case,
+            data=incident_actions.IncidentData(
+                when=parse_when(item.when),
+                country=case.desk.country,
+                subdivision="",
+                title=item.title,
+                narrative=item.narrative,
+                types=item.types,
+                nature=item.nature,
+                place=item.place,
+                analysis=item.analysis,
+                reaction=item.reaction,
+                authority_response=item.authority_response,
+                perpetrators=perpetrators,
+            ),
+        )
+
+
+def _by_name(keyring: Keyring, name: str) -> Case:
+    from protectdesk.cases import queries
+
+    return next(
+        card.case
+        for card in queries.my_cases(keyring)
+        if card.defender and card.defender.name == name
+    )
 
 
 def demo_desk() -> Desk | None:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "protectdesk.cases",
     "protectdesk.attachments",
     "protectdesk.search",
+    "protectdesk.incidents",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("protectdesk.cases.urls")),
     path("cases/", include("protectdesk.attachments.urls")),
     path("search/", include("protectdesk.search.urls")),
+    path("", include("protectdesk.incidents.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 

@@ -157,7 +157,7 @@ from protectdesk.crypto import userkeys
 from protectdesk.search import queries
 user = User.objects.get(login="caseworker@demo.example")
 ring = Keyring(user, userkeys.open_private_key(bytes(user.sealed_private_key), "protect-demo-2026", str(user.id)))
-case = Case.objects.get(reference="GT-{year}-0002")
+case = Case.objects.get(reference="GT-{year}-0003")
 print("NAME", ring.opened(Defender.objects.get(case=case)).name)
 print("VERSIONS", sorted(set(CaseKeyBox.objects.filter(case=case).values_list("version", flat=True))))
 print("FOUND", queries.search(ring, "relocation smear").total)
@@ -175,7 +175,7 @@ def test_a_killed_rotation_resumes_and_finishes(cli, tmp_path):
     args = [
         "rotate",
         "--case",
-        f"GT-{year}-0002",
+        f"GT-{year}-0003",
         "--as",
         "caseworker@demo.example",
         "--password-file",

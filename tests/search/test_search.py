@@ -184,6 +184,29 @@ def test_every_searchable_field_is_indexed_by_its_writer(desks, signed_in_client
         ),
         staff_notes=planted.pop("cases.Case.staff_notes"),
     )
+    from tests.incidents.helpers import log_incident_with
+
+    log_incident_with(
+        desks.caseworker,
+        desks.case,
+        title=planted.pop("incidents.Incident.title"),
+        place=planted.pop("incidents.Incident.place"),
+        narrative=planted.pop("incidents.Incident.narrative"),
+        consequences=planted.pop("incidents.Incident.consequences"),
+        authority_details=planted.pop("incidents.Incident.authority_details"),
+        reaction=planted.pop("incidents.Incident.reaction"),
+        analysis=planted.pop("incidents.Incident.analysis"),
+    )
+    from protectdesk.incidents import actions as incident_actions
+
+    incident_actions.add_actor(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        actor_type="state_police",
+        name=planted.pop("incidents.Actor.name"),
+        notes=planted.pop("incidents.Actor.notes"),
+    )
     assert not planted, f"extend this test with a writer for {sorted(planted)}"
     client = signed_in_client(desks.caseworker)
     for field, word in expected.items():

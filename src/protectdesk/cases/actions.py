@@ -24,12 +24,16 @@ from protectdesk.accounts.models import ACCOUNT_MANAGERS, Desk, Invitation, Role
 from protectdesk.audit.actions import record
 from protectdesk.cases.keyring import Keyring, NoCaseAccess, fingerprint
 from protectdesk.cases.models import (
+    COLLECTIVE_KINDS,
     Case,
     CaseKeyBox,
     CaseMember,
     CaseSequence,
     CaseStatus,
+    Consent,
     Defender,
+    DefenderKind,
+    DefenderLink,
     MemberKind,
 )
 from protectdesk.crypto import RecoveryPhraseError, casekeys, recovery, userkeys
@@ -326,3 +330,109 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
             restored += 1
         desk_keys.restore(recovery_private_key=recovery_private, user=user)
     return restored
+
+
+# --- defenders: profile, consent, links -----------------------------------------------------
+
+
+def update_defender(
+    *, actor: User, keyring: Keyring, case: Case, profile: DefenderProfile, expected_version: int
+) -> Defender:
+    """Save an edited profile; a stale form raises :class:`EditConflict` and saves nothing."""
+    if not keyring.can_open(case.id):
+        raise NoCaseAccess("not a member")
+    with transaction.atomic():
+        defender = Defender.objects.select_for_update().get(case=case)
+        if defender.row_version != expected_version:
+            raise EditConflict
+        for name, value in _statistical(profile).items():
+            setattr(defender, name, value)
+        keyring.seal(defender, profile.identifying())
+        defender.row_version += 1
+        defender.updated_at = timezone.now()
+        defender.save()
+        search_index.index_record(keyring, defender, profile.identifying())
+        record("defender.updated", actor=actor, target=defender)
+    return defender
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    store_data: bool
+    share_with_partners: bool
+    anonymised_statistics: bool
+    advocacy_use: bool
+    given_on: Any
+    partners: str = ""
+    notes: str = ""
+
+
+def record_consent(*, actor: User, keyring: Keyring, case: Case, choice: ConsentChoice) -> Consent:
+    """A new consent record (the previous ones stay as history)."""
+    if not keyring.has_staff_key(case.id):
+        raise NoCaseAccess("only staff members record consent")
+    with transaction.atomic():
+        consent = Consent(
+            case=case,
+            store_data=choice.store_data,
+            share_with_partners=choice.share_with_partners,
+            anonymised_statistics=choice.anonymised_statistics,
+            advocacy_use=choice.advocacy_use,
+            given_on=choice.given_on,
+            recorded_by=actor,
+        )
+        keyring.seal(
+            consent, {"partners": choice.partners, "notes": choice.notes}, fill_missing=True
+        )
+        consent.save()
+        record(
+            "case.consent_changed",
+            actor=actor,
+            target=case,
+            detail={
+                "store": choice.store_data,
+                "share": choice.share_with_partners,
+                "statistics": choice.anonymised_statistics,
+                "advocacy": choice.advocacy_use,
+            },
+        )
+    return consent
+
+
+def link_defender(*, actor: User, keyring: Keyring, case: Case, collective: Case) -> DefenderLink:
+    """Link an individual's case to their organisation's or community's case (ids only)."""
+    if not keyring.has_staff_key(case.id) or not keyring.can_open(collective.id):
+        raise NoCaseAccess("you must be able to open both cases")
+    kinds = dict(
+        Defender.objects.filter(case__in=[case, collective]).values_list("case_id", "kind")
+    )
+    if (
+        kinds.get(case.id) != DefenderKind.INDIVIDUAL
+        or kinds.get(collective.id) not in COLLECTIVE_KINDS
+    ):
+        raise CaseError(_("Link an individual to an organisation, network or community."))
+    with transaction.atomic():
+        link, created = DefenderLink.objects.get_or_create(
+            member_case=case, collective_case=collective, defaults={"created_by": actor}
+        )
+        if created:
+            record(
+                "defender.linked",
+                actor=actor,
+                target=case,
+                detail={"other_case": str(collective.id)},
+            )
+    return link
+
+
+def unlink_defender(*, actor: User, keyring: Keyring, link: DefenderLink) -> None:
+    if not keyring.has_staff_key(link.member_case_id):
+        raise NoCaseAccess("only staff members of the case")
+    with transaction.atomic():
+        record(
+            "defender.unlinked",
+            actor=actor,
+            target=link.member_case,
+            detail={"other_case": str(link.collective_case_id)},
+        )
+        link.delete()

@@ -121,6 +121,10 @@ class DefenderForm(forms.Form):
         return data
 
 
+class DefenderEditForm(DefenderForm):
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
 
@@ -146,3 +150,49 @@ class AddMemberForm(forms.Form):
         set_choices(
             self, "user", [(str(u.pk), f"{u.label} · {u.get_role_display()}") for u in candidates]
         )
+
+
+class ConsentForm(forms.Form):
+    store_data = forms.BooleanField(
+        label=_("Storing their information with the desk"), required=False
+    )
+    share_with_partners = forms.BooleanField(
+        label=_("Sharing with the partners named below"), required=False
+    )
+    partners = forms.CharField(
+        label=_("Named partners"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+        help_text=_("Encrypted."),
+    )
+    anonymised_statistics = forms.BooleanField(
+        label=_("Use in anonymised statistics"), required=False
+    )
+    advocacy_use = forms.BooleanField(
+        label=_("Use in advocacy (with their agreement on each use)"), required=False
+    )
+    given_on = forms.DateField(
+        label=_("Date consent was given"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        label=_("Notes (how it was given, limits)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("share_with_partners") and not (data.get("partners") or "").strip():
+            self.add_error("partners", _("Name the partners the defender agreed to share with."))
+        return data
+
+
+class LinkForm(forms.Form):
+    collective = forms.ChoiceField(label=_("Organisation, network or community"))
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "collective", choices)

@@ -259,3 +259,57 @@ class CaseRotation(models.Model):
 
     def __str__(self) -> str:
         return f"rotation {self.pk}"
+
+
+class Consent(CaseRecord):
+    """What the defender agreed to, dated. Every change is a new row; the latest is in force."""
+
+    store_data = statistical(
+        models.BooleanField(_("storing their information with the desk"), default=False)
+    )
+    share_with_partners = statistical(
+        models.BooleanField(_("sharing with the partners named below"), default=False)
+    )
+    anonymised_statistics = statistical(
+        models.BooleanField(_("use in anonymised statistics"), default=False)
+    )
+    advocacy_use = statistical(
+        models.BooleanField(_("use in advocacy (with their agreement on each use)"), default=False)
+    )
+    given_on = statistical(models.DateField(_("date of consent")))
+    recorded_by = statistical(
+        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    )
+    partners = EncryptedText(_("named partners"), key=SHARED)
+    notes = EncryptedText(_("notes on consent"), key=SHARED)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"consent {self.id}"
+
+
+class DefenderLink(models.Model):
+    """An individual's case linked to the case of their organisation, network or community.
+
+    Only ids are stored; the other defender's name shows to those who can open that case.
+    """
+
+    member_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_out")
+    collective_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_in")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_case", "collective_case"], name="one_link_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(member_case=models.F("collective_case")), name="no_self_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"defender link {self.pk}"

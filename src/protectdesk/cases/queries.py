@@ -159,3 +159,64 @@ def accounts_awaiting_recovery(viewer: User) -> dict[uuid.UUID, int]:
         if waiting:
             result[user.id] = len(waiting)
     return result
+
+
+def current_consent(keyring: Keyring, case: Case) -> Opened | None:
+    from protectdesk.cases.models import Consent
+
+    consent = Consent.objects.filter(case=case).order_by("-created_at").first()
+    return keyring.opened(consent) if consent else None
+
+
+def consent_history(keyring: Keyring, case: Case) -> list[Opened]:
+    from protectdesk.cases.models import Consent
+
+    return [
+        keyring.opened(c) for c in Consent.objects.filter(case=case).order_by("-created_at")[1:]
+    ]
+
+
+@dataclass(frozen=True)
+class LinkView:
+    link: Any
+    other: Case
+    name: str  # empty when the viewer cannot open the other case
+    direction: str  # "member_of" or "has_member"
+
+
+def links_of(keyring: Keyring, case: Case) -> list[LinkView]:
+    """Links to and from ``case``; the other defender's name only if the viewer can open it."""
+    from protectdesk.cases.models import DefenderLink
+
+    views = []
+    links = list(
+        DefenderLink.objects.filter(member_case=case).select_related("collective_case")
+    ) + list(DefenderLink.objects.filter(collective_case=case).select_related("member_case"))
+    others = [
+        link.collective_case if link.member_case_id == case.id else link.member_case
+        for link in links
+    ]
+    keyring.preload(other.id for other in others)
+    defenders = {d.case_id: d for d in Defender.objects.filter(case__in=others)}
+    for link, other in zip(links, others, strict=True):
+        name = ""
+        if keyring.can_open(other.id) and other.id in defenders:
+            name = str(keyring.opened(defenders[other.id]).name)
+        direction = "member_of" if link.member_case_id == case.id else "has_member"
+        views.append(LinkView(link, other, name, direction))
+    return views
+
+
+def linkable_collectives(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
+    """Collective cases the viewer can open, to link an individual to."""
+    from protectdesk.cases.models import COLLECTIVE_KINDS
+
+    choices = []
+    for card in my_cases(keyring):
+        if (
+            card.case.id != case.id
+            and card.defender is not None
+            and card.defender.kind in COLLECTIVE_KINDS
+        ):
+            choices.append((str(card.case.id), f"{card.defender.name} · {card.case.reference}"))
+    return choices

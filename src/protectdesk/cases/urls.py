@@ -16,6 +16,10 @@ urlpatterns = [
     ),
     path("<uuid:case_id>/defender-account/", views.invite_defender, name="invite_defender"),
     path("<uuid:case_id>/rotate/", views.rotate_keys, name="rotate"),
+    path("<uuid:case_id>/profile/", views.edit_defender, name="edit_defender"),
+    path("<uuid:case_id>/consent/", views.record_consent, name="consent"),
+    path("<uuid:case_id>/links/", views.link_defender, name="link"),
+    path("<uuid:case_id>/links/<int:link_id>/remove/", views.unlink_defender, name="unlink"),
     path("recovery/", views.recovery_list, name="recovery_list"),
     path("recovery/<uuid:user_id>/", views.restore_access, name="restore_access"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,11 +21,20 @@ from protectdesk.attachments.uploads import max_upload_megabytes
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import actions, queries, rotation
 from protectdesk.cases.access import case_view
-from protectdesk.cases.forms import AddMemberForm, DefenderForm, StaffNotesForm, StatusForm
+from protectdesk.cases.forms import (
+    AddMemberForm,
+    ConsentForm,
+    DefenderEditForm,
+    DefenderForm,
+    LinkForm,
+    StaffNotesForm,
+    StatusForm,
+)
 from protectdesk.cases.keyring import Keyring, keyring_for
-from protectdesk.cases.models import Case, MemberKind
+from protectdesk.cases.models import Case, DefenderKind, DefenderLink, MemberKind
+from protectdesk.incidents import queries as incident_queries
 from protectdesk.lib.access import current_user, role_required, signed_in
-from protectdesk.lib.forms import clear_errors
+from protectdesk.lib.forms import clear_errors, rebind
 
 
 @require_GET
@@ -92,6 +102,10 @@ def _detail_context(
         else [],
     }
     context.update(
+        incidents=incident_queries.case_incidents(keyring, case),
+        consent=queries.current_consent(keyring, case),
+        consent_history=queries.consent_history(keyring, case),
+        links=queries.links_of(keyring, case),
         files=attachment_queries.attachments_of(keyring, case, "cases.case", case.id),
         can_upload=True,
         record_key=f"cases.case:{case.id}",
@@ -110,6 +124,11 @@ def _detail_context(
             ),
             add_member_form=AddMemberForm(candidates=queries.addable_staff(case)),
             open_rotation=rotation.open_rotation(case),
+            consent_form=extra.pop("consent_form", None)
+            or ConsentForm(initial={"given_on": timezone.localdate()}),
+            link_form=LinkForm(choices=queries.linkable_collectives(keyring, case))
+            if defender is not None and defender.kind == DefenderKind.INDIVIDUAL
+            else None,
             viewer_id=user.id,
         )
     context.update(extra)
@@ -121,6 +140,130 @@ def _detail_context(
 def case_detail(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     record_access(request, "case.viewed", case)
     return render(request, "cases/detail.html", _detail_context(request, case, keyring))
+
+
+def _profile_initial(defender: Any) -> dict[str, Any]:
+    return {
+        "kind": defender.kind,
+        "name": defender.name,
+        "aliases": defender.aliases,
+        "country": defender.country,
+        "subdivision": defender.subdivision,
+        "location": defender.location,
+        "contacts": defender.contacts,
+        "sectors": defender.sectors,
+        "gender": defender.gender,
+        "age_band": defender.age_band,
+        "size_band": defender.size_band,
+        "description": defender.description,
+        "row_version": defender.row_version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    """Edit the profile; a save over someone else's newer save shows both and loses nothing."""
+    defender = queries.defender_of(keyring, case)
+    if defender is None:
+        raise Http404
+    form = DefenderEditForm(
+        request.POST or None, initial=_profile_initial(defender), default_country=defender.country
+    )
+    conflict = None
+    if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
+        try:
+            actions.update_defender(
+                actor=current_user(request),
+                keyring=keyring,
+                case=case,
+                profile=profile_from(form.cleaned_data),
+                expected_version=form.cleaned_data["row_version"],
+            )
+        except actions.EditConflict:
+            conflict = queries.defender_of(keyring, case)
+            rebind(form, row_version=str(conflict.row_version if conflict else 0))
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect("cases:detail", case_id=case.id)
+    if "refresh" in request.POST:
+        clear_errors(form)
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(
+        request,
+        "cases/edit_defender.html",
+        {"case": case, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+@require_POST
+@case_view(staff_only=True)
+def record_consent(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        actions.record_consent(
+            actor=current_user(request),
+            keyring=keyring,
+            case=case,
+            choice=actions.ConsentChoice(
+                store_data=data["store_data"],
+                share_with_partners=data["share_with_partners"],
+                anonymised_statistics=data["anonymised_statistics"],
+                advocacy_use=data["advocacy_use"],
+                given_on=data["given_on"],
+                partners=data["partners"],
+                notes=data["notes"],
+            ),
+        )
+        messages.success(
+            request,
+            _("The consent record has been saved; the previous one is kept in the history."),
+        )
+        return redirect("cases:detail", case_id=case.id)
+    return render(
+        request,
+        "cases/detail.html",
+        _detail_context(request, case, keyring, consent_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@case_view(staff_only=True)
+def link_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = LinkForm(request.POST, choices=queries.linkable_collectives(keyring, case))
+    if not form.is_valid():
+        messages.error(request, _("Choose a case from the list."))
+    else:
+        other = Case.objects.filter(
+            pk=form.cleaned_data["collective"], desk_id=case.desk_id
+        ).first()
+        if other is None:
+            raise Http404
+        try:
+            actions.link_defender(
+                actor=current_user(request), keyring=keyring, case=case, collective=other
+            )
+        except actions.CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The link has been saved."))
+    return redirect("cases:detail", case_id=case.id)
+
+
+@require_POST
+@case_view(staff_only=True)
+def unlink_defender(
+    request: HttpRequest, case: Case, keyring: Keyring, link_id: int
+) -> HttpResponse:
+    link = DefenderLink.objects.filter(pk=link_id, member_case=case).first()
+    if link is None:
+        raise Http404
+    actions.unlink_defender(actor=current_user(request), keyring=keyring, link=link)
+    messages.success(request, _("The link has been removed."))
+    return redirect("cases:detail", case_id=case.id)
 
 
 @require_POST

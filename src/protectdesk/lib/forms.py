@@ -17,3 +17,11 @@ def clear_errors(form: forms.Form) -> forms.Form:
     """Show a bound form again without its error messages (Django reads ``_errors``)."""
     form._errors = forms.utils.ErrorDict()  # type: ignore[attr-defined]
     return form
+
+
+def rebind(form: forms.Form, **values: str) -> None:
+    """Change values in a bound form's data (e.g. the row version after an edit conflict)."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    for name, value in values.items():
+        data[name] = value
+    form.data = data

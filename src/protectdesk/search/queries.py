@@ -64,7 +64,18 @@ def _case_tokens(
     return wanted
 
 
-def search(keyring: Keyring, query: str, page: int = 1) -> Results:
+def matching_records(keyring: Keyring, query: str, record_type: str) -> set[uuid.UUID]:
+    """Ids of records of ``record_type`` that contain every word of ``query``."""
+    return {
+        record_id
+        for (kind, record_id), _entry in _matches(keyring, query)[0]
+        if kind == record_type
+    }
+
+
+def _matches(
+    keyring: Keyring, query: str
+) -> tuple[list[tuple[tuple[str, uuid.UUID], dict[str, Any]]], int, list[str]]:
     words = text.query_words(query)
     staff_cases = list(
         CaseMember.objects.filter(user=keyring.user, kind=MemberKind.STAFF).values_list(
@@ -76,7 +87,7 @@ def search(keyring: Keyring, query: str, page: int = 1) -> Results:
         case_id for case_id in staff_cases if keyring.has_staff_key(case_id, verify=False)
     ]
     if not words or not searchable:
-        return Results([], 0, 1, 1, len(searchable))
+        return [], len(searchable), words
     wanted = _case_tokens(keyring, searchable, words)
     found: dict[tuple[str, uuid.UUID], dict[str, Any]] = defaultdict(
         lambda: {"words": set(), "fields": set(), "case": None}
@@ -94,7 +105,17 @@ def search(keyring: Keyring, query: str, page: int = 1) -> Results:
             entry["words"].add(word)
             entry["fields"].add(field_name)
             entry["case"] = case_id
-    matches = [(key, entry) for key, entry in found.items() if entry["words"] >= set(words)]
+    return (
+        [(key, entry) for key, entry in found.items() if entry["words"] >= set(words)],
+        len(searchable),
+        words,
+    )
+
+
+def search(keyring: Keyring, query: str, page: int = 1) -> Results:
+    matches, searched, words = _matches(keyring, query)
+    if not matches:
+        return Results([], 0, 1, 1, searched)
     cases = {c.id: c for c in Case.objects.filter(pk__in={entry["case"] for _k, entry in matches})}
     matches.sort(
         key=lambda item: (cases[item[1]["case"]].created_at, str(item[0][1])), reverse=True
@@ -126,7 +147,7 @@ def search(keyring: Keyring, query: str, page: int = 1) -> Results:
         first_field = sorted(entry["fields"])[0]
         hit.excerpt = excerpt(str(getattr(opened, first_field) or ""), words)
         hits.append(hit)
-    return Results(hits, total, page, pages, len(searchable))
+    return Results(hits, total, page, pages, searched)
 
 
 def excerpt(plaintext: str, words: list[str], width: int = 160) -> SafeString:

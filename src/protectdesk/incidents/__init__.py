@@ -1,0 +1,1 @@
+"""Security incidents: register, analyse, react — with perpetrators, sources and evidence."""

@@ -1,0 +1,269 @@
+"""Every write to incidents, actors, perpetrator links and sources, with its audit entry.
+
+* Severity is derived from the incident's types (each type has a default in the vocabulary)
+  unless a staff member sets it by hand.
+* The handling step is computed when saving: *registered*; *analysed* once an analysis is
+  written; *reacted* once the immediate reaction is written.
+* Edits carry the row version the form was loaded with; a stale save raises
+  :class:`EditConflict` and writes nothing, so the view can show both versions.
+* Searchable text is indexed in the same transaction as it is written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from protectdesk import vocabularies
+from protectdesk.accounts.models import User
+from protectdesk.audit.actions import record
+from protectdesk.cases.actions import EditConflict
+from protectdesk.cases.keyring import Keyring, NoCaseAccess
+from protectdesk.cases.models import Case
+from protectdesk.incidents.models import (
+    Actor,
+    Confidence,
+    Incident,
+    IncidentPerpetrator,
+    IncidentSource,
+    Step,
+)
+from protectdesk.search import actions as search_index
+
+
+@dataclass(frozen=True)
+class When:
+    """When it happened, at the precision known: an exact date, a month, or a year."""
+
+    precision: str  # "exact" | "month" | "year"
+    year: int
+    month: str = ""  # "YYYY-MM" (clear, for statistics)
+    exact_date: str = ""  # "YYYY-MM-DD" (encrypted)
+
+
+@dataclass(frozen=True)
+class PerpetratorEntry:
+    actor_id: uuid.UUID | None = None  # an actor of the case, or None to create one
+    new_actor_type: str = ""
+    new_actor_name: str = ""
+    confidence: str = Confidence.UNKNOWN
+    possibly_false: bool = False
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    connection: str
+    reliability: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentData:
+    when: When
+    country: str
+    title: str
+    narrative: str
+    types: tuple[str, ...]
+    nature: str
+    subdivision: str = ""
+    exact_time: str = ""
+    place: str = ""
+    consequences: str = ""
+    affected: tuple[str, ...] = ()
+    authority_response: str = "not_reported"
+    authority_details: str = ""
+    reaction: str = ""
+    analysis: str | None = None  # staff only; None leaves it as it is
+    severity: int | None = None  # None: derived from the types
+    perpetrators: tuple[PerpetratorEntry, ...] = ()
+    sources: tuple[SourceEntry, ...] = ()
+
+    SHARED_TEXT = (
+        "title",
+        "exact_time",
+        "place",
+        "narrative",
+        "consequences",
+        "authority_details",
+        "reaction",
+    )
+
+
+def derived_severity(types: tuple[str, ...] | list[str]) -> int:
+    """The highest default severity among the incident's types (1 if none known)."""
+    vocabulary = vocabularies.load("incident_types")
+    return max(
+        (
+            int((vocabulary.get(code) or vocabularies.Term(code, {})).extra.get("severity", 1))
+            for code in types
+        ),
+        default=1,
+    )
+
+
+def _step(reaction: str, analysis: str) -> str:
+    if reaction.strip():
+        return Step.REACTED
+    if analysis.strip():
+        return Step.ANALYSED
+    return Step.REGISTERED
+
+
+def _apply(incident: Incident, data: IncidentData) -> None:
+    incident.year = data.when.year
+    incident.month = data.when.month
+    incident.date_precision = data.when.precision
+    incident.country = data.country.upper()
+    incident.subdivision = data.subdivision
+    incident.types = sorted(set(data.types))
+    incident.nature = data.nature
+    derived = derived_severity(data.types)
+    incident.severity = data.severity or derived
+    incident.severity_by_hand = data.severity is not None and data.severity != derived
+    incident.affected = sorted(set(data.affected))
+    incident.authority_response = data.authority_response
+
+
+def _texts(data: IncidentData, analysis: str) -> dict[str, str]:
+    values = {name: str(getattr(data, name) or "") for name in IncidentData.SHARED_TEXT}
+    values["exact_date"] = data.when.exact_date
+    values["analysis"] = analysis
+    return values
+
+
+def log_incident(*, actor: User, keyring: Keyring, case: Case, data: IncidentData) -> Incident:
+    """Register a new incident of ``case`` (staff members of the case)."""
+    if not keyring.has_staff_key(case.id):
+        raise NoCaseAccess("only staff members of the case log incidents")
+    incident = Incident(case=case, created_by=actor)
+    _apply(incident, data)
+    texts = _texts(data, data.analysis or "")
+    incident.step = _step(texts["reaction"], texts["analysis"])
+    with transaction.atomic():
+        keyring.seal(incident, texts, fill_missing=True)
+        incident.save()
+        _replace_links(actor, keyring, incident, data)
+        search_index.index_record(keyring, incident, texts)
+        record(
+            "incident.created",
+            actor=actor,
+            target=incident,
+            detail={"types": list(incident.types), "severity": incident.severity},
+        )
+    return incident
+
+
+def update_incident(
+    *, actor: User, keyring: Keyring, incident: Incident, data: IncidentData, expected_version: int
+) -> Incident:
+    """Save an edited incident, or raise :class:`EditConflict` (nothing saved) if it changed."""
+    if not keyring.has_staff_key(incident.case_id):
+        raise NoCaseAccess("only staff members of the case edit incidents")
+    with transaction.atomic():
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        if current.row_version != expected_version:
+            raise EditConflict
+        analysis = (
+            data.analysis
+            if data.analysis is not None
+            else str(keyring.open_value(current, "analysis") or "")
+        )
+        _apply(current, data)
+        texts = _texts(data, analysis)
+        current.step = _step(texts["reaction"], texts["analysis"])
+        keyring.seal(current, texts)
+        current.row_version += 1
+        current.updated_at = timezone.now()
+        current.save()
+        _replace_links(actor, keyring, current, data)
+        search_index.index_record(keyring, current, texts)
+        record(
+            "incident.updated",
+            actor=actor,
+            target=current,
+            detail={"types": list(current.types), "severity": current.severity},
+        )
+    return current
+
+
+def _replace_links(actor: User, keyring: Keyring, incident: Incident, data: IncidentData) -> None:
+    """Perpetrators and sources as the form lists them now (staff key for names and sources)."""
+    IncidentPerpetrator.objects.filter(incident=incident).delete()
+    seen: set[uuid.UUID] = set()
+    for entry in data.perpetrators:
+        if entry.actor_id is not None:
+            perpetrator = Actor.objects.filter(case_id=incident.case_id, pk=entry.actor_id).first()
+            if perpetrator is None:
+                raise NoCaseAccess("actor of another case")
+        else:
+            perpetrator = add_actor(
+                actor=actor,
+                keyring=keyring,
+                case=incident.case,
+                actor_type=entry.new_actor_type,
+                name=entry.new_actor_name,
+            )
+        if perpetrator.pk in seen:
+            continue
+        seen.add(perpetrator.pk)
+        IncidentPerpetrator.objects.create(
+            case_id=incident.case_id,
+            incident=incident,
+            actor=perpetrator,
+            confidence=entry.confidence,
+            possibly_false=entry.possibly_false,
+        )
+    for old in IncidentSource.objects.filter(incident=incident):
+        old.delete()
+    for source in data.sources:
+        row = IncidentSource(
+            case_id=incident.case_id,
+            incident=incident,
+            connection=source.connection,
+            reliability=source.reliability,
+        )
+        keyring.seal(row, {"description": source.description}, fill_missing=True)
+        row.save()
+
+
+def add_actor(
+    *, actor: User, keyring: Keyring, case: Case, actor_type: str, name: str, notes: str = ""
+) -> Actor:
+    """A new actor of the case (named under the staff key)."""
+    if not keyring.has_staff_key(case.id):
+        raise NoCaseAccess("only staff members of the case")
+    with transaction.atomic():
+        new = Actor(case=case, actor_type=actor_type, created_by=actor)
+        keyring.seal(new, {"name": name, "notes": notes}, fill_missing=True)
+        new.save()
+        search_index.index_record(keyring, new, {"name": name, "notes": notes})
+        record("actor.created", actor=actor, target=new, detail={"type": actor_type})
+    return new
+
+
+def update_actor(
+    *,
+    actor: User,
+    keyring: Keyring,
+    target: Actor,
+    actor_type: str,
+    name: str,
+    notes: str,
+    expected_version: int,
+) -> Actor:
+    if not keyring.has_staff_key(target.case_id):
+        raise NoCaseAccess("only staff members of the case")
+    with transaction.atomic():
+        current = Actor.objects.select_for_update().get(pk=target.pk)
+        if current.row_version != expected_version:
+            raise EditConflict
+        current.actor_type = actor_type
+        keyring.seal(current, {"name": name, "notes": notes})
+        current.row_version += 1
+        current.save()
+        search_index.index_record(keyring, current, {"name": name, "notes": notes})
+        record("actor.updated", actor=actor, target=current, detail={"type": actor_type})
+    return current

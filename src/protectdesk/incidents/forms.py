@@ -1,0 +1,349 @@
+"""Incident forms. Everything works without JavaScript: perpetrators and sources are formsets
+with a few blank rows; the date is one field whose precision follows what was typed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from protectdesk import vocabularies
+from protectdesk.incidents.actions import When
+from protectdesk.incidents.models import Confidence, Nature
+from protectdesk.lib.forms import set_choices
+
+_PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
+_DATE_HELP = _(
+    "Write the date as YYYY-MM-DD (or DD/MM/YYYY), or YYYY-MM if you know only the month, or YYYY."
+)
+
+
+def parse_when(value: str) -> When:
+    """Read a date of any known precision; ValueError with a translated message otherwise."""
+    text = value.strip()
+    day_first = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    month_first = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
+    try:
+        if day_first:
+            text = f"{day_first[3]}-{int(day_first[2]):02d}-{int(day_first[1]):02d}"
+        elif month_first:
+            text = f"{month_first[2]}-{int(month_first[1]):02d}"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text)
+            result = When("exact", day.year, text[:7], text)
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            year, month = int(text[:4]), int(text[5:])
+            if not 1 <= month <= 12:
+                raise ValueError
+            day = date(year, month, 1)
+            result = When("month", year, text)
+        elif re.fullmatch(r"\d{4}", text):
+            day = date(int(text), 1, 1)
+            result = When("year", int(text))
+        else:
+            raise ValueError
+    except ValueError:
+        raise forms.ValidationError(_DATE_HELP) from None
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    if day.year < 1950:
+        raise forms.ValidationError(_("This date is too far in the past."))
+    return result
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Short title"),
+        max_length=300,
+        widget=forms.TextInput(attrs=_PRIVATE),
+        help_text=_("Encrypted. For example: car parked outside the office for three nights."),
+    )
+    when = forms.CharField(label=_("When it happened"), max_length=10, help_text=_DATE_HELP)
+    exact_time = forms.TimeField(
+        label=_("Time (if known)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    country = forms.ChoiceField(label=_("Country"))
+    subdivision = forms.ChoiceField(label=_("Region"), required=False)
+    place = forms.CharField(
+        label=_("Exact place"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+        help_text=_("Encrypted."),
+    )
+    types = forms.MultipleChoiceField(
+        label=_("What kind of incident"), widget=forms.CheckboxSelectMultiple
+    )
+    nature = forms.ChoiceField(
+        label=_("Physical or digital"),
+        choices=Nature.choices,
+        initial=Nature.PHYSICAL,
+        widget=forms.RadioSelect,
+    )
+    narrative = forms.CharField(
+        label=_("What happened"),
+        max_length=50000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 8}),
+        help_text=_("Encrypted. The facts as reported: who, what, where, when, how."),
+    )
+    consequences = forms.CharField(
+        label=_("Harm and consequences"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
+    )
+    affected = forms.MultipleChoiceField(
+        label=_("Who was affected"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    authority_response = forms.ChoiceField(label=_("Reported to the authorities?"))
+    authority_details = forms.CharField(
+        label=_("Their response in detail"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+    )
+    reaction = forms.CharField(
+        label=_("Immediate reaction"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
+        help_text=_("What was done right away (step 3: react)."),
+    )
+    analysis = forms.CharField(
+        label=_("Analysis"),
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 4}),
+        help_text=_(
+            "Staff only (step 2: analyse): is it a threat, part of a pattern, what does it seek?"
+        ),
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Severity"), required=False, coerce=int, empty_value=None
+    )
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, default_country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "country", vocabularies.country_choices())
+        country = (
+            (self.data.get("country") if self.is_bound else None)
+            or self.initial.get("country")
+            or default_country
+        )
+        self.fields["country"].initial = country
+        set_choices(
+            self,
+            "subdivision",
+            [("", _("Not recorded")), *vocabularies.subdivision_choices(str(country or ""))],
+        )
+        set_choices(self, "types", vocabularies.load("incident_types").choices())
+        set_choices(self, "affected", vocabularies.load("affected").choices())
+        set_choices(self, "authority_response", vocabularies.load("authority_responses").choices())
+        set_choices(
+            self,
+            "severity",
+            [
+                ("", _("From the incident types")),
+                *[(str(n), label) for n, label in SEVERITY_LABELS.items()],
+            ],
+        )
+
+    def clean_when(self) -> When:
+        return parse_when(str(self.cleaned_data.get("when") or ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        subdivision = data.get("subdivision", "")
+        if subdivision and not vocabularies.is_subdivision_of(subdivision, data.get("country", "")):
+            self.add_error("subdivision", _("Choose a region of the selected country."))
+        return data
+
+
+SEVERITY_LABELS = {
+    1: _("1 · low"),
+    2: _("2 · moderate"),
+    3: _("3 · serious"),
+    4: _("4 · high"),
+    5: _("5 · critical"),
+}
+
+
+class PerpetratorForm(forms.Form):
+    actor = forms.ChoiceField(label=_("Who"), required=False)
+    new_type = forms.ChoiceField(label=_("Type of a new actor"), required=False)
+    new_name = forms.CharField(
+        label=_("Name or description of a new actor"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs=_PRIVATE),
+        help_text=_(
+            "Staff only, encrypted. Name the part of a complex actor (a unit, not 'the government')."
+        ),
+    )
+    confidence = forms.ChoiceField(
+        label=_("Attribution"), choices=Confidence.choices, required=False
+    )
+    possibly_false = forms.BooleanField(
+        label=_("The attribution may be false (a signature can be faked)"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, actors: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(
+            self,
+            "actor",
+            [("", _("—")), *(actors or []), ("new", _("A new actor (fill in below)"))],
+        )
+        set_choices(
+            self, "new_type", [("", _("—")), *vocabularies.load("perpetrator_types").choices()]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["confidence"] = data.get("confidence") or Confidence.UNKNOWN
+        if data.get("actor") == "new":
+            if not data.get("new_type"):
+                self.add_error("new_type", _("Choose the type of the new actor."))
+            if not (data.get("new_name") or "").strip():
+                self.add_error(
+                    "new_name",
+                    _("Describe the new actor, even roughly (e.g. 'two men on a motorbike')."),
+                )
+        return data
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("actor")
+
+
+class SourceForm(forms.Form):
+    connection = forms.ChoiceField(label=_("Connection to the information"), required=False)
+    reliability = forms.ChoiceField(label=_("Reliability"), required=False)
+    description = forms.CharField(
+        label=_("Who or what (staff only, encrypted)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(
+            self, "connection", [("", _("—")), *vocabularies.load("source_connections").choices()]
+        )
+        set_choices(
+            self, "reliability", [("", _("—")), *vocabularies.load("source_reliability").choices()]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("connection") or data.get("description")) and not data.get("reliability"):
+            self.add_error("reliability", _("Say how reliable this source is (or 'Unknown')."))
+        if (data.get("reliability") or data.get("description")) and not data.get("connection"):
+            self.add_error(
+                "connection",
+                _("Say how this source is connected to the information (or 'Unknown')."),
+            )
+        return data
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("connection")
+
+
+PerpetratorFormSet = formset_factory(PerpetratorForm, extra=0, max_num=20, validate_max=True)
+SourceFormSet = formset_factory(SourceForm, extra=0, max_num=20, validate_max=True)
+
+
+class ActorForm(forms.Form):
+    actor_type = forms.ChoiceField(label=_("Type"))
+    name = forms.CharField(
+        label=_("Name or description"),
+        max_length=500,
+        widget=forms.TextInput(attrs=_PRIVATE),
+        help_text=_("Staff only, encrypted."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
+    )
+    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "actor_type", vocabularies.load("perpetrator_types").choices())
+
+
+class FilterForm(forms.Form):
+    words = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+        help_text=_("Encrypted search in titles, narratives, places…"),
+    )
+    types = forms.MultipleChoiceField(
+        label=_("Types"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    month_from = forms.CharField(
+        label=_("From (YYYY-MM)"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026-01"}),
+    )
+    month_to = forms.CharField(
+        label=_("To (YYYY-MM)"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026-12"}),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    subdivision = forms.CharField(
+        label=_("Region code"), required=False, max_length=8, help_text=_("For example GT-16.")
+    )
+    perpetrator_type = forms.ChoiceField(label=_("Perpetrator type"), required=False)
+    severity_min = forms.TypedChoiceField(
+        label=_("Severity at least"), required=False, coerce=int, empty_value=None
+    )
+    case = forms.ChoiceField(label=_("Case"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, cases: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "types", vocabularies.load("incident_types").choices())
+        set_choices(self, "country", [("", _("Any")), *vocabularies.country_choices()])
+        set_choices(
+            self,
+            "perpetrator_type",
+            [("", _("Any")), *vocabularies.load("perpetrator_types").choices()],
+        )
+        set_choices(
+            self,
+            "severity_min",
+            [("", _("Any")), *[(str(n), label) for n, label in SEVERITY_LABELS.items()]],
+        )
+        set_choices(self, "case", [("", _("All my cases")), *(cases or [])])
+
+    def _month(self, name: str) -> str:
+        value = str(self.cleaned_data.get(name) or "").strip()
+        if value and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise forms.ValidationError(_("Write the month as YYYY-MM."))
+        return value
+
+    def clean_month_from(self) -> str:
+        return self._month("month_from")
+
+    def clean_month_to(self) -> str:
+        return self._month("month_to")

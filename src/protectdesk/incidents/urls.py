@@ -1,0 +1,18 @@
+from django.urls import path
+
+from protectdesk.incidents import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("incidents/", views.incident_list, name="list"),
+    path("cases/<uuid:case_id>/incidents/new/", views.new_incident, name="new"),
+    path(
+        "cases/<uuid:case_id>/incidents/<uuid:incident_id>/", views.incident_detail, name="detail"
+    ),
+    path(
+        "cases/<uuid:case_id>/incidents/<uuid:incident_id>/edit/", views.edit_incident, name="edit"
+    ),
+    path("cases/<uuid:case_id>/actors/", views.actors, name="actors"),
+    path("cases/<uuid:case_id>/actors/<uuid:actor_id>/", views.edit_actor, name="edit_actor"),
+]

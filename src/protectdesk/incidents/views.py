@@ -1,0 +1,431 @@
+"""Incident views: the desk-wide list (filters and words in POST), a case's incidents, the form."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.forms import formset_factory
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from protectdesk import vocabularies
+from protectdesk.accounts.models import STAFF_ROLES
+from protectdesk.attachments import queries as attachment_queries
+from protectdesk.attachments.uploads import max_upload_megabytes
+from protectdesk.audit.actions import record_access
+from protectdesk.cases import queries as case_queries
+from protectdesk.cases.access import case_view
+from protectdesk.cases.actions import EditConflict
+from protectdesk.cases.keyring import Keyring, keyring_for
+from protectdesk.cases.models import Case, Defender
+from protectdesk.incidents import actions, queries
+from protectdesk.incidents.forms import (
+    SEVERITY_LABELS,
+    ActorForm,
+    FilterForm,
+    IncidentForm,
+    PerpetratorForm,
+    SourceForm,
+)
+from protectdesk.incidents.models import Actor, Incident, Step
+from protectdesk.lib.access import current_user, role_required
+from protectdesk.lib.forms import clear_errors, rebind
+
+STEPS = [Step.REGISTERED, Step.ANALYSED, Step.REACTED]
+
+
+# --- the list across cases ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF_ROLES)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    keyring = keyring_for(request)
+    case_choices = [
+        (str(card.case.id), f"{card.case.reference} · {card.defender.name}")
+        for card in case_queries.my_cases(keyring)
+        if card.defender
+    ]
+    form = FilterForm(request.POST if request.method == "POST" else None, cases=case_choices)
+    filters = queries.Filters()
+    page = 1
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request,
+                "incidents/list.html",
+                {"form": form, "rows": [], "total": 0, "pages": 1, "page": 1},
+                status=400,
+            )
+        data = form.cleaned_data
+        filters = queries.Filters(
+            types=tuple(data["types"]),
+            month_from=data["month_from"],
+            month_to=data["month_to"],
+            country=data["country"],
+            subdivision=data["subdivision"].upper(),
+            perpetrator_type=data["perpetrator_type"],
+            severity_min=data["severity_min"],
+            case_id=uuid.UUID(data["case"]) if data["case"] else None,
+            words=data["words"],
+        )
+        page = data.get("page") or 1
+        if filters.words:
+            record_access(request, "search.performed", None, scope="incidents")
+    rows, total, pages = queries.incident_list(keyring, filters, page)
+    # The filters travel again, hidden, in the paging forms (POST, never in the URL).
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "page")
+        for value in values
+    ]
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "pages": pages,
+            "page": min(page, pages),
+            "carried": carried,
+        },
+    )
+
+
+# --- one incident ---------------------------------------------------------------------------
+
+
+def _actor_choices(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
+    types = vocabularies.load("perpetrator_types")
+    return [
+        (str(a.id), f"{opened.name} · {types.label(a.actor_type)}")
+        for a, opened in queries.actors_of(keyring, case)
+    ]
+
+
+def _formsets(
+    request: HttpRequest, keyring: Keyring, case: Case, incident: Incident | None
+) -> tuple[Any, Any]:
+    actors = _actor_choices(keyring, case)
+    perpetrator_initial: list[dict[str, Any]] = []
+    source_initial: list[dict[str, Any]] = []
+    if incident is not None:
+        perpetrator_initial = [
+            {
+                "actor": str(p.actor_id),
+                "confidence": p.confidence,
+                "possibly_false": p.possibly_false,
+            }
+            for p in incident.perpetrators.all()
+        ]
+        source_initial = [
+            {
+                "connection": s["source"].connection,
+                "reliability": s["source"].reliability,
+                "description": s["description"],
+            }
+            for s in queries.sources_of(keyring, incident)
+        ]
+    perpetrators = formset_factory(PerpetratorForm, extra=2, max_num=20, validate_max=True)(
+        request.POST or None,
+        prefix="perpetrators",
+        initial=perpetrator_initial,
+        form_kwargs={"actors": actors},
+    )
+    sources = formset_factory(SourceForm, extra=1, max_num=20, validate_max=True)(
+        request.POST or None, prefix="sources", initial=source_initial
+    )
+    return perpetrators, sources
+
+
+def _data_from(form: IncidentForm, perpetrators: Any, sources: Any) -> actions.IncidentData:
+    data = form.cleaned_data
+    return actions.IncidentData(
+        when=data["when"],
+        country=data["country"],
+        subdivision=data["subdivision"],
+        title=data["title"],
+        narrative=data["narrative"],
+        types=tuple(data["types"]),
+        nature=data["nature"],
+        exact_time=data["exact_time"].strftime("%H:%M") if data["exact_time"] else "",
+        place=data["place"],
+        consequences=data["consequences"],
+        affected=tuple(data["affected"]),
+        authority_response=data["authority_response"],
+        authority_details=data["authority_details"],
+        reaction=data["reaction"],
+        analysis=data["analysis"],
+        severity=data["severity"],
+        perpetrators=tuple(
+            actions.PerpetratorEntry(
+                actor_id=None
+                if f.cleaned_data["actor"] == "new"
+                else uuid.UUID(f.cleaned_data["actor"]),
+                new_actor_type=f.cleaned_data.get("new_type", ""),
+                new_actor_name=f.cleaned_data.get("new_name", ""),
+                confidence=f.cleaned_data["confidence"],
+                possibly_false=f.cleaned_data["possibly_false"],
+            )
+            for f in perpetrators
+            if f.cleaned_data and not f.is_blank()
+        ),
+        sources=tuple(
+            actions.SourceEntry(
+                f.cleaned_data["connection"],
+                f.cleaned_data["reliability"],
+                f.cleaned_data["description"],
+            )
+            for f in sources
+            if f.cleaned_data and not f.is_blank()
+        ),
+    )
+
+
+def _default_country(case: Case) -> str:
+    defender = Defender.objects.filter(case=case).first()
+    return defender.country if defender else case.desk.country
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, "incidents/form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = IncidentForm(request.POST or None, default_country=_default_country(case))
+    perpetrators, sources = _formsets(request, keyring, case, None)
+    if request.method == "POST" and "refresh" not in request.POST:
+        if form.is_valid() and perpetrators.is_valid() and sources.is_valid():
+            incident = actions.log_incident(
+                actor=current_user(request),
+                keyring=keyring,
+                case=case,
+                data=_data_from(form, perpetrators, sources),
+            )
+            messages.success(request, _("The incident is logged."))
+            return redirect("incidents:detail", case_id=case.id, incident_id=incident.id)
+        messages.error(
+            request,
+            _(
+                "Some fields need your attention; nothing was saved yet and nothing you typed is lost."
+            ),
+        )
+        status = 400
+    else:
+        status = 200
+        if "refresh" in request.POST:
+            clear_errors(form)  # show the regions of the chosen country
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "perpetrators": perpetrators,
+            "sources": sources,
+            "case": case,
+            "incident": None,
+        },
+        status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def edit_incident(
+    request: HttpRequest, case: Case, keyring: Keyring, incident_id: uuid.UUID
+) -> HttpResponse:
+    incident = queries.incident_in_case(case, incident_id)
+    if incident is None:
+        raise Http404
+    opened = keyring.opened(incident)
+    initial = {
+        "title": opened.title,
+        "when": opened.exact_date or incident.month or str(incident.year),
+        "exact_time": opened.exact_time or None,
+        "country": incident.country,
+        "subdivision": incident.subdivision,
+        "place": opened.place,
+        "types": incident.types,
+        "nature": incident.nature,
+        "narrative": opened.narrative,
+        "consequences": opened.consequences,
+        "affected": incident.affected,
+        "authority_response": incident.authority_response,
+        "authority_details": opened.authority_details,
+        "reaction": opened.reaction,
+        "analysis": opened.analysis,
+        "severity": str(incident.severity) if incident.severity_by_hand else "",
+        "row_version": incident.row_version,
+    }
+    form = IncidentForm(request.POST or None, initial=initial, default_country=incident.country)
+    perpetrators, sources = _formsets(request, keyring, case, incident)
+    context: dict[str, Any] = {
+        "form": form,
+        "perpetrators": perpetrators,
+        "sources": sources,
+        "case": case,
+        "incident": incident,
+    }
+    if request.method == "POST" and "refresh" not in request.POST:
+        if form.is_valid() and perpetrators.is_valid() and sources.is_valid():
+            try:
+                actions.update_incident(
+                    actor=current_user(request),
+                    keyring=keyring,
+                    incident=incident,
+                    data=_data_from(form, perpetrators, sources),
+                    expected_version=form.cleaned_data["row_version"] or 0,
+                )
+            except EditConflict:
+                incident.refresh_from_db()
+                # Keep everything the user typed; the next save goes over the version shown.
+                rebind(form, row_version=str(incident.row_version))
+                context.update(conflict=_detail(keyring, case, incident, staff=True))
+                return _form_page(request, context, status=409)
+            messages.success(request, _("The incident is saved."))
+            return redirect("incidents:detail", case_id=case.id, incident_id=incident.id)
+        messages.error(
+            request,
+            _(
+                "Some fields need your attention; nothing was saved yet and nothing you typed is lost."
+            ),
+        )
+        return _form_page(request, context, status=400)
+    if "refresh" in request.POST:
+        clear_errors(form)
+    return _form_page(request, context)
+
+
+def _detail(keyring: Keyring, case: Case, incident: Incident, staff: bool) -> dict[str, Any]:
+    opened = keyring.opened(incident)
+    return {
+        "incident": incident,
+        "opened": opened,
+        "type_labels": [vocabularies.load("incident_types").label(c) for c in incident.types],
+        "affected_labels": [vocabularies.load("affected").label(c) for c in incident.affected],
+        "authority_label": vocabularies.load("authority_responses").label(
+            incident.authority_response
+        ),
+        "country_name": vocabularies.country_name(incident.country),
+        "subdivision_name": vocabularies.subdivision_name(incident.subdivision),
+        "severity_label": SEVERITY_LABELS.get(incident.severity, ""),
+        "perpetrators": queries.perpetrators_of(keyring, incident, staff),
+        "sources": queries.sources_of(keyring, incident) if staff else [],
+        "analysis": opened.analysis if staff else "",
+        "steps": [
+            (step, step.label, STEPS.index(step) <= STEPS.index(Step(incident.step)))
+            for step in STEPS
+        ],
+    }
+
+
+@require_GET
+@case_view()
+def incident_detail(
+    request: HttpRequest, case: Case, keyring: Keyring, incident_id: uuid.UUID
+) -> HttpResponse:
+    incident = queries.incident_in_case(case, incident_id)
+    if incident is None:
+        raise Http404
+    staff = keyring.has_staff_key(case.id)
+    record_access(request, "incident.viewed", incident)
+    context = _detail(keyring, case, incident, staff)
+    context.update(
+        case=case,
+        is_staff=staff,
+        defender=case_queries.defender_of(keyring, case),
+        files=attachment_queries.attachments_of(keyring, case, "incidents.incident", incident.id),
+        can_upload=True,
+        record_key=f"incidents.incident:{incident.id}",
+        max_upload_mb=max_upload_megabytes(),
+    )
+    return render(request, "incidents/detail.html", context)
+
+
+# --- actors ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def actors(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    form = ActorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_actor(
+            actor=current_user(request),
+            keyring=keyring,
+            case=case,
+            actor_type=form.cleaned_data["actor_type"],
+            name=form.cleaned_data["name"],
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, _("The actor is recorded."))
+        return redirect("incidents:actors", case_id=case.id)
+    types = vocabularies.load("perpetrator_types")
+    rows = [
+        {
+            "actor": a,
+            "opened": opened,
+            "type": types.label(a.actor_type),
+            "incidents": a.incidents.count(),
+        }
+        for a, opened in queries.actors_of(keyring, case)
+    ]
+    return render(
+        request,
+        "incidents/actors.html",
+        {"case": case, "rows": rows, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def edit_actor(
+    request: HttpRequest, case: Case, keyring: Keyring, actor_id: uuid.UUID
+) -> HttpResponse:
+    target = Actor.objects.filter(case=case, pk=actor_id).first()
+    if target is None:
+        raise Http404
+    opened = keyring.opened(target)
+    form = ActorForm(
+        request.POST or None,
+        initial={
+            "actor_type": target.actor_type,
+            "name": opened.name,
+            "notes": opened.notes,
+            "row_version": target.row_version,
+        },
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_actor(
+                actor=current_user(request),
+                keyring=keyring,
+                target=target,
+                actor_type=form.cleaned_data["actor_type"],
+                name=form.cleaned_data["name"],
+                notes=form.cleaned_data["notes"],
+                expected_version=form.cleaned_data["row_version"] or 0,
+            )
+        except EditConflict:
+            target.refresh_from_db()
+            conflict = keyring.opened(target)
+            rebind(form, row_version=str(target.row_version))
+        else:
+            messages.success(request, _("The actor is saved."))
+            return redirect("incidents:actors", case_id=case.id)
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(
+        request,
+        "incidents/actor_form.html",
+        {"case": case, "form": form, "target": target, "conflict": conflict},
+        status=status,
+    )
