@@ -166,7 +166,9 @@ def test_recover_restores_access_from_the_command_line(cli, tmp_path):
     cli.run("demo")
     phrase = (cli.data_dir / "demo-recovery-phrase.txt").read_text().splitlines()[1]
     cli.run("shell", "-c", REINVITE)
-    assert "OPEN 0 OF 3" in cli.run("shell", "-c", CAN_OPEN).stdout
+    locked = cli.run("shell", "-c", CAN_OPEN).stdout
+    total = int(locked.split("OPEN 0 OF ")[1].split()[0])
+    assert total >= 3
     password_file, phrase_file = tmp_path / "pw", tmp_path / "phrase"
     password_file.write_text("protect-demo-2026\n")
     phrase_file.write_text("not a phrase\n")
@@ -184,6 +186,6 @@ def test_recover_restores_access_from_the_command_line(cli, tmp_path):
     wrong = cli.run(*args, check=False)
     assert wrong.returncode != 0 and "typo" in wrong.stderr
     phrase_file.write_text(phrase + "\n")
-    assert "Access restored to 3 cases" in cli.run(*args).stdout
-    assert "OPEN 3 OF 3" in cli.run("shell", "-c", CAN_OPEN).stdout
+    assert f"Access restored to {total} cases" in cli.run(*args).stdout
+    assert f"OPEN {total} OF {total}" in cli.run("shell", "-c", CAN_OPEN).stdout
     assert cli.run("audit", "verify").returncode == 0
