@@ -1,8 +1,10 @@
-"""Evidence in the browser, JavaScript off: a photo with GPS goes in, comes out without it."""
+"""Evidence in the browser, JavaScript off: a photo with GPS, attached to an incident, goes in
+and comes out without it; no part of the original is ever on disk in clear."""
 
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -17,16 +19,16 @@ from tests.images import GPS_IFD, jpeg_with_exif
 pytestmark = pytest.mark.e2e
 
 
-def _on_disk(needle: bytes) -> list[str]:
+def _on_disk(needle: bytes, since: float) -> list[str]:
+    """Files under the data dir (any) and /tmp (written during the test) that hold ``needle``."""
     hits = []
-    for root in (Path(settings.DATA_DIR), Path("/tmp")):
+    for root, newer_than in ((Path(settings.DATA_DIR), 0.0), (Path("/tmp"), since)):
         for path in root.rglob("*"):
             try:
-                if (
-                    path.is_file()
-                    and path.stat().st_size < 50_000_000
-                    and needle in path.read_bytes()
-                ):
+                stat = path.stat()
+                if not path.is_file() or stat.st_mtime < newer_than or stat.st_size > 50_000_000:
+                    continue
+                if needle in path.read_bytes():
                     hits.append(str(path))
             except OSError:
                 continue
@@ -43,6 +45,10 @@ def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, serv
             kind="individual", country="GT", name="Lucía Example (fictional)"
         ),
     )
+    from tests.incidents.helpers import log_incident_with
+
+    incident = log_incident_with(caseworker, case, title="Threatening photo sent by message")
+    started = time.time()
     marker = "EVIDENCE-EXIF-MARKER-7319"
     photo = jpeg_with_exif(description=marker, size=(320, 240))
     with Image.open(io.BytesIO(photo)) as image:
@@ -50,14 +56,14 @@ def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, serv
 
     worker = journey("caseworker")
     worker.sign_in(caseworker.login)
-    worker.goto(f"/cases/{case.id}/")
-    worker.check("case")
+    worker.goto(f"/cases/{case.id}/incidents/{incident.id}/")
+    worker.check("incident")
     worker.page.locator("input[type=file]").set_input_files(
         files=[{"name": "threat-photo.jpg", "mimeType": "image/jpeg", "buffer": photo}]
     )
     worker.click(worker.page.get_by_role("button", name="Upload"))
     expect(worker.page.locator(".messages")).to_contain_text("without its hidden metadata")
-    worker.check("case-with-photo", phone=True)
+    worker.check("incident-with-photo", phone=True)
 
     with worker.page.expect_download() as download_info:
         worker.page.get_by_role("link", name="threat-photo.jpg").click()
@@ -71,6 +77,8 @@ def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, serv
     assert marker.encode() not in data
 
     # No part of the original photo is anywhere on disk in clear (data dir, /tmp).
-    assert not _on_disk(marker.encode())
-    assert not _on_disk(photo[:200])
+    at = photo.find(marker.encode())
+    assert not _on_disk(marker.encode(), started)
+    assert not _on_disk(photo[at - 60 : at + 60], started)  # the EXIF block around the marker
+    assert not _on_disk(photo[-300:], started)  # the original's compressed pixels
     audit.assert_clean()
