@@ -165,21 +165,35 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = actions.confirm_totp(
-            user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"]
-        )
-        if codes is not None:
-            request.session.pop(_ENROLMENT_SECRET, None)
-            flow.complete(request, user, device=queries.confirmed_totp_device(user))
-            return render(
-                request, "accounts/recovery_codes.html", {"codes": codes, "after_login": True}
-            )
+        done = _confirm_enrolment(request, user, form, during_login=True)
+        if done is not None:
+            return done
+    return render(
+        request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=True)
+    )
+
+
+def _confirm_enrolment(
+    request: HttpRequest, user: User, form: EnrolForm, *, during_login: bool
+) -> HttpResponse | None:
+    """Check the code against the enrolment secret: recovery codes page, or an error on the form."""
+    codes = actions.confirm_totp(
+        user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"]
+    )
+    if codes is None:
         form.add_error(
             "code",
             _("This code is not right. Check that your phone's clock is correct and try again."),
         )
+        return None
+    request.session.pop(_ENROLMENT_SECRET, None)
+    device = queries.confirmed_totp_device(user)
+    if during_login:
+        flow.complete(request, user, device=device)
+    elif device is not None:
+        otp_login(request, device)
     return render(
-        request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=True)
+        request, "accounts/recovery_codes.html", {"codes": codes, "after_login": during_login}
     )
 
 
@@ -400,21 +414,9 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = actions.confirm_totp(
-            user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"]
-        )
-        if codes is not None:
-            request.session.pop(_ENROLMENT_SECRET, None)
-            device = queries.confirmed_totp_device(user)
-            if device is not None:
-                otp_login(request, device)
-            return render(
-                request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False}
-            )
-        form.add_error(
-            "code",
-            _("This code is not right. Check that your phone's clock is correct and try again."),
-        )
+        done = _confirm_enrolment(request, user, form, during_login=False)
+        if done is not None:
+            return done
     return render(
         request, "accounts/totp_enrol.html", _enrol_context(request, form, during_login=False)
     )

@@ -16,7 +16,7 @@ from protectdesk.cases.models import (
     Gender,
     SizeBand,
 )
-from protectdesk.lib.forms import set_choices
+from protectdesk.lib.forms import private_text, set_choices
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 
@@ -37,30 +37,20 @@ class DefenderForm(forms.Form):
         widget=forms.TextInput(attrs=_PRIVATE),
         help_text=_("Encrypted. Only members of this case can read it."),
     )
-    aliases = forms.CharField(
-        label=_("Other names or aliases"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-    )
+    aliases = private_text(_("Other names or aliases"), rows=2, max_length=2000)
     country = forms.ChoiceField(label=_("Country"))
     subdivision = forms.ChoiceField(
         label=_("Region"),
         required=False,
         help_text=_("First-level region (state, department, province)."),
     )
-    location = forms.CharField(
-        label=_("Exact place or address"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-        help_text=_("Encrypted."),
+    location = private_text(
+        _("Exact place or address"), rows=2, max_length=2000, help_text=_("Encrypted.")
     )
-    contacts = forms.CharField(
-        label=_("Contact details"),
-        required=False,
+    contacts = private_text(
+        _("Contact details"),
+        rows=3,
         max_length=4000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
         help_text=_("Encrypted. Phone numbers, safe channels, trusted contacts."),
     )
     sectors = forms.MultipleChoiceField(
@@ -84,12 +74,8 @@ class DefenderForm(forms.Form):
         choices=[("", _("Not recorded")), *SizeBand.choices],
         help_text=_("For organisations, networks and communities."),
     )
-    description = forms.CharField(
-        label=_("Description of their work"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 5}),
-        help_text=_("Encrypted."),
+    description = private_text(
+        _("Description of their work"), rows=5, max_length=20000, help_text=_("Encrypted.")
     )
 
     def __init__(self, *args: Any, default_country: str = "", **kwargs: Any) -> None:
@@ -130,11 +116,10 @@ class StatusForm(forms.Form):
 
 
 class StaffNotesForm(forms.Form):
-    staff_notes = forms.CharField(
-        label=_("Staff notes"),
-        required=False,
+    staff_notes = private_text(
+        _("Staff notes"),
+        rows=6,
         max_length=50000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 6}),
         help_text=_(
             "Encrypted with the staff key: the defender's own account never sees these notes."
         ),
@@ -159,13 +144,7 @@ class ConsentForm(forms.Form):
     share_with_partners = forms.BooleanField(
         label=_("Sharing with the partners named below"), required=False
     )
-    partners = forms.CharField(
-        label=_("Named partners"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-        help_text=_("Encrypted."),
-    )
+    partners = private_text(_("Named partners"), rows=2, max_length=2000, help_text=_("Encrypted."))
     anonymised_statistics = forms.BooleanField(
         label=_("Use in anonymised statistics"), required=False
     )
@@ -176,12 +155,7 @@ class ConsentForm(forms.Form):
         label=_("Date consent was given"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    notes = forms.CharField(
-        label=_("Notes (how it was given, limits)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-    )
+    notes = private_text(_("Notes (how it was given, limits)"), rows=2, max_length=5000)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from protectdesk import vocabularies
 from protectdesk.incidents.actions import When
 from protectdesk.incidents.models import Confidence, Nature
-from protectdesk.lib.forms import set_choices
+from protectdesk.lib.forms import private_text, set_choices
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 _DATE_HELP = _(
@@ -71,13 +71,7 @@ class IncidentForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"))
     subdivision = forms.ChoiceField(label=_("Region"), required=False)
-    place = forms.CharField(
-        label=_("Exact place"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-        help_text=_("Encrypted."),
-    )
+    place = private_text(_("Exact place"), rows=2, max_length=2000, help_text=_("Encrypted."))
     types = forms.MultipleChoiceField(
         label=_("What kind of incident"), widget=forms.CheckboxSelectMultiple
     )
@@ -87,40 +81,29 @@ class IncidentForm(forms.Form):
         initial=Nature.PHYSICAL,
         widget=forms.RadioSelect,
     )
-    narrative = forms.CharField(
-        label=_("What happened"),
+    narrative = private_text(
+        _("What happened"),
+        rows=8,
         max_length=50000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 8}),
+        required=True,
         help_text=_("Encrypted. The facts as reported: who, what, where, when, how."),
     )
-    consequences = forms.CharField(
-        label=_("Harm and consequences"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
-    )
+    consequences = private_text(_("Harm and consequences"), rows=3, max_length=20000)
     affected = forms.MultipleChoiceField(
         label=_("Who was affected"), required=False, widget=forms.CheckboxSelectMultiple
     )
     authority_response = forms.ChoiceField(label=_("Reported to the authorities?"))
-    authority_details = forms.CharField(
-        label=_("Their response in detail"),
-        required=False,
+    authority_details = private_text(_("Their response in detail"), rows=2, max_length=20000)
+    reaction = private_text(
+        _("Immediate reaction"),
+        rows=3,
         max_length=20000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-    )
-    reaction = forms.CharField(
-        label=_("Immediate reaction"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
         help_text=_("What was done right away (step 3: react)."),
     )
-    analysis = forms.CharField(
-        label=_("Analysis"),
-        required=False,
+    analysis = private_text(
+        _("Analysis"),
+        rows=4,
         max_length=50000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 4}),
         help_text=_(
             "Staff only (step 2: analyse): is it a threat, part of a pattern, what does it seek?"
         ),
@@ -228,12 +211,7 @@ class PerpetratorForm(forms.Form):
 class SourceForm(forms.Form):
     connection = forms.ChoiceField(label=_("Connection to the information"), required=False)
     reliability = forms.ChoiceField(label=_("Reliability"), required=False)
-    description = forms.CharField(
-        label=_("Who or what (staff only, encrypted)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 2}),
-    )
+    description = private_text(_("Who or what (staff only, encrypted)"), rows=2, max_length=5000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -271,12 +249,7 @@ class ActorForm(forms.Form):
         widget=forms.TextInput(attrs=_PRIVATE),
         help_text=_("Staff only, encrypted."),
     )
-    notes = forms.CharField(
-        label=_("Notes"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={**_PRIVATE, "rows": 3}),
-    )
+    notes = private_text(_("Notes"), rows=3, max_length=20000)
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

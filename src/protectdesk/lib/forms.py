@@ -25,3 +25,24 @@ def rebind(form: forms.Form, **values: str) -> None:
     for name, value in values.items():
         data[name] = value
     form.data = data
+
+
+PRIVATE_INPUT = {"autocomplete": "off", "spellcheck": "false"}
+
+
+def private_text(
+    label: Any,
+    *,
+    rows: int = 3,
+    max_length: int = 20000,
+    required: bool = False,
+    help_text: Any = "",
+) -> forms.CharField:
+    """A textarea for identifying text: no autocomplete or spellcheck (nothing cached by browsers)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={**PRIVATE_INPUT, "rows": rows}),
+        help_text=help_text,
+    )
