@@ -10,6 +10,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -33,7 +34,7 @@ from protectdesk.accounts.models import (
     User,
     normalise_login,
 )
-from protectdesk.accounts.signals import keypair_replaced
+from protectdesk.accounts.signals import account_voided, keypair_replaced
 from protectdesk.audit.actions import record
 from protectdesk.crypto import kdf, recovery, userkeys, wrap
 from protectdesk.lib.server_keys import digest
@@ -187,6 +188,8 @@ def invite(
         raise AccountError(_("This account belongs to another desk."))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        if user is not None:
+            _close_other_invitations(user)  # only the newest link for an account works
         invitation = Invitation.objects.create(
             desk_id=actor.desk_id,
             role=user.role if user else role,
@@ -250,9 +253,43 @@ def prekeyed_invitation(*, actor: User, user: User, private_key: bytes) -> tuple
 def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
     _require_manager(actor)
     with transaction.atomic():
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+        _close(invitation, revoked=True)
         record("invitation.revoked", actor=actor, target=invitation)
+
+
+def _close(invitation: Invitation, *, revoked: bool) -> None:
+    """Close an invitation for good; a pre-keyed one also loses its wrapped private key, and its
+    account, if nobody ever accepted it, is voided (no keys, no case membership)."""
+    if revoked and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+    prekeyed = invitation.wrapped_private_key is not None
+    invitation.wrapped_private_key = None
+    invitation.save(update_fields=["revoked_at", "wrapped_private_key"])
+    user = invitation.user
+    if prekeyed and user is not None and user.sealed_private_key is None:
+        User.objects.filter(pk=user.pk).update(is_active=False, public_key=None)
+        account_voided.send(sender=User, user=user)
+
+
+def _close_other_invitations(user: User, keep: Invitation | None = None) -> None:
+    others = Invitation.objects.filter(user=user, accepted_at=None, revoked_at=None)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    for other in others:
+        _close(other, revoked=True)
+
+
+def expire_invitations() -> int:
+    """Destroy the wrapped keys of expired, unused invitations (and void their accounts)."""
+    expired = Invitation.objects.filter(
+        accepted_at=None, expires_at__lte=timezone.now(), wrapped_private_key__isnull=False
+    ).select_related("user")
+    count = 0
+    with transaction.atomic():
+        for invitation in expired:
+            _close(invitation, revoked=False)
+            count += 1
+    return count
 
 
 def accept_invitation(
@@ -287,6 +324,10 @@ def accept_invitation(
                 bytes(invitation.wrapped_private_key),
                 _invitation_context(invitation),
             )
+            if userkeys.public_key_of(private_key) != bytes(user.public_key or b""):
+                raise AccountError(
+                    _("This invitation has already been used, has been revoked or has expired.")
+                )
             user.sealed_private_key = userkeys.seal_private_key(
                 private_key, password, str(user.id), settings.PROTECTDESK_KDF
             )
@@ -299,6 +340,7 @@ def accept_invitation(
         invitation.user = user
         invitation.wrapped_private_key = None
         invitation.save(update_fields=["accepted_at", "user", "wrapped_private_key"])
+        _close_other_invitations(user, keep=invitation)
         Session.objects.filter(user=user).delete()
         if replaced:
             DeskSecretBox.objects.filter(recipient=user).delete()
@@ -424,8 +466,12 @@ def login_name_digest(typed: str) -> bytes:
     return digest("pd-login-name", normalise_login(typed))
 
 
-def note_login_failure(typed: str) -> bool:
-    """Count a failed sign-in for the typed name; returns True if the name is now locked."""
+def begin_attempt(typed: str) -> bool:
+    """Count a sign-in attempt for the typed name *before* the password is checked.
+
+    Returns False when the name is locked (or this attempt goes over the limit), so parallel
+    requests cannot try more passwords than the limit allows. A success deletes the count.
+    """
     name_digest = login_name_digest(typed)
     now = timezone.now()
     cooloff = timedelta(minutes=settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES)
@@ -433,26 +479,56 @@ def note_login_failure(typed: str) -> bool:
         row, created = LoginThrottle.objects.select_for_update().get_or_create(
             name_digest=name_digest, defaults={"failures": 0}
         )
+        if row.locked_until and row.locked_until > now:
+            return False
         if not created and row.last_failure_at < now - cooloff:
             row.failures = 0  # failures older than the cool-off are forgiven
+        if row.failures >= settings.PROTECTDESK_LOGIN_FAILURE_LIMIT:
+            _lock(row, now, cooloff)
+            return False
         row.failures += 1
         row.last_failure_at = now
-        locked = row.failures >= settings.PROTECTDESK_LOGIN_FAILURE_LIMIT
-        if locked:
-            row.locked_until = now + cooloff
-            row.failures = 0
         row.save()
+    return True
+
+
+def _lock(row: LoginThrottle, now: Any, cooloff: timedelta) -> None:
+    row.locked_until = now + cooloff
+    row.failures = 0
+    row.save()
+    record("login.locked", actor=None, detail={"name_digest": bytes(row.name_digest).hex()[:32]})
+
+
+def note_login_failure(typed: str) -> bool:
+    """Audit a failed attempt (already counted); returns True if the name is now locked."""
+    name_digest = login_name_digest(typed)
+    now = timezone.now()
+    cooloff = timedelta(minutes=settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES)
+    with transaction.atomic():
         record("login.failed", actor=None, detail={"name_digest": name_digest.hex()[:32]})
-        if locked:
-            record("login.locked", actor=None, detail={"name_digest": name_digest.hex()[:32]})
-    return locked
+        row = LoginThrottle.objects.select_for_update().filter(name_digest=name_digest).first()
+        if row is not None and row.failures >= settings.PROTECTDESK_LOGIN_FAILURE_LIMIT:
+            _lock(row, now, cooloff)
+            return True
+    return False
+
+
+def clear_expired_sessions() -> int:
+    """Delete sessions past their idle expiry (and the wrapped keys they hold)."""
+    count, _ = Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    return count
 
 
 def note_login(user: User) -> None:
+    clear_expired_sessions()
     with transaction.atomic():
         LoginThrottle.objects.filter(name_digest=login_name_digest(user.login)).delete()
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         record("login.succeeded", actor=user, target=user)
+
+
+def clear_attempts(typed: str) -> None:
+    LoginThrottle.objects.filter(name_digest=login_name_digest(typed)).delete()
 
 
 def note_unlock(user: User) -> None:

@@ -69,6 +69,21 @@ class EnrolForm(forms.Form):
     )
 
 
+class ReauthForm(forms.Form):
+    """Your password again, before changing how you sign in (a stolen session is not enough)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ReauthEnrolForm(EnrolForm, ReauthForm):
+    """Moving to a new phone: the code from the new app, and your password."""
+
+
 class NewPasswordMixin(forms.Form):
     new_password = forms.CharField(
         label=_("New password"),
@@ -200,7 +215,8 @@ class RecoveryPhraseForm(forms.Form):
     phrase = forms.CharField(
         label=_("Recovery phrase"),
         max_length=200,
-        widget=forms.TextInput(attrs=_NO_AUTOFILL),
+        # Never echoed back into a page, even when the form is shown again with an error.
+        widget=forms.PasswordInput(attrs=_NO_AUTOFILL, render_value=False),
         help_text=_(
             "Eleven groups of five letters and digits, as printed when the desk was created."
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.utils import timezone
 
 #: Session keys used by the login flow (the only things besides Django's own we keep there).
 PENDING_USER = "pd_pending_user"
@@ -22,6 +23,16 @@ class SessionStore(DatabaseSessionStore):
         from protectdesk.accounts.models import Session
 
         return Session
+
+    def _get_session_from_db(self):  # type: ignore[no-untyped-def]
+        """An expired session is deleted when it is seen, not merely ignored: its row holds a
+        wrapped private key that must not outlive the idle timeout."""
+        key = self.session_key  # Django forgets it when the row is missing or expired
+        session = super()._get_session_from_db()  # type: ignore[misc]
+        if session is None and key:
+            model = self.get_model_class()  # type: ignore[no-untyped-call]
+            model.objects.filter(session_key=key, expire_date__lte=timezone.now()).delete()
+        return session
 
     def create_model_instance(self, data: dict[str, Any]):  # type: ignore[no-untyped-def]
         instance = super().create_model_instance(data)

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 #: Sent with ``user`` when an account gets a new keypair (a re-invitation after a lost
 #: password): everything sealed to the old public key is now useless.
 keypair_replaced = Signal()
+
+#: Sent with ``user`` when a pre-keyed account (a defender's) is voided before anyone ever
+#: accepted its invitation (revoked or expired): its boxes and memberships must go.
+account_voided = Signal()

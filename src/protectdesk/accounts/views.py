@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import auth, messages
 from django.core.exceptions import ValidationError
@@ -27,6 +28,8 @@ from protectdesk.accounts.forms import (
     EnrolForm,
     FirstRunForm,
     LoginForm,
+    ReauthEnrolForm,
+    ReauthForm,
     UnlockForm,
 )
 from protectdesk.accounts.models import User
@@ -71,8 +74,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         typed = form.cleaned_data["login"]
         remaining = queries.lockout_remaining(typed)
-        if remaining is not None:
-            form.add_error(None, _locked_message(remaining.total_seconds()))
+        if remaining is not None or not actions.begin_attempt(typed):
+            seconds = (
+                remaining.total_seconds()
+                if remaining
+                else settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60
+            )
+            form.add_error(None, _locked_message(seconds))
         else:
             user = auth.authenticate(request, login=typed, password=form.cleaned_data["password"])
             if user is None:
@@ -244,8 +252,13 @@ def unlock(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         remaining = queries.lockout_remaining(user.login)
-        if remaining is not None:
-            form.add_error(None, _locked_message(remaining.total_seconds()))
+        if remaining is not None or not actions.begin_attempt(user.login):
+            seconds = (
+                remaining.total_seconds()
+                if remaining
+                else settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60
+            )
+            form.add_error(None, _locked_message(seconds))
         else:
             try:
                 private_key = actions.unlock_private_key(user, form.cleaned_data["password"])
@@ -287,13 +300,13 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = queries.find_invitation(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    if request.user.is_authenticated:
-        auth.logout(request)
-        keys.end(request)
     form = AcceptInvitationForm(
         request.POST or None, initial={"display_name": invitation.display_name}
     )
     if request.method == "POST" and form.is_valid():
+        if request.user.is_authenticated:  # whoever was signed in here is signed out first
+            auth.logout(request)
+            keys.end(request)
         try:
             actions.accept_invitation(
                 invitation=invitation,
@@ -375,7 +388,9 @@ def account(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ChangePasswordForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not actions.begin_attempt(user.login):
+        form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
+    elif form.is_valid():
         try:
             actions.change_password(
                 user=user,
@@ -383,10 +398,12 @@ def change_password(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except WrongPassword:
+            actions.note_login_failure(user.login)
             form.add_error("old_password", _("This password is not right."))
         except ValidationError as error:
             form.add_error("new_password", error)
         else:
+            actions.clear_attempts(user.login)
             auth.update_session_auth_hash(request, user)
             actions.revoke_sessions(user=user, keep_session_key=request.session.session_key)
             messages.success(
@@ -412,8 +429,10 @@ def revoke_sessions(request: HttpRequest) -> HttpResponse:
 @signed_in
 def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form = EnrolForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    moving = queries.has_confirmed_totp(user)
+    form_class = ReauthEnrolForm if moving else EnrolForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid() and (not moving or _password_ok(user, form)):
         done = _confirm_enrolment(request, user, form, during_login=False)
         if done is not None:
             return done
@@ -422,11 +441,40 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _password_ok(user: User, form: forms.Form) -> bool:
+    if not actions.begin_attempt(user.login):
+        form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
+        return False
+    if not user.check_password(form.cleaned_data["password"]):
+        actions.note_login_failure(user.login)
+        form.add_error("password", _("This password is not right."))
+        return False
+    actions.clear_attempts(user.login)
+    return True
+
+
+def _reauthenticated(request: HttpRequest, user: User) -> bool:
+    """The password typed with a sensitive change is right (failures count like sign-ins)."""
+    form = ReauthForm(request.POST)
+    if not form.is_valid() or not actions.begin_attempt(user.login):
+        messages.error(request, _("Type your password to confirm this change."))
+        return False
+    if not user.check_password(form.cleaned_data["password"]):
+        actions.note_login_failure(user.login)
+        messages.error(request, _("This password is not right."))
+        return False
+    actions.clear_attempts(user.login)
+    return True
+
+
 @require_POST
 @signed_in
 def totp_disable(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not _reauthenticated(request, user):
+        return redirect("accounts:account")
     try:
-        actions.disable_totp(user=current_user(request))
+        actions.disable_totp(user=user)
     except actions.AccountError as error:
         messages.error(request, error.message)
     else:
@@ -440,6 +488,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not queries.has_confirmed_totp(user):
         messages.error(request, _("Set up two-factor authentication first."))
+        return redirect("accounts:account")
+    if not _reauthenticated(request, user):
         return redirect("accounts:account")
     codes = actions.new_recovery_codes(user=user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False})

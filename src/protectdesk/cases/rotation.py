@@ -33,7 +33,7 @@ from protectdesk.accounts.models import User
 from protectdesk.audit.actions import record
 from protectdesk.cases.actions import _fresh, _require_member_with_staff_key, _seal_box
 from protectdesk.cases.fields import EncryptedField, identifying_fields, searchable_fields
-from protectdesk.cases.keyring import Keyring, encrypted_fields_of
+from protectdesk.cases.keyring import Keyring, encrypted_fields_of, fingerprint
 from protectdesk.cases.models import Case, CaseKeyBox, CaseMember, CaseRotation
 from protectdesk.crypto import casekeys, envelope
 from protectdesk.crypto.casekeys import Purpose
@@ -77,13 +77,10 @@ def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
         old, new = case.key_version, case.key_version + 1
         keys = {Purpose.SHARED: casekeys.new_case_key(), Purpose.STAFF: casekeys.new_case_key()}
         boxes = []
-        for member in CaseMember.objects.filter(case=case).select_related("user"):
-            user = _fresh(member.user)
-            if not user.public_key:
-                continue
+        for user, purposes in _current_key_holders(case, old):
             boxes += [
                 _seal_box(case, purpose, new, keys[purpose], user, case.desk)
-                for purpose in member.purposes
+                for purpose in purposes
             ]
         boxes += [
             _seal_box(case, purpose, new, key, None, case.desk) for purpose, key in keys.items()
@@ -96,6 +93,31 @@ def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
         record("case.rotation_started", actor=actor, target=case, detail={"from": old, "to": new})
     keyring.forget(case.id)  # reload: the keyring now holds both versions
     return rotation
+
+
+def _current_key_holders(case: Case, version: int) -> list[tuple[User, tuple[Purpose, ...]]]:
+    """Members who may receive the new keys: active, and already holding the current keys.
+
+    A membership row alone is not enough (security.md: access needs the row *and* a box): an
+    account re-invited since (new keypair, possibly in someone else's hands until a coordinator
+    restores it with the phrase), a deactivated account, or a forged membership row must not be
+    handed fresh keys by a rotation. They stay "awaiting recovery".
+    """
+    holders = []
+    for member in CaseMember.objects.filter(case=case).select_related("user"):
+        user = _fresh(member.user)
+        if not user.is_active or not user.public_key:
+            continue
+        holds_current = CaseKeyBox.objects.filter(
+            case=case,
+            recipient=user,
+            version=version,
+            purpose=int(Purpose.SHARED),
+            recipient_fingerprint=fingerprint(bytes(user.public_key)),
+        ).exists()
+        if holds_current:
+            holders.append((user, member.purposes))
+    return holders
 
 
 def _stale_fields(record_obj: models.Model, version: int) -> list[EncryptedField]:

@@ -6,10 +6,17 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from protectdesk.accounts.signals import keypair_replaced
-from protectdesk.cases.models import CaseKeyBox
+from protectdesk.accounts.signals import account_voided, keypair_replaced
+from protectdesk.cases.models import CaseKeyBox, CaseMember
 
 
 @receiver(keypair_replaced)
 def drop_stale_boxes(sender: Any, user: Any, **kwargs: Any) -> None:
     CaseKeyBox.objects.filter(recipient=user).delete()
+
+
+@receiver(account_voided)
+def drop_voided_account(sender: Any, user: Any, **kwargs: Any) -> None:
+    """A defender account nobody ever accepted: no keys, no membership (a new one can be made)."""
+    CaseKeyBox.objects.filter(recipient=user).delete()
+    CaseMember.objects.filter(user=user).delete()

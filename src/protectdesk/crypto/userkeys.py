@@ -32,6 +32,7 @@ _HEADER_LENGTH = 2 + _PARAMS.size + kdf.SALT_BYTES
 PUBLIC_KEY_BYTES = nacl.public.PublicKey.SIZE  # 32
 PRIVATE_KEY_BYTES = nacl.public.PrivateKey.SIZE  # 32
 _MAX_MEMLIMIT = 4 * 1024 * 1024 * 1024  # a stored parameter beyond this is corruption, not policy
+_MAX_OPSLIMIT = 20  # likewise: no legitimate setting needs more passes
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def open_private_key(blob: bytes, password: str, owner_id: str) -> bytes:
     if blob[1] != VERSION:
         raise EnvelopeError("sealed private key: unsupported version")
     opslimit, memlimit = _PARAMS.unpack_from(blob, 2)
-    if memlimit > _MAX_MEMLIMIT:
+    if memlimit > _MAX_MEMLIMIT or opslimit > _MAX_OPSLIMIT:
         raise EnvelopeError("sealed private key: implausible parameters")
     try:
         params = kdf.KdfParams(opslimit=opslimit, memlimit=memlimit)

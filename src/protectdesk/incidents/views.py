@@ -319,9 +319,11 @@ def _detail(keyring: Keyring, case: Case, incident: Incident, staff: bool) -> di
         "perpetrators": queries.perpetrators_of(keyring, incident, staff),
         "sources": queries.sources_of(keyring, incident) if staff else [],
         "analysis": opened.analysis if staff else "",
+        # The defender's account sees register and react; whether staff analysed it is staff's.
         "steps": [
             (step, step.label, STEPS.index(step) <= STEPS.index(Step(incident.step)))
             for step in STEPS
+            if staff or step != Step.ANALYSED
         ],
     }
 

@@ -1,5 +1,9 @@
 """Logging filter that keeps tracebacks but drops exception messages and request objects.
 
+Also: one-time tokens in URL paths (``/invitation/<token>/``, ``/setup/<token>/``) are replaced by
+``[redacted]`` in every log line, so a "Not Found" warning for a used or expired link does not
+keep the link's secret next to the database.
+
 An exception message can carry a value (a database error quoting the row it rejected, a
 ValueError quoting its input). Our own code never puts identifying data into exceptions, but
 third-party code might, so log records keep the frames and the exception *type* only.
@@ -8,11 +12,23 @@ third-party code might, so log records keep the frames and the exception *type* 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
+
+#: One-time secrets that travel in URL paths (invitation and first-run links).
+_TOKEN_PATHS = re.compile(r"(/(?:invitation|setup)/)[^/\s'\"]+")
+
+
+def redact_paths(text: str) -> str:
+    return _TOKEN_PATHS.sub(r"\1[redacted]", text)
 
 
 class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_paths(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_paths(a) if isinstance(a, str) else a for a in record.args)
         if record.exc_info and record.exc_info[1] is not None:
             exc_type, exc, tb = record.exc_info
             frames = "".join(traceback.format_tb(tb))

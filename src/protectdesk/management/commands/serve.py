@@ -26,7 +26,11 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date. Run: protectdesk migrate")
+        from protectdesk.accounts import actions as account_actions
         from protectdesk.accounts import setup
+
+        account_actions.clear_expired_sessions()
+        account_actions.expire_invitations()
 
         token = setup.issue_token()
         if token:
