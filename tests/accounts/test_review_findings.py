@@ -1,5 +1,6 @@
 """Regression tests for the findings of the security review (see docs/security.md)."""
 
+import io
 import logging
 import re
 from datetime import timedelta
@@ -20,10 +21,17 @@ from tests.conftest import PASSWORD, keyring_of, sign_in
 
 
 def _prekeyed(desks):
-    return case_actions.invite_defender(actor=desks.caseworker2, keyring=keyring_of(desks.caseworker2), case=case_actions.open_case(
-        actor=desks.caseworker2, keyring=keyring_of(desks.caseworker2),
-        profile=case_actions.DefenderProfile(kind="individual", country="GT", name="Not yet accepted"),
-    ))
+    return case_actions.invite_defender(
+        actor=desks.caseworker2,
+        keyring=keyring_of(desks.caseworker2),
+        case=case_actions.open_case(
+            actor=desks.caseworker2,
+            keyring=keyring_of(desks.caseworker2),
+            profile=case_actions.DefenderProfile(
+                kind="individual", country="GT", name="Not yet accepted"
+            ),
+        ),
+    )
 
 
 def test_revoking_a_defender_invitation_destroys_its_key_and_voids_the_account(desks):
@@ -35,29 +43,49 @@ def test_revoking_a_defender_invitation_destroys_its_key_and_voids_the_account(d
     assert not CaseMember.objects.filter(user=user).exists()
     assert not User.objects.get(pk=user.pk).is_active
     with pytest.raises(actions.AccountError):
-        actions.accept_invitation(invitation=invitation, token=token, password=PASSWORD, display_name="")
+        actions.accept_invitation(
+            invitation=invitation, token=token, password=PASSWORD, display_name=""
+        )
 
 
 def test_expired_defender_invitations_lose_their_key(desks):
     user, invitation, _token = _prekeyed(desks)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    call_command("cleanup", stdout=open("/dev/null", "w"))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("cleanup", stdout=io.StringIO())
     assert Invitation.objects.get(pk=invitation.pk).wrapped_private_key is None
     assert not CaseKeyBox.objects.filter(recipient=user).exists()
 
 
 def test_only_the_newest_invitation_of_an_account_works(desks):
-    older, older_token = actions.invite(actor=desks.coordinator, role="caseworker", login=desks.caseworker.login, user=desks.caseworker)
-    newer, newer_token = actions.invite(actor=desks.coordinator, role="caseworker", login=desks.caseworker.login, user=desks.caseworker)
+    older, older_token = actions.invite(
+        actor=desks.coordinator,
+        role="caseworker",
+        login=desks.caseworker.login,
+        user=desks.caseworker,
+    )
+    newer, newer_token = actions.invite(
+        actor=desks.coordinator,
+        role="caseworker",
+        login=desks.caseworker.login,
+        user=desks.caseworker,
+    )
     older.refresh_from_db()
     assert older.revoked_at is not None
     with pytest.raises(actions.AccountError):
-        actions.accept_invitation(invitation=older, token=older_token, password="attacker passphrase", display_name="")
-    actions.accept_invitation(invitation=newer, token=newer_token, password="owner passphrase here", display_name="")
+        actions.accept_invitation(
+            invitation=older, token=older_token, password="attacker passphrase", display_name=""
+        )
+    actions.accept_invitation(
+        invitation=newer, token=newer_token, password="owner passphrase here", display_name=""
+    )
 
 
 def test_invitation_tokens_never_reach_the_log(desks, client):
-    _invitation, token = actions.invite(actor=desks.coordinator, role="caseworker", login="logged@test.example")
+    _invitation, token = actions.invite(
+        actor=desks.coordinator, role="caseworker", login="logged@test.example"
+    )
     actions.revoke_invitation(actor=desks.coordinator, invitation=_invitation)
     for handler in logging.getLogger().handlers:
         handler.flush()
@@ -73,27 +101,47 @@ def test_invitation_tokens_never_reach_the_log(desks, client):
 def test_expired_sessions_are_deleted_with_their_keys(desks):
     client = Client()
     sign_in(client, desks.caseworker.login)
-    Session.objects.filter(user=desks.caseworker).update(expire_date=timezone.now() - timedelta(seconds=1))
+    Session.objects.filter(user=desks.caseworker).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
     assert client.get("/").status_code == 302
     assert not Session.objects.filter(user=desks.caseworker).exists()
     other = Client()
     sign_in(other, desks.caseworker2.login)
-    Session.objects.filter(user=desks.caseworker2).update(expire_date=timezone.now() - timedelta(seconds=1))
-    call_command("cleanup", stdout=open("/dev/null", "w"))
+    Session.objects.filter(user=desks.caseworker2).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("cleanup", stdout=io.StringIO())
     assert not Session.objects.filter(user=desks.caseworker2).exists()
 
 
 def test_the_recovery_phrase_is_never_echoed_back(desks, signed_in_client):
     client = signed_in_client(desks.coordinator)
-    page = client.post(f"/cases/recovery/{desks.caseworker2.pk}/", {"phrase": desks.recovery_phrase})
+    page = client.post(
+        f"/cases/recovery/{desks.caseworker2.pk}/", {"phrase": desks.recovery_phrase}
+    )
     assert desks.recovery_phrase.encode() not in page.content
 
 
 def test_old_password_guesses_are_throttled(desks, signed_in_client, settings):
     client = signed_in_client(desks.caseworker)
     for _ in range(settings.PROTECTDESK_LOGIN_FAILURE_LIMIT):
-        client.post("/account/password/", {"old_password": "guess guess guess", "new_password": "x" * 14, "new_password_again": "x" * 14})
-    response = client.post("/account/password/", {"old_password": PASSWORD, "new_password": "a new passphrase", "new_password_again": "a new passphrase"})
+        client.post(
+            "/account/password/",
+            {
+                "old_password": "guess guess guess",
+                "new_password": "x" * 14,
+                "new_password_again": "x" * 14,
+            },
+        )
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "a new passphrase",
+            "new_password_again": "a new passphrase",
+        },
+    )
     assert b"Too many failed attempts" in response.content
 
 
@@ -102,7 +150,12 @@ def test_two_factor_changes_need_the_password(desks, signed_in_client):
 
     client = signed_in_client(desks.caseworker)
     _enrol(client)
-    assert client.post("/account/recovery-codes/", {"password": "wrong password!!"}, follow=True).content.count(b"<code>") == 0
+    assert (
+        client.post(
+            "/account/recovery-codes/", {"password": "wrong password!!"}, follow=True
+        ).content.count(b"<code>")
+        == 0
+    )
     page = client.post("/account/recovery-codes/", {"password": PASSWORD})
     assert len(re.findall(rb"<code>[0-9a-f]{8}-[0-9a-f]{8}</code>", page.content)) == 10
     client.post("/account/two-factor/remove/", {"password": "wrong password!!"})
@@ -114,7 +167,9 @@ def test_two_factor_changes_need_the_password(desks, signed_in_client):
 
 
 def test_opening_an_invitation_link_does_not_sign_anyone_out(desks, signed_in_client):
-    _invitation, token = actions.invite(actor=desks.coordinator, role="caseworker", login="later@test.example")
+    _invitation, token = actions.invite(
+        actor=desks.coordinator, role="caseworker", login="later@test.example"
+    )
     client = signed_in_client(desks.caseworker)
     page = client.get(f"/invitation/{token}/")
     assert b"Creating this account signs you out" in page.content
@@ -125,8 +180,21 @@ def test_defender_does_not_see_the_staff_attribution(desks, signed_in_client):
     from protectdesk.incidents.actions import PerpetratorEntry
     from tests.incidents.helpers import log_incident_with
 
-    incident = log_incident_with(desks.caseworker, desks.case, perpetrators=(PerpetratorEntry(new_actor_type="state_intelligence", new_actor_name="Unit X", confidence="likely"),), analysis="staff reasoning")
-    page = signed_in_client(desks.defender).get(f"/cases/{desks.case.id}/incidents/{incident.id}/").content
+    incident = log_incident_with(
+        desks.caseworker,
+        desks.case,
+        perpetrators=(
+            PerpetratorEntry(
+                new_actor_type="state_intelligence", new_actor_name="Unit X", confidence="likely"
+            ),
+        ),
+        analysis="staff reasoning",
+    )
+    page = (
+        signed_in_client(desks.defender)
+        .get(f"/cases/{desks.case.id}/incidents/{incident.id}/")
+        .content
+    )
     assert b"Intelligence agency" not in page and b"Likely" not in page and b"Analysed" not in page
 
 
@@ -134,4 +202,6 @@ def test_prekeyed_acceptance_checks_the_key_matches(desks):
     user, invitation, token = _prekeyed(desks)
     User.objects.filter(pk=user.pk).update(public_key=bytes(32))  # someone swapped the public key
     with pytest.raises((actions.AccountError, EnvelopeError)):
-        actions.accept_invitation(invitation=invitation, token=token, password=PASSWORD, display_name="")
+        actions.accept_invitation(
+            invitation=invitation, token=token, password=PASSWORD, display_name=""
+        )

@@ -204,22 +204,37 @@ def test_a_killed_rotation_resumes_and_finishes(cli, tmp_path):
     assert cli.run("audit", "verify").returncode == 0
 
 
-def test_rotation_never_hands_keys_to_a_re_invited_or_deactivated_member(desks, django_capture_on_commit_callbacks):
+def test_rotation_never_hands_keys_to_a_re_invited_or_deactivated_member(
+    desks, django_capture_on_commit_callbacks
+):
     """Review H1/M2: a coordinator re-invites a member and accepts the link with a password of
     their own; a rotation must not seal the new keys to that account (nor to a deactivated one)."""
     from protectdesk.accounts import actions as account_actions
 
     keyring = keyring_of(desks.caseworker)
-    actions.add_member(actor=desks.caseworker, keyring=keyring, case=desks.case, user=desks.caseworker2)
+    actions.add_member(
+        actor=desks.caseworker, keyring=keyring, case=desks.case, user=desks.caseworker2
+    )
     actions.add_member(actor=desks.caseworker, keyring=keyring, case=desks.case, user=desks.admin)
-    invitation, token = account_actions.invite(actor=desks.coordinator, role="caseworker", login=desks.caseworker2.login, user=desks.caseworker2)
-    account_actions.accept_invitation(invitation=invitation, token=token, password="coordinator's own password", display_name="x")
+    invitation, token = account_actions.invite(
+        actor=desks.coordinator,
+        role="caseworker",
+        login=desks.caseworker2.login,
+        user=desks.caseworker2,
+    )
+    account_actions.accept_invitation(
+        invitation=invitation, token=token, password="coordinator's own password", display_name="x"
+    )
     account_actions.set_active(actor=desks.coordinator, user=desks.admin, active=False)
     with django_capture_on_commit_callbacks(execute=True):
-        rotation.rotate(actor=desks.caseworker, keyring=keyring_of(desks.caseworker), case=desks.case)
+        rotation.rotate(
+            actor=desks.caseworker, keyring=keyring_of(desks.caseworker), case=desks.case
+        )
     assert not CaseKeyBox.objects.filter(case=desks.case, recipient=desks.caseworker2).exists()
     assert not CaseKeyBox.objects.filter(case=desks.case, recipient=desks.admin).exists()
     assert not keyring_of(desks.caseworker2, "coordinator's own password").can_open(desks.case.id)
     # The legitimate way back stays open: the recovery phrase.
-    actions.restore_access(actor=desks.coordinator, phrase=desks.recovery_phrase, user=desks.caseworker2)
+    actions.restore_access(
+        actor=desks.coordinator, phrase=desks.recovery_phrase, user=desks.caseworker2
+    )
     assert keyring_of(desks.caseworker2, "coordinator's own password").can_open(desks.case.id)
