@@ -6,6 +6,7 @@ production settings, through the real actions.
 
 from __future__ import annotations
 
+from bench.setup import bench_user
 from bench.timing import median_seconds
 
 CASES = 50
@@ -14,28 +15,13 @@ CASES = 50
 def run() -> dict[str, float]:
     from django.core.management import call_command
 
-    from protectdesk.accounts import actions
     from protectdesk.cases import actions as case_actions
     from protectdesk.cases import queries
     from protectdesk.cases.keyring import Keyring
     from protectdesk.cases.models import Defender
-    from protectdesk.crypto import userkeys
 
     call_command("migrate", verbosity=0, interactive=False)
-    password = "benchmark passphrase"
-    created = actions.create_desk(
-        name="Bench",
-        country="GT",
-        languages=["en"],
-        reference_prefix="BE",
-        require_staff_2fa=False,
-        coordinator_login="bench@bench.example",
-        coordinator_name="Bench",
-        coordinator_password=password,
-    )
-    user = created.coordinator
-    private_key = userkeys.open_private_key(bytes(user.sealed_private_key), password, str(user.id))
-    setup_ring = Keyring(user, private_key)
+    user, private_key, setup_ring = bench_user("bench@bench.example", "BE")
     for index in range(CASES):
         case_actions.open_case(
             actor=user,

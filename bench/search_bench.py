@@ -6,33 +6,19 @@ case, indexed lookups) against a plain indexed query of the same number of rows.
 
 from __future__ import annotations
 
+from bench.setup import bench_user
 from bench.timing import median_seconds
 
 CASES = 1000
 
 
 def run() -> dict[str, float]:
-    from protectdesk.accounts import actions
     from protectdesk.cases import actions as case_actions
     from protectdesk.cases.keyring import Keyring
     from protectdesk.cases.models import Case
-    from protectdesk.crypto import userkeys
     from protectdesk.search import queries
 
-    password = "search benchmark passphrase"
-    created = actions.create_desk(
-        name="Search bench",
-        country="GT",
-        languages=["en"],
-        reference_prefix="SB",
-        require_staff_2fa=False,
-        coordinator_login="search@bench.example",
-        coordinator_name="Bench",
-        coordinator_password=password,
-    )
-    user = created.coordinator
-    private_key = userkeys.open_private_key(bytes(user.sealed_private_key), password, str(user.id))
-    ring = Keyring(user, private_key)
+    user, private_key, ring = bench_user("search@bench.example", "SB")
     for index in range(CASES):
         notes = "routine follow up meeting with the community council"
         if index == 500:
@@ -51,7 +37,7 @@ def run() -> dict[str, float]:
 
     def plain() -> int:
         return len(
-            list(Case.objects.filter(desk=created.desk).values_list("reference", "status")[:CASES])
+            list(Case.objects.filter(desk=user.desk).values_list("reference", "status")[:CASES])
         )
 
     assert search() == 1

@@ -8,17 +8,16 @@ from django.test import Client
 from tests.conftest import PASSWORD
 
 
+def _login_token(client: Client, secure: bool = False) -> str:
+    """The CSRF token of the sign-in form, as a browser would submit it."""
+    page = client.get("/login/", secure=secure).content
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+
 @pytest.mark.parametrize("secure", [False, True])
 def test_browser_style_post_with_null_origin_and_no_referer_works(desks, secure):
     client = Client(enforce_csrf_checks=True)
-    token = (
-        re.search(
-            rb'value="([^"]+)"',
-            client.get("/login/", secure=secure).content.split(b"csrfmiddlewaretoken")[1],
-        )
-        .group(1)
-        .decode()
-    )
+    token = _login_token(client, secure=secure)
     response = client.post(
         "/login/",
         {"csrfmiddlewaretoken": token, "login": desks.caseworker.login, "password": PASSWORD},
@@ -40,13 +39,7 @@ def test_post_without_token_is_refused(desks):
 
 def test_foreign_origin_is_refused_even_with_a_token(desks):
     client = Client(enforce_csrf_checks=True)
-    token = (
-        re.search(
-            rb'value="([^"]+)"', client.get("/login/").content.split(b"csrfmiddlewaretoken")[1]
-        )
-        .group(1)
-        .decode()
-    )
+    token = _login_token(client)
     response = client.post(
         "/login/",
         {"csrfmiddlewaretoken": token, "login": desks.caseworker.login, "password": PASSWORD},
@@ -57,14 +50,7 @@ def test_foreign_origin_is_refused_even_with_a_token(desks):
 
 def test_foreign_referer_is_refused_over_https(desks):
     client = Client(enforce_csrf_checks=True)
-    token = (
-        re.search(
-            rb'value="([^"]+)"',
-            client.get("/login/", secure=True).content.split(b"csrfmiddlewaretoken")[1],
-        )
-        .group(1)
-        .decode()
-    )
+    token = _login_token(client, secure=True)
     response = client.post(
         "/login/",
         {"csrfmiddlewaretoken": token, "login": desks.caseworker.login, "password": PASSWORD},

@@ -61,7 +61,7 @@ class EditConflict(Exception):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _seal_box(
+def seal_key_box(
     case: Case, purpose: Purpose, version: int, key: bytes, recipient: User | None, desk: Desk
 ) -> CaseKeyBox:
     public_key = recipient.public_key if recipient is not None else desk.recovery_public_key
@@ -77,12 +77,12 @@ def _seal_box(
     )
 
 
-def _fresh(user: User) -> User:
+def fresh_user(user: User) -> User:
     """The account as stored now: keys are sealed to the current public key only."""
     return User.objects.select_related("desk").get(pk=user.pk)
 
 
-def _require_member_with_staff_key(keyring: Keyring, case: Case) -> None:
+def require_staff_member(keyring: Keyring, case: Case) -> None:
     if not keyring.has_staff_key(case.id):
         raise NoCaseAccess("only staff members of the case can do this")
 
@@ -137,7 +137,7 @@ def open_case(
         case.save()
         CaseMember.objects.create(case=case, user=actor, kind=MemberKind.STAFF, added_by=actor)
         CaseKeyBox.objects.bulk_create(
-            _seal_box(case, purpose, 1, key, recipient, desk)
+            seal_key_box(case, purpose, 1, key, recipient, desk)
             for purpose, key in ((Purpose.SHARED, shared), (Purpose.STAFF, staff))
             for recipient in (actor, None)
         )
@@ -160,7 +160,7 @@ def _statistical(profile: DefenderProfile) -> dict[str, Any]:
 
 
 def change_status(*, actor: User, keyring: Keyring, case: Case, status: str) -> None:
-    _require_member_with_staff_key(keyring, case)
+    require_staff_member(keyring, case)
     if status not in CaseStatus.values:
         raise CaseError(_("Unknown status."))
     if status == case.status:
@@ -176,7 +176,7 @@ def update_staff_notes(
     *, actor: User, keyring: Keyring, case: Case, notes: str, expected_version: int
 ) -> None:
     """Staff-only notes on the case; a stale form raises :class:`EditConflict`."""
-    _require_member_with_staff_key(keyring, case)
+    require_staff_member(keyring, case)
     with transaction.atomic():
         keyring.seal(case, {"staff_notes": notes})
         updated = Case.objects.filter(pk=case.pk, row_version=expected_version).update(
@@ -193,8 +193,8 @@ def update_staff_notes(
 
 def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> CaseMember:
     """A current staff member seals the case keys (every version they hold) to ``user``."""
-    _require_member_with_staff_key(keyring, case)
-    user = _fresh(user)
+    require_staff_member(keyring, case)
+    user = fresh_user(user)
     if user.desk_id != case.desk_id or user.role not in MEMBER_ROLES or not user.is_active:
         raise CaseError(_("Only active staff of this desk can be added to a case."))
     if not user.has_keypair:
@@ -207,7 +207,7 @@ def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> Case
             case=case, user=user, kind=MemberKind.STAFF, added_by=actor
         )
         CaseKeyBox.objects.bulk_create(
-            _seal_box(case, purpose, version, key, user, case.desk)
+            seal_key_box(case, purpose, version, key, user, case.desk)
             for (purpose, version), key in keys.all_keys().items()
         )
         record(
@@ -225,7 +225,7 @@ def remove_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> N
     The person may have seen the keys already; when a member leaves under suspicion, rotate the
     case keys as well (the case page offers it).
     """
-    _require_member_with_staff_key(keyring, case)
+    require_staff_member(keyring, case)
     member = CaseMember.objects.filter(case=case, user=user).first()
     if member is None:
         raise CaseError(_("This person is not a member of the case."))
@@ -256,7 +256,7 @@ def invite_defender(
     it immediately (never the staff key); the private key waits in the invitation, wrapped
     under a key derived from the link's token.
     """
-    _require_member_with_staff_key(keyring, case)
+    require_staff_member(keyring, case)
     if CaseMember.objects.filter(case=case, kind=MemberKind.DEFENDER).exists():
         raise CaseError(_("This case already has a defender account."))
     keypair = userkeys.generate_keypair()
@@ -272,7 +272,7 @@ def invite_defender(
         user.save()
         CaseMember.objects.create(case=case, user=user, kind=MemberKind.DEFENDER, added_by=actor)
         CaseKeyBox.objects.bulk_create(
-            _seal_box(case, purpose, version, key, user, case.desk)
+            seal_key_box(case, purpose, version, key, user, case.desk)
             for (purpose, version), key in keys.all_keys().items()
             if purpose == Purpose.SHARED
         )
@@ -299,7 +299,7 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
     """
     if actor.role not in ACCOUNT_MANAGERS or actor.desk_id != user.desk_id:
         raise PermissionError("only the desk's coordinators and administrators restore access")
-    user = _fresh(user)  # seal to the public key the account has now, never a stale copy
+    user = fresh_user(user)  # seal to the public key the account has now, never a stale copy
     if not user.has_keypair:
         raise CaseError(_("This person has not accepted their new invitation yet."))
     try:
@@ -324,7 +324,7 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
                 key = casekeys.open_case_key(
                     recovery_private, bytes(box.sealed), case.id, Purpose(box.purpose), box.version
                 )
-                boxes.append(_seal_box(case, Purpose(box.purpose), box.version, key, user, desk))
+                boxes.append(seal_key_box(case, Purpose(box.purpose), box.version, key, user, desk))
             CaseKeyBox.objects.bulk_create(boxes)
             record("case.access_recovered", actor=actor, target=case, detail={"user": str(user.id)})
             restored += 1

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from protectdesk.accounts.models import User
 from protectdesk.audit.actions import record
-from protectdesk.cases.actions import _fresh, _require_member_with_staff_key, _seal_box
+from protectdesk.cases.actions import fresh_user, require_staff_member, seal_key_box
 from protectdesk.cases.fields import EncryptedField, identifying_fields, searchable_fields
 from protectdesk.cases.keyring import Keyring, encrypted_fields_of, fingerprint
 from protectdesk.cases.models import Case, CaseKeyBox, CaseMember, CaseRotation
@@ -68,7 +68,7 @@ def _records(model: type[models.Model], case: Case) -> Any:
 
 def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
     """Begin a rotation (or return the one already under way)."""
-    _require_member_with_staff_key(keyring, case)
+    require_staff_member(keyring, case)
     existing = open_rotation(case)
     if existing is not None:
         return existing
@@ -79,11 +79,11 @@ def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
         boxes = []
         for user, purposes in _current_key_holders(case, old):
             boxes += [
-                _seal_box(case, purpose, new, keys[purpose], user, case.desk)
+                seal_key_box(case, purpose, new, keys[purpose], user, case.desk)
                 for purpose in purposes
             ]
         boxes += [
-            _seal_box(case, purpose, new, key, None, case.desk) for purpose, key in keys.items()
+            seal_key_box(case, purpose, new, key, None, case.desk) for purpose, key in keys.items()
         ]
         CaseKeyBox.objects.bulk_create(boxes)
         Case.objects.filter(pk=case.pk).update(key_version=new)
@@ -105,7 +105,7 @@ def _current_key_holders(case: Case, version: int) -> list[tuple[User, tuple[Pur
     """
     holders = []
     for member in CaseMember.objects.filter(case=case).select_related("user"):
-        user = _fresh(member.user)
+        user = fresh_user(member.user)
         if not user.is_active or not user.public_key:
             continue
         holds_current = CaseKeyBox.objects.filter(
@@ -178,7 +178,7 @@ def resume(
 ) -> CaseRotation:
     """Convert what is left, then finish. Safe to call again after an interruption."""
     case = rotation.case
-    _require_member_with_staff_key(keyring, case)
+    require_staff_member(keyring, case)
     version = rotation.to_version
     for _pass in range(3):
         for model in _models():

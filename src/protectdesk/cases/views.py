@@ -135,6 +135,18 @@ def _detail_context(
     return context
 
 
+def _detail_page(
+    request: HttpRequest, case: Case, keyring: Keyring, status: int, **extra: Any
+) -> HttpResponse:
+    """The case page shown again with a form's errors (or a conflict) in place."""
+    return render(
+        request,
+        "cases/detail.html",
+        _detail_context(request, case, keyring, **extra),
+        status=status,
+    )
+
+
 @require_GET
 @case_view()
 def case_detail(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
@@ -222,12 +234,7 @@ def record_consent(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRe
             _("The consent record has been saved; the previous one is kept in the history."),
         )
         return redirect("cases:detail", case_id=case.id)
-    return render(
-        request,
-        "cases/detail.html",
-        _detail_context(request, case, keyring, consent_form=form),
-        status=400,
-    )
+    return _detail_page(request, case, keyring, 400, consent_form=form)
 
 
 @require_POST
@@ -299,28 +306,19 @@ def staff_notes(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
         except actions.EditConflict:
             case.refresh_from_db()
             current = keyring.opened(case).staff_notes
-            return render(
+            return _detail_page(
                 request,
-                "cases/detail.html",
-                _detail_context(
-                    request,
-                    case,
-                    keyring,
-                    notes_form=StaffNotesForm(
-                        initial={"staff_notes": current, "row_version": case.row_version}
-                    ),
-                    notes_conflict=form.cleaned_data["staff_notes"],
+                case,
+                keyring,
+                409,
+                notes_form=StaffNotesForm(
+                    initial={"staff_notes": current, "row_version": case.row_version}
                 ),
-                status=409,
+                notes_conflict=form.cleaned_data["staff_notes"],
             )
         messages.success(request, _("The staff notes have been saved."))
         return redirect("cases:detail", case_id=case.id)
-    return render(
-        request,
-        "cases/detail.html",
-        _detail_context(request, case, keyring, notes_form=form),
-        status=400,
-    )
+    return _detail_page(request, case, keyring, 400, notes_form=form)
 
 
 @require_POST
