@@ -15,7 +15,7 @@ from django.utils import translation
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from protectdesk.accounts import actions, keys
+from protectdesk.accounts import actions, session_keys
 from protectdesk.accounts.models import User
 from protectdesk.accounts.sessions import PENDING_STAGE, PENDING_USER
 
@@ -29,7 +29,7 @@ def begin_pending(request: HttpRequest, user: User, stage: str, private_key: byt
     request.session[PENDING_USER] = str(user.id)
     request.session[PENDING_STAGE] = stage
     request.session[_PENDING_SINCE] = int(time.time())
-    keys.begin(request, user.id, private_key)
+    session_keys.begin(request, user.id, private_key)
 
 
 def pending_user(request: HttpRequest, stage: str) -> User | None:
@@ -62,7 +62,7 @@ def complete(
     if device is not None:
         otp_login(request, device)
     if private_key is not None:
-        keys.begin(request, user.id, private_key)
+        session_keys.begin(request, user.id, private_key)
     if user.language:
         translation.activate(user.language)
     actions.note_login(user)

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from protectdesk.accounts import keys
+from protectdesk.accounts import session_keys
 from protectdesk.accounts.models import User
 
 #: Paths a signed-in user without an unlocked key may still reach.
@@ -34,7 +34,7 @@ class SessionKeyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._gate(request) or self.get_response(request)
-        keys.apply_cookie(request, response)
+        session_keys.apply_cookie(request, response)
         return response
 
     def _gate(self, request: HttpRequest) -> HttpResponse | None:
@@ -45,13 +45,13 @@ class SessionKeyMiddleware:
             return None
         if user.must_use_2fa and not getattr(user, "is_verified", lambda: False)():
             auth.logout(request)
-            keys.end(request)
+            session_keys.end(request)
             messages.info(
                 request,
                 _("Your desk now requires two-factor authentication. Sign in again to set it up."),
             )
             return HttpResponseRedirect(reverse(settings.LOGIN_URL))
-        if keys.private_key(request) is None:
+        if session_keys.private_key(request) is None:
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return HttpResponseRedirect(reverse("accounts:unlock") + (f"?{query}" if query else ""))
         return None

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from protectdesk.accounts import actions, flow, keys, queries, setup
+from protectdesk.accounts import actions, flow, queries, session_keys, setup
 from protectdesk.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -247,7 +247,7 @@ def totp_qr(request: HttpRequest) -> HttpResponse:
 def unlock(request: HttpRequest) -> HttpResponse:
     """Re-enter the password when the browser lost its ``pd_key`` (or the session key changed)."""
     user = current_user(request)
-    if keys.private_key(request) is not None:
+    if session_keys.private_key(request) is not None:
         return HttpResponseRedirect(_next_url(request))
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -265,14 +265,14 @@ def unlock(request: HttpRequest) -> HttpResponse:
             except WrongPassword:
                 if actions.note_login_failure(user.login):
                     auth.logout(request)
-                    keys.end(request)
+                    session_keys.end(request)
                     messages.error(
                         request, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60)
                     )
                     return redirect("accounts:login")
                 form.add_error("password", _("This password is not right."))
             else:
-                keys.begin(request, user.id, private_key)
+                session_keys.begin(request, user.id, private_key)
                 actions.note_unlock(user)
                 return HttpResponseRedirect(_next_url(request))
     return render(
@@ -286,7 +286,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         actions.note_logout(current_user(request))
     auth.logout(request)
-    keys.end(request)
+    session_keys.end(request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
 
@@ -306,7 +306,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if request.user.is_authenticated:  # whoever was signed in here is signed out first
             auth.logout(request)
-            keys.end(request)
+            session_keys.end(request)
         try:
             actions.accept_invitation(
                 invitation=invitation,
@@ -420,7 +420,7 @@ def revoke_sessions(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     actions.revoke_sessions(user=user)
     auth.logout(request)
-    keys.end(request)
+    session_keys.end(request)
     messages.info(request, _("All your sessions are signed out, including this one."))
     return redirect("accounts:login")
 

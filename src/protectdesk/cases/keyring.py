@@ -32,7 +32,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from protectdesk.accounts import keys as session_keys
+from protectdesk.accounts import session_keys
 from protectdesk.accounts.models import User
 from protectdesk.cases.fields import EncryptedField
 from protectdesk.cases.models import Case, CaseKeyBox, CaseMember
