@@ -17,8 +17,8 @@ def run() -> dict[str, float]:
 
     from protectdesk.cases import actions as case_actions
     from protectdesk.cases import queries
-    from protectdesk.cases.keyring import Keyring
     from protectdesk.cases.models import Defender
+    from protectdesk.records.keyring import Keyring
 
     call_command("migrate", verbosity=0, interactive=False)
     user, private_key, setup_ring = bench_user("bench@bench.example", "BE")

@@ -14,8 +14,8 @@ CASES = 1000
 
 def run() -> dict[str, float]:
     from protectdesk.cases import actions as case_actions
-    from protectdesk.cases.keyring import Keyring
-    from protectdesk.cases.models import Case
+    from protectdesk.records.keyring import Keyring
+    from protectdesk.records.models import Case
     from protectdesk.search import queries
 
     user, private_key, ring = bench_user("search@bench.example", "SB")

@@ -10,8 +10,8 @@ def bench_user(
 ) -> tuple[Any, bytes, Any]:
     """(the coordinator, their private key, their keyring) on a fresh desk."""
     from protectdesk.accounts import actions
-    from protectdesk.cases.keyring import Keyring
     from protectdesk.crypto import userkeys
+    from protectdesk.records.keyring import Keyring
 
     created = actions.create_desk(
         name=f"Bench {prefix}",

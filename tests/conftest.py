@@ -13,9 +13,9 @@ from django.test import Client
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
 from protectdesk.cases import actions as case_actions
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import Case
 from protectdesk.crypto import userkeys
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
 
 PASSWORD = "correct horse battery staple"
 

@@ -19,8 +19,8 @@ from django.test import Client
 
 from protectdesk.accounts.models import Session
 from protectdesk.cases import actions
-from protectdesk.cases.fields import identifying_fields, undeclared_fields
-from protectdesk.cases.models import Case
+from protectdesk.records.fields import identifying_fields, undeclared_fields
+from protectdesk.records.models import Case
 from tests import canary as scan
 from tests.conftest import keyring_of, sign_in
 from tests.images import jpeg_with_exif

@@ -150,8 +150,8 @@ actions.accept_invitation(invitation=invitation, token=token, password="casework
 
 CAN_OPEN = """
 from protectdesk.accounts.models import User
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import CaseMember
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import CaseMember
 from protectdesk.crypto import userkeys
 user = User.objects.get(login="caseworker@demo.example")
 key = userkeys.open_private_key(bytes(user.sealed_private_key), "caseworker new passphrase", str(user.id))
@@ -189,3 +189,30 @@ def test_recover_restores_access_from_the_command_line(cli, tmp_path):
     assert f"Access restored to {total} cases" in cli.run(*args).stdout
     assert f"OPEN {total} OF {total}" in cli.run("shell", "-c", CAN_OPEN).stdout
     assert cli.run("audit", "verify").returncode == 0
+
+
+def test_audit_verify_fails_on_an_emptied_log_once_a_desk_exists(cli, tmp_path):
+    cli.run("migrate", "--noinput")
+    fresh = cli.run("audit", "verify")  # never initialised: nothing to have lost yet
+    assert fresh.returncode == 0 and "OK: 0 entries" in fresh.stdout
+    password_file = tmp_path / "pw"
+    password_file.write_text("a long coordinator passphrase\n")
+    cli.run(
+        "init",
+        "--desk-name",
+        "Desk",
+        "--country",
+        "GT",
+        "--email",
+        "coord@desk.example",
+        "--password-file",
+        str(password_file),
+    )
+    assert cli.run("audit", "verify").returncode == 0
+    cli.sql("DELETE FROM audit_auditentry")
+    emptied = cli.run("audit", "verify", check=False)
+    assert emptied.returncode == 1 and "OK:" not in emptied.stdout
+    assert "the audit log is empty" in emptied.stderr
+    cli.sql("DELETE FROM audit_audithead")
+    truncated = cli.run("audit", "verify", check=False)
+    assert truncated.returncode == 1 and "the audit log is empty" in truncated.stderr

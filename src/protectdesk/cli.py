@@ -13,8 +13,13 @@ from __future__ import annotations
 import os
 import sys
 
+from protectdesk.lib.env import use_private_umask
+
 
 def main(argv: list[str] | None = None) -> None:
+    # Before anything can create a file: the database, its WAL, logs, keys and backups that
+    # any command writes are the service user's only (security.md: a shared or seized server).
+    use_private_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "protectdesk.settings")
     from django.core.management import execute_from_command_line
 

@@ -18,9 +18,9 @@ from protectdesk.accounts.models import Desk, Role, User
 from protectdesk.attachments import actions as attachment_actions
 from protectdesk.attachments.uploads import encrypt_bytes
 from protectdesk.cases import actions as case_actions
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import Case, CaseStatus
 from protectdesk.crypto import userkeys
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case, CaseStatus
 
 DEMO_PASSWORD = "protect-demo-2026"  # noqa: S105 - the documented, public demo password
 COORDINATOR = "coordinator@demo.example"

@@ -20,15 +20,20 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.crypto.kdf import PRODUCTION_KDF
-from protectdesk.lib.env import env_bool, env_int, env_list, read_secret_key
+from protectdesk.lib.env import env_bool, env_int, env_list, make_private, read_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PROTECTDESK_DATA_DIR", "./var")).resolve()
 LOG_DIR = DATA_DIR / "logs"
 FILES_DIR = DATA_DIR / "files"
 STATIC_ROOT = DATA_DIR / "static"
+BACKUPS_DIR = DATA_DIR / "backups"  # made by `protectdesk backup` when first needed
 for _directory in (DATA_DIR, LOG_DIR, FILES_DIR, STATIC_ROOT):
     _directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+# mkdir's mode applies only to directories it creates; ones made by an installer, an earlier
+# version or by hand are tightened here (only the desk's own paths: the data dir may be shared).
+make_private(DATA_DIR, LOG_DIR, FILES_DIR, STATIC_ROOT, BACKUPS_DIR, DATA_DIR / "tmp")
+make_private(*LOG_DIR.iterdir())
 
 SECRET_KEY, SECRET_KEY_PATH, SECRET_KEY_GENERATED = read_secret_key(
     os.environ.get("PROTECTDESK_SECRET_KEY_FILE"), DATA_DIR
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
     "protectdesk",
     "protectdesk.accounts",
     "protectdesk.audit",
+    "protectdesk.records",
     "protectdesk.cases",
     "protectdesk.attachments",
     "protectdesk.search",
@@ -98,6 +104,9 @@ TEMPLATES = [
 
 # --- database -----------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "protectdesk.sqlite3"
+# The entry points' umask makes a new database 0600, and SQLite gives its -wal and -shm the
+# database file's mode; a database created earlier (older versions left it 0644) is fixed here.
+make_private(*(Path(f"{SQLITE_PATH}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")))
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
@@ -231,7 +240,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "file": {
-            "class": "logging.handlers.RotatingFileHandler",
+            "class": "protectdesk.lib.logs.PrivateRotatingFileHandler",
             "filename": str(LOG_DIR / "protectdesk.log"),
             "maxBytes": 5 * 1024 * 1024,
             "backupCount": 3,

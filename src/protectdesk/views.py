@@ -13,9 +13,9 @@ from protectdesk.accounts import queries as account_queries
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
 from protectdesk.cases import queries as case_queries
-from protectdesk.cases.keyring import keyring_for
-from protectdesk.cases.models import CaseStatus
 from protectdesk.lib.access import current_user, signed_in
+from protectdesk.records.keyring import keyring_for
+from protectdesk.records.models import CaseStatus
 
 
 @require_GET

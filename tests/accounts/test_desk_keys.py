@@ -2,7 +2,9 @@
 
 import pytest
 
-from protectdesk.accounts import actions, desk_keys
+from protectdesk.accounts import desk_keys
+from protectdesk.accounts.actions import desk as desk_actions
+from protectdesk.accounts.actions import invitations
 from protectdesk.accounts.models import DeskSecretBox, Role
 from protectdesk.cases import actions as case_actions
 from protectdesk.crypto import EnvelopeError, userkeys
@@ -31,7 +33,7 @@ def test_only_holder_roles_and_the_recovery_key_get_the_secret(desks, intake_sec
 
 
 def test_a_holder_grants_it_to_a_new_coordinator(desks, intake_secret):
-    actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.COORDINATOR)
+    desk_actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.COORDINATOR)
     desk_keys.grant(
         actor=desks.coordinator,
         actor_private_key=_key(desks.coordinator),
@@ -41,19 +43,19 @@ def test_a_holder_grants_it_to_a_new_coordinator(desks, intake_secret):
     assert desk_keys.open_secret(
         desks.caseworker2, _key(desks.caseworker2), intake_secret
     ) == desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
-    actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.CASEWORKER)
+    desk_actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.CASEWORKER)
     assert not DeskSecretBox.objects.filter(recipient=desks.caseworker2).exists()
 
 
 def test_recovery_restores_the_secret_after_a_new_password(desks, intake_secret):
     original = desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
-    invitation, token = actions.invite(
+    invitation, token = invitations.invite(
         actor=desks.admin,
         role=Role.COORDINATOR,
         login=desks.coordinator.login,
         user=desks.coordinator,
     )
-    actions.accept_invitation(
+    invitations.accept_invitation(
         invitation=invitation, token=token, password="new coordinator passphrase", display_name="C"
     )
     with pytest.raises(PermissionError):

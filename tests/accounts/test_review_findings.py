@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from protectdesk.accounts import actions
+from protectdesk.accounts.actions import invitations
+from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.models import Invitation, Session, User
 from protectdesk.cases import actions as case_actions
-from protectdesk.cases.models import CaseKeyBox, CaseMember
 from protectdesk.crypto import EnvelopeError
+from protectdesk.records.models import CaseKeyBox, CaseMember
 from tests.conftest import PASSWORD, keyring_of, sign_in
 
 
@@ -36,14 +37,14 @@ def _prekeyed(desks):
 
 def test_revoking_a_defender_invitation_destroys_its_key_and_voids_the_account(desks):
     user, invitation, token = _prekeyed(desks)
-    actions.revoke_invitation(actor=desks.coordinator, invitation=invitation)
+    invitations.revoke_invitation(actor=desks.coordinator, invitation=invitation)
     invitation.refresh_from_db()
     assert invitation.wrapped_private_key is None
     assert not CaseKeyBox.objects.filter(recipient=user).exists()
     assert not CaseMember.objects.filter(user=user).exists()
     assert not User.objects.get(pk=user.pk).is_active
-    with pytest.raises(actions.AccountError):
-        actions.accept_invitation(
+    with pytest.raises(AccountError):
+        invitations.accept_invitation(
             invitation=invitation, token=token, password=PASSWORD, display_name=""
         )
 
@@ -59,13 +60,13 @@ def test_expired_defender_invitations_lose_their_key(desks):
 
 
 def test_only_the_newest_invitation_of_an_account_works(desks):
-    older, older_token = actions.invite(
+    older, older_token = invitations.invite(
         actor=desks.coordinator,
         role="caseworker",
         login=desks.caseworker.login,
         user=desks.caseworker,
     )
-    newer, newer_token = actions.invite(
+    newer, newer_token = invitations.invite(
         actor=desks.coordinator,
         role="caseworker",
         login=desks.caseworker.login,
@@ -73,20 +74,20 @@ def test_only_the_newest_invitation_of_an_account_works(desks):
     )
     older.refresh_from_db()
     assert older.revoked_at is not None
-    with pytest.raises(actions.AccountError):
-        actions.accept_invitation(
+    with pytest.raises(AccountError):
+        invitations.accept_invitation(
             invitation=older, token=older_token, password="attacker passphrase", display_name=""
         )
-    actions.accept_invitation(
+    invitations.accept_invitation(
         invitation=newer, token=newer_token, password="owner passphrase here", display_name=""
     )
 
 
 def test_invitation_tokens_never_reach_the_log(desks, client):
-    _invitation, token = actions.invite(
+    _invitation, token = invitations.invite(
         actor=desks.coordinator, role="caseworker", login="logged@test.example"
     )
-    actions.revoke_invitation(actor=desks.coordinator, invitation=_invitation)
+    invitations.revoke_invitation(actor=desks.coordinator, invitation=_invitation)
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert client.get(f"/invitation/{token}/").status_code == 404
@@ -167,7 +168,7 @@ def test_two_factor_changes_need_the_password(desks, signed_in_client):
 
 
 def test_opening_an_invitation_link_does_not_sign_anyone_out(desks, signed_in_client):
-    _invitation, token = actions.invite(
+    _invitation, token = invitations.invite(
         actor=desks.coordinator, role="caseworker", login="later@test.example"
     )
     client = signed_in_client(desks.caseworker)
@@ -201,7 +202,7 @@ def test_defender_does_not_see_the_staff_attribution(desks, signed_in_client):
 def test_prekeyed_acceptance_checks_the_key_matches(desks):
     user, invitation, token = _prekeyed(desks)
     User.objects.filter(pk=user.pk).update(public_key=bytes(32))  # someone swapped the public key
-    with pytest.raises((actions.AccountError, EnvelopeError)):
-        actions.accept_invitation(
+    with pytest.raises((AccountError, EnvelopeError)):
+        invitations.accept_invitation(
             invitation=invitation, token=token, password=PASSWORD, display_name=""
         )

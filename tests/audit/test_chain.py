@@ -160,3 +160,33 @@ def test_concurrent_writers_cannot_fork_the_chain():
     assert not errors
     verdict = chain.verify()
     assert verdict.ok and verdict.count == 40
+
+
+def test_a_never_initialised_database_verifies_as_an_empty_chain(db):
+    # No desk and no account: nothing has happened yet, so there is no history to lose.
+    verdict = chain.verify()
+    assert verdict.ok and verdict.count == 0
+
+
+def test_an_emptied_log_fails_once_the_database_has_desks_and_accounts(desks):
+    assert chain.verify().ok
+    _sql("DELETE FROM audit_auditentry")
+    verdict = chain.verify()
+    assert not verdict.ok and verdict.count == 0 and verdict.broken_seq == 1
+    assert "empty" in verdict.problem
+
+
+def test_an_emptied_log_without_its_head_fails_too(desks):
+    # Truncating both tables leaves nothing to compare, but the desk itself is the evidence.
+    _sql("DELETE FROM audit_auditentry")
+    _sql("DELETE FROM audit_audithead")
+    verdict = chain.verify()
+    assert not verdict.ok and "empty" in verdict.problem
+
+
+def test_a_deleted_head_row_is_named(db):
+    _fill()
+    _sql("DELETE FROM audit_audithead")
+    verdict = chain.verify()
+    assert not verdict.ok and verdict.broken_seq == 7
+    assert "head" in verdict.problem and "missing" in verdict.problem

@@ -18,8 +18,8 @@ import hashlib, json
 from protectdesk.accounts.models import User
 from protectdesk.attachments import queries as aq
 from protectdesk.cases import queries
-from protectdesk.cases.keyring import Keyring
-from protectdesk.crypto import stream, userkeys
+from protectdesk.records.keyring import Keyring
+from protectdesk.crypto import userkeys
 result = {}
 for login in ["caseworker@demo.example", "caseworker2@demo.example", "coordinator@demo.example", "demo-defender"]:
     user = User.objects.get(login=login)
@@ -29,8 +29,8 @@ for login in ["caseworker@demo.example", "caseworker2@demo.example", "coordinato
         case = card.case
         files = []
         for f in aq.attachments_of(ring, case, "cases.case", case.id):
-            with open(f.path, "rb") as source:
-                files.append([f.name, hashlib.sha256(b"".join(stream.decrypt_chunks(f.key, f.context, source))).hexdigest()])
+            _card, chunks = aq.plaintext(ring, f.attachment)
+            files.append([f.name, hashlib.sha256(b"".join(chunks)).hexdigest()])
         notes = ring.opened(case).staff_notes if ring.has_staff_key(case.id) else None
         seen.append([case.reference, card.defender.name, card.defender.contacts, notes, sorted(files)])
     result[login] = sorted(seen)

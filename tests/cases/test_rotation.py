@@ -7,11 +7,12 @@ import pytest
 from django.conf import settings
 
 from protectdesk.attachments.models import Attachment
-from protectdesk.cases import actions, rotation
-from protectdesk.cases.fields import identifying_fields
-from protectdesk.cases.models import Case, CaseKeyBox, CaseRotation, Defender
+from protectdesk.cases import actions
+from protectdesk.cases.models import Defender
 from protectdesk.crypto import envelope
-from protectdesk.search.models import SearchToken
+from protectdesk.records import rotation
+from protectdesk.records.fields import identifying_fields
+from protectdesk.records.models import Case, CaseKeyBox, CaseRotation, SearchToken
 from tests.cli import fresh_command_line
 from tests.conftest import keyring_of, make_attachment
 
@@ -151,8 +152,9 @@ def cli(tmp_path, db):
 
 CHECK_CASE = r"""
 from protectdesk.accounts.models import User
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import Case, CaseKeyBox, Defender
+from protectdesk.records.keyring import Keyring
+from protectdesk.cases.models import Defender
+from protectdesk.records.models import Case, CaseKeyBox
 from protectdesk.crypto import userkeys
 from protectdesk.search import queries
 user = User.objects.get(login="caseworker@demo.example")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from protectdesk.cases import actions
 from protectdesk.crypto import blind_index, casekeys, text
-from protectdesk.search.models import SearchToken
+from protectdesk.records.models import SearchToken
 from tests import canary as scan
 from tests.conftest import keyring_of
 
@@ -163,7 +163,7 @@ def test_tokens_are_deterministic_per_case_and_differ_across_cases(sample):
 def test_every_searchable_field_is_indexed_by_its_writer(desks, signed_in_client):
     """A searchable field that its writer forgot to index would never be found: plant a word in
     each one, through the real actions, and find every one of them."""
-    from protectdesk.cases.fields import identifying_fields
+    from protectdesk.records.fields import identifying_fields
 
     planted = {
         f"{m._meta.label}.{f.name}": scan.canary(f.name)

@@ -12,39 +12,14 @@ Design:
 
 from __future__ import annotations
 
-import struct
-import uuid
-
 from django.db import transaction
 
 from protectdesk.accounts.models import Desk, DeskSecretBox, User
-from protectdesk.crypto import EnvelopeError, aead, userkeys
+from protectdesk.audit.actions import record
+from protectdesk.crypto import desksecrets
 
 #: name → roles that hold it. Registered by the modules that need a desk secret.
 DESK_SECRETS: dict[str, frozenset[str]] = {}
-
-_TAG = b"D"
-_LAYOUT = struct.Struct(">cI16s")
-
-
-def _payload(desk_id: uuid.UUID, name: str, version: int, secret: bytes) -> bytes:
-    return _LAYOUT.pack(_TAG, version, desk_id.bytes) + name.encode("utf-8") + b"\0" + secret
-
-
-def _parse(payload: bytes, desk_id: uuid.UUID, name: str, version: int) -> bytes:
-    header, rest = payload[: _LAYOUT.size], payload[_LAYOUT.size :]
-    if len(header) != _LAYOUT.size:
-        raise EnvelopeError("desk secret: truncated")
-    tag, got_version, got_desk = _LAYOUT.unpack(header)
-    got_name, _, secret = rest.partition(b"\0")
-    if (tag, got_version, got_desk, got_name) != (
-        _TAG,
-        version,
-        desk_id.bytes,
-        name.encode(),
-    ) or len(secret) != aead.KEY_BYTES:
-        raise EnvelopeError("desk secret: belongs to another desk, name or version")
-    return secret
 
 
 def _box(
@@ -58,7 +33,7 @@ def _box(
         name=name,
         version=version,
         recipient=recipient,
-        sealed=userkeys.seal_to(public_key, _payload(desk.id, name, version, secret)),
+        sealed=desksecrets.seal_desk_secret(public_key, desk.id, name, version, secret),
     )
 
 
@@ -73,13 +48,14 @@ def create(desk: Desk, name: str) -> int:
     """Create ``name`` for ``desk`` (version 1), sealed to its holders and the recovery key."""
     if name not in DESK_SECRETS:
         raise KeyError(f"unregistered desk secret {name!r}")
-    secret = aead.new_key()
+    secret = desksecrets.new_desk_secret()
     with transaction.atomic():
         if DeskSecretBox.objects.filter(desk=desk, name=name).exists():
             raise ValueError(f"desk secret {name!r} exists already")
         boxes = [_box(desk, name, 1, secret, user) for user in holders(desk, name)]
         boxes.append(_box(desk, name, 1, secret, None))
         DeskSecretBox.objects.bulk_create(boxes)
+        record("desk_secret.created", actor=None, desk_id=desk.id, detail={"name": name})
     return len(boxes)
 
 
@@ -92,8 +68,8 @@ def open_secret(user: User, private_key: bytes, name: str) -> bytes:
     )
     if box is None:
         raise PermissionError("this account does not hold this desk secret")
-    return _parse(
-        userkeys.open_sealed(private_key, bytes(box.sealed)), user.desk_id, name, box.version
+    return desksecrets.open_desk_secret(
+        private_key, bytes(box.sealed), user.desk_id, name, box.version
     )
 
 
@@ -110,6 +86,7 @@ def grant(*, actor: User, actor_private_key: bytes, user: User, name: str) -> No
     with transaction.atomic():
         DeskSecretBox.objects.filter(desk_id=user.desk_id, name=name, recipient=user).delete()
         DeskSecretBox.objects.create(**_fields(_box(actor.desk, name, version, secret, user)))
+        record("desk_secret.granted", actor=actor, detail={"name": name, "user": str(user.id)})
 
 
 def restore(*, recovery_private_key: bytes, user: User) -> int:
@@ -126,23 +103,35 @@ def restore(*, recovery_private_key: bytes, user: User) -> int:
         )
         if box is None:
             continue
-        secret = _parse(
-            userkeys.open_sealed(recovery_private_key, bytes(box.sealed)),
-            desk.id,
-            name,
-            box.version,
+        secret = desksecrets.open_desk_secret(
+            recovery_private_key, bytes(box.sealed), desk.id, name, box.version
         )
         DeskSecretBox.objects.filter(desk=desk, name=name, recipient=user).delete()
         DeskSecretBox.objects.create(**_fields(_box(desk, name, box.version, secret, user)))
+        record(
+            "desk_secret.restored",
+            actor=None,
+            desk_id=desk.id,
+            detail={"name": name, "user": str(user.id)},
+        )
         restored += 1
     return restored
 
 
 def revoke(user: User) -> None:
     """Drop every desk secret box of ``user`` (role change away from a holder role)."""
-    DeskSecretBox.objects.filter(recipient=user).exclude(
-        name__in=[n for n, roles in DESK_SECRETS.items() if user.role in roles]
-    ).delete()
+    dropped = (
+        DeskSecretBox.objects.filter(recipient=user)
+        .exclude(name__in=[n for n, roles in DESK_SECRETS.items() if user.role in roles])
+        .delete()[0]
+    )
+    if dropped:
+        record(
+            "desk_secret.revoked",
+            actor=None,
+            desk_id=user.desk_id,
+            detail={"user": str(user.id), "boxes": dropped},
+        )
 
 
 def _fields(box: DeskSecretBox) -> dict[str, object]:

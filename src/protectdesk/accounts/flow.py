@@ -15,7 +15,8 @@ from django.utils import translation
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from protectdesk.accounts import actions, session_keys
+from protectdesk.accounts import session_keys
+from protectdesk.accounts.actions import signin
 from protectdesk.accounts.models import User
 from protectdesk.accounts.sessions import PENDING_STAGE, PENDING_USER
 
@@ -65,4 +66,4 @@ def complete(
         session_keys.begin(request, user.id, private_key)
     if user.language:
         translation.activate(user.language)
-    actions.note_login(user)
+    signin.note_login(user)

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from protectdesk.accounts import actions, queries
+from protectdesk.accounts import queries
+from protectdesk.accounts.actions import desk as desk_actions
+from protectdesk.accounts.actions import invitations
+from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.forms import DeskSettingsForm, InviteForm, RoleForm
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, Invitation, Role
 from protectdesk.lib.access import current_user, role_required
@@ -46,13 +49,13 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            invitation, token = actions.invite(
+            invitation, token = invitations.invite(
                 actor=current_user(request),
                 role=form.cleaned_data["role"],
                 login=form.cleaned_data["login"],
                 display_name=form.cleaned_data["display_name"],
             )
-        except actions.AccountError as error:
+        except AccountError as error:
             form.add_error(None, error.message)
         else:
             return _show_invitation_link(request, invitation, token)
@@ -74,7 +77,7 @@ def reinvite(request: HttpRequest, user_id: str) -> HttpResponse:
     user = queries.desk_account(current_user(request), user_id)
     if user is None:
         raise Http404
-    invitation, token = actions.invite(
+    invitation, token = invitations.invite(
         actor=current_user(request), role=user.role, login=user.login, user=user
     )
     return _show_invitation_link(request, invitation, token)
@@ -86,7 +89,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: str) -> HttpResponse:
     invitation = get_object_or_404(
         Invitation, pk=invitation_id, desk_id=current_user(request).desk_id
     )
-    actions.revoke_invitation(actor=current_user(request), invitation=invitation)
+    invitations.revoke_invitation(actor=current_user(request), invitation=invitation)
     messages.success(request, _("The invitation is revoked; its link no longer works."))
     return redirect("accounts:staff")
 
@@ -102,10 +105,10 @@ def change_role(request: HttpRequest, user_id: str) -> HttpResponse:
         messages.error(request, _("Choose a role from the list."))
     else:
         try:
-            actions.change_role(
+            desk_actions.change_role(
                 actor=current_user(request), user=user, role=form.cleaned_data["role"]
             )
-        except actions.AccountError as error:
+        except AccountError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The role has been changed."))
@@ -120,8 +123,8 @@ def set_active(request: HttpRequest, user_id: str) -> HttpResponse:
         raise Http404
     active = request.POST.get("active") == "1"
     try:
-        actions.set_active(actor=current_user(request), user=user, active=active)
-    except actions.AccountError as error:
+        desk_actions.set_active(actor=current_user(request), user=user, active=active)
+    except AccountError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -147,7 +150,7 @@ def desk_settings(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        actions.update_desk(
+        desk_actions.update_desk(
             actor=viewer,
             desk=desk,
             name=form.cleaned_data["name"],

@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from protectdesk.accounts.actions import invitation_token_digest, login_name_digest
+from protectdesk.accounts.actions.invitations import invitation_token_digest
+from protectdesk.accounts.actions.signin import login_name_digest
 from protectdesk.accounts.models import Invitation, LoginThrottle, RecoveryCode, User
 
 

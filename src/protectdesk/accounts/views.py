@@ -1,4 +1,4 @@
-"""Sign-in, invitations and the account page. Thin: the rules live in actions.py."""
+"""Sign-in, invitations and the account page. Thin: the rules live in actions/."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from protectdesk.accounts import actions, flow, queries, session_keys, setup
+from protectdesk.accounts import flow, queries, session_keys, setup
+from protectdesk.accounts.actions import desk as desk_actions
+from protectdesk.accounts.actions import invitations, my_account, signin, two_factor
+from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -74,7 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         typed = form.cleaned_data["login"]
         remaining = queries.lockout_remaining(typed)
-        if remaining is not None or not actions.begin_attempt(typed):
+        if remaining is not None or not signin.begin_attempt(typed):
             seconds = (
                 remaining.total_seconds()
                 if remaining
@@ -84,7 +87,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             user = auth.authenticate(request, login=typed, password=form.cleaned_data["password"])
             if user is None:
-                if actions.note_login_failure(typed):
+                if signin.note_login_failure(typed):
                     form.add_error(
                         None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60)
                     )
@@ -101,7 +104,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _after_password(request: HttpRequest, user: User, password: str) -> HttpResponse:
-    private_key = actions.unlock_private_key(user, password)
+    private_key = signin.unlock_private_key(user, password)
     if queries.has_confirmed_totp(user):
         flow.begin_pending(request, user, flow.CODE, private_key)
         response = redirect("accounts:login_code")
@@ -140,7 +143,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         elif device.verify_token(code):
             flow.complete(request, user, device=device)
             return HttpResponseRedirect(_next_url(request))
-        elif "-" in code and actions.use_recovery_code(user=user, code=code):
+        elif "-" in code and two_factor.use_recovery_code(user=user, code=code):
             flow.complete(request, user, device=device)
             left = queries.unused_recovery_code_count(user)
             messages.warning(
@@ -154,7 +157,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             )
             return HttpResponseRedirect(_next_url(request))
         else:
-            actions.note_second_factor_failure(user)
+            signin.note_second_factor_failure(user)
             form.add_error(
                 "code",
                 _(
@@ -185,7 +188,7 @@ def _confirm_enrolment(
     request: HttpRequest, user: User, form: EnrolForm, *, during_login: bool
 ) -> HttpResponse | None:
     """Check the code against the enrolment secret: recovery codes page, or an error on the form."""
-    codes = actions.confirm_totp(
+    codes = two_factor.confirm_totp(
         user=user, secret_hex=_enrolment_secret(request), code=form.cleaned_data["code"]
     )
     if codes is None:
@@ -212,7 +215,7 @@ def _enrolment_secret(request: HttpRequest) -> str:
     """The secret being enrolled, kept in the session so the page and its QR code agree."""
     secret = request.session.get(_ENROLMENT_SECRET)
     if not isinstance(secret, str):
-        secret = actions.new_enrolment_secret()
+        secret = two_factor.new_enrolment_secret()
         request.session[_ENROLMENT_SECRET] = secret
     return secret
 
@@ -236,7 +239,7 @@ def totp_qr(request: HttpRequest) -> HttpResponse:
     if user is None:
         raise Http404
     buffer = io.BytesIO()
-    segno.make(actions.enrolment_uri(user, _enrolment_secret(request)), error="m").save(
+    segno.make(two_factor.enrolment_uri(user, _enrolment_secret(request)), error="m").save(
         buffer, kind="png", scale=5, border=2
     )
     return HttpResponse(buffer.getvalue(), content_type="image/png")
@@ -252,7 +255,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         remaining = queries.lockout_remaining(user.login)
-        if remaining is not None or not actions.begin_attempt(user.login):
+        if remaining is not None or not signin.begin_attempt(user.login):
             seconds = (
                 remaining.total_seconds()
                 if remaining
@@ -261,9 +264,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _locked_message(seconds))
         else:
             try:
-                private_key = actions.unlock_private_key(user, form.cleaned_data["password"])
+                private_key = signin.unlock_private_key(user, form.cleaned_data["password"])
             except WrongPassword:
-                if actions.note_login_failure(user.login):
+                if signin.note_login_failure(user.login):
                     auth.logout(request)
                     session_keys.end(request)
                     messages.error(
@@ -273,7 +276,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
                 form.add_error("password", _("This password is not right."))
             else:
                 session_keys.begin(request, user.id, private_key)
-                actions.note_unlock(user)
+                signin.note_unlock(user)
                 return HttpResponseRedirect(_next_url(request))
     return render(
         request, "accounts/unlock.html", {"form": form, "next": request.GET.get("next", "")}
@@ -284,7 +287,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        actions.note_logout(current_user(request))
+        signin.note_logout(current_user(request))
     auth.logout(request)
     session_keys.end(request)
     messages.info(request, _("You are signed out."))
@@ -308,7 +311,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             auth.logout(request)
             session_keys.end(request)
         try:
-            actions.accept_invitation(
+            invitations.accept_invitation(
                 invitation=invitation,
                 token=token,
                 password=form.cleaned_data["new_password"],
@@ -316,7 +319,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error("new_password", error)
-        except actions.AccountError as error:
+        except AccountError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your account is ready. Sign in with your new password."))
@@ -339,7 +342,7 @@ def first_run(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = actions.create_desk(
+            created = desk_actions.create_desk(
                 name=data["desk_name"],
                 country=data["country"],
                 languages=[code for code, _name in settings.LANGUAGES],
@@ -388,24 +391,24 @@ def account(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ChangePasswordForm(request.POST)
-    if form.is_valid() and not actions.begin_attempt(user.login):
+    if form.is_valid() and not signin.begin_attempt(user.login):
         form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
     elif form.is_valid():
         try:
-            actions.change_password(
+            my_account.change_password(
                 user=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
         except WrongPassword:
-            actions.note_login_failure(user.login)
+            signin.note_login_failure(user.login)
             form.add_error("old_password", _("This password is not right."))
         except ValidationError as error:
             form.add_error("new_password", error)
         else:
-            actions.clear_attempts(user.login)
+            signin.clear_attempts(user.login)
             auth.update_session_auth_hash(request, user)
-            actions.revoke_sessions(user=user, keep_session_key=request.session.session_key)
+            my_account.revoke_sessions(user=user, keep_session_key=request.session.session_key)
             messages.success(
                 request, _("Your password has been changed. Your other sessions are signed out.")
             )
@@ -418,7 +421,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 def revoke_sessions(request: HttpRequest) -> HttpResponse:
     """Sign out everywhere, this browser included."""
     user = current_user(request)
-    actions.revoke_sessions(user=user)
+    my_account.revoke_sessions(user=user)
     auth.logout(request)
     session_keys.end(request)
     messages.info(request, _("All your sessions are signed out, including this one."))
@@ -442,28 +445,28 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 def _password_ok(user: User, form: forms.Form) -> bool:
-    if not actions.begin_attempt(user.login):
+    if not signin.begin_attempt(user.login):
         form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
         return False
     if not user.check_password(form.cleaned_data["password"]):
-        actions.note_login_failure(user.login)
+        signin.note_login_failure(user.login)
         form.add_error("password", _("This password is not right."))
         return False
-    actions.clear_attempts(user.login)
+    signin.clear_attempts(user.login)
     return True
 
 
 def _reauthenticated(request: HttpRequest, user: User) -> bool:
     """The password typed with a sensitive change is right (failures count like sign-ins)."""
     form = ReauthForm(request.POST)
-    if not form.is_valid() or not actions.begin_attempt(user.login):
+    if not form.is_valid() or not signin.begin_attempt(user.login):
         messages.error(request, _("Type your password to confirm this change."))
         return False
     if not user.check_password(form.cleaned_data["password"]):
-        actions.note_login_failure(user.login)
+        signin.note_login_failure(user.login)
         messages.error(request, _("This password is not right."))
         return False
-    actions.clear_attempts(user.login)
+    signin.clear_attempts(user.login)
     return True
 
 
@@ -474,8 +477,8 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
     if not _reauthenticated(request, user):
         return redirect("accounts:account")
     try:
-        actions.disable_totp(user=user)
-    except actions.AccountError as error:
+        two_factor.disable_totp(user=user)
+    except AccountError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Two-factor authentication is off for your account."))
@@ -491,5 +494,5 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     if not _reauthenticated(request, user):
         return redirect("accounts:account")
-    codes = actions.new_recovery_codes(user=user)
+    codes = two_factor.new_recovery_codes(user=user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False})

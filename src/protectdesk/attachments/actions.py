@@ -2,7 +2,10 @@
 
 The per-file key is stored only inside the attachment's envelope (with the name, type and
 size), under the case's shared key — or its staff key for staff-only files — so only members
-holding that key can ever open the file.
+holding that key can ever open the file. The file key never leaves this module: pages get
+key-free :class:`AttachmentCard` s, downloads get a verified plaintext iterator
+(:func:`protectdesk.attachments.queries.plaintext`), and :class:`OpenedAttachment` (which holds
+the key) prints none of it.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from __future__ import annotations
 import base64
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from protectdesk.accounts.models import User
-from protectdesk.attachments import registry, storage
+from protectdesk.attachments import storage
 from protectdesk.attachments.models import Attachment
 from protectdesk.attachments.uploads import (
     MAX_IMAGE_BYTES,
@@ -25,9 +28,10 @@ from protectdesk.attachments.uploads import (
     EncryptedUpload,
     file_context,
 )
-from protectdesk.audit.actions import record
-from protectdesk.cases.keyring import Keyring, NoCaseAccess
-from protectdesk.cases.models import Case
+from protectdesk.records import actions as records
+from protectdesk.records import registry
+from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.models import Case
 
 
 class AttachmentRefused(Exception):
@@ -85,7 +89,7 @@ def add_attachment(
     staff_only: bool,
 ) -> Attachment:
     """Keep an encrypted upload as an attachment of a record of ``case``."""
-    kind = registry.TYPES.get(record_type)
+    kind = registry.attachable_types().get(record_type)
     if kind is None or not kind.exists(case, record_id):
         raise NoCaseAccess("no such record in this case")
     if staff_only and not keyring.has_staff_key(case.id):
@@ -109,28 +113,49 @@ def add_attachment(
         "key": base64.b64encode(upload.key).decode("ascii"),
         "cleaned": upload.cleaned,
     }
-    keyring.seal(attachment, {attachment.meta_field: meta})
     with transaction.atomic():
-        attachment.save()
+        records.save(
+            actor,
+            keyring,
+            attachment,
+            {attachment.meta_field: meta},
+            audit="attachment.added",
+            detail={"record_type": record_type, "staff_only": staff_only},
+            seal_empty=False,
+        )
         storage.place(upload.temp_path, case.id, attachment.id, attachment.generation)
         upload.claimed = True
-        record(
-            "attachment.added",
-            actor=actor,
-            target=attachment,
-            detail={"record_type": record_type, "staff_only": staff_only},
-        )
     return attachment
 
 
 @dataclass(frozen=True)
-class OpenedAttachment:
+class AttachmentCard:
+    """What a page shows of a file: its description, never its key."""
+
     attachment: Attachment
     name: str
     content_type: str
     size: int
     cleaned: bool
-    key: bytes
+    damaged: bool = False
+
+
+@dataclass(frozen=True)
+class OpenedAttachment:
+    """An attachment with its file key, for this module's downloads and rotation only."""
+
+    attachment: Attachment
+    name: str
+    content_type: str
+    size: int
+    cleaned: bool
+    key: bytes = field(repr=False)
+
+    @property
+    def card(self) -> AttachmentCard:
+        return AttachmentCard(
+            self.attachment, self.name, self.content_type, self.size, self.cleaned
+        )
 
     @property
     def context(self) -> str:
@@ -159,9 +184,31 @@ def open_attachment(keyring: Keyring, attachment: Attachment) -> OpenedAttachmen
 def remove_attachment(*, actor: User, keyring: Keyring, attachment: Attachment) -> None:
     if not keyring.has_staff_key(attachment.case_id):
         raise NoCaseAccess("only staff members remove files")
-    case_id, attachment_id, generation = attachment.case_id, attachment.id, attachment.generation
-    with transaction.atomic():
-        record("attachment.removed", actor=actor, target=attachment)
-        attachment.delete()
-        # The ciphertext goes only once the row is gone for good (a rollback keeps both).
-        transaction.on_commit(lambda: storage.remove(case_id, attachment_id, generation))
+    records.delete(actor, keyring, attachment, audit="attachment.removed")
+
+
+def on_record_deleted(actor: User | None, record: Any) -> None:
+    """The write path is deleting ``record``: its files go with it (after commit).
+
+    For an attachment, its ciphertext; for any other record, its attachments' rows and files.
+    The ciphertext goes only once the row is gone for good (a rollback keeps both).
+    """
+    if isinstance(record, Attachment):
+        going = [record]
+    else:
+        going = list(
+            Attachment.objects.filter(
+                record_type=registry.label_of(record), record_id=record.pk
+            )
+        )
+        for attachment in going:
+            attachment.delete()
+    for attachment in going:
+        case_id, attachment_id, generation = (
+            attachment.case_id,
+            attachment.id,
+            attachment.generation,
+        )
+        transaction.on_commit(
+            lambda c=case_id, a=attachment_id, g=generation: storage.remove(c, a, g)
+        )

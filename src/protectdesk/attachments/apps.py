@@ -9,8 +9,6 @@ class AttachmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from protectdesk.attachments import rotation as attachment_rotation
-        from protectdesk.cases import rotation
+        from protectdesk.attachments import integration
 
-        rotation.CUSTOM_STEPS["attachments.Attachment"] = attachment_rotation.rotate_attachment
-        rotation.AFTER_FINISH.append(attachment_rotation.remove_old_files)
+        integration.register()

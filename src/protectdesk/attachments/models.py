@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 
 from protectdesk.accounts.models import User
-from protectdesk.cases.fields import EncryptedJSON, statistical
-from protectdesk.cases.models import SHARED, STAFF, CaseRecord
+from protectdesk.records.fields import EncryptedJSON, statistical
+from protectdesk.records.models import SHARED, STAFF, CaseRecord
 
 
 class Attachment(CaseRecord):
@@ -27,6 +27,9 @@ class Attachment(CaseRecord):
     )
     meta_shared = EncryptedJSON(key=SHARED)
     meta_staff = EncryptedJSON(key=STAFF)
+
+    #: Kept by rotation only; an edit never writes it back (records.actions).
+    maintained_fields = ("generation",)
 
     class Meta:
         ordering = ["created_at"]

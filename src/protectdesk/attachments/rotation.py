@@ -16,9 +16,9 @@ from protectdesk.attachments import storage
 from protectdesk.attachments.actions import open_attachment
 from protectdesk.attachments.models import Attachment
 from protectdesk.attachments.uploads import file_context
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import Case
 from protectdesk.crypto import aead, envelope, stream
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
 
 #: Files of unknown attachments younger than this may belong to an upload still committing.
 ORPHAN_AGE_SECONDS = 600

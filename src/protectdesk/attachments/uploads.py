@@ -41,7 +41,7 @@ class EncryptedUpload:
     """What an upload became: ciphertext on disk, its key and description in memory only."""
 
     id: uuid.UUID
-    key: bytes
+    key: bytes = field(repr=False)
     temp_path: Path
     original_name: str
     kind: sniff.Kind | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,15 +17,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from protectdesk.attachments import actions, queries, registry
+from protectdesk.attachments import actions, queries
 from protectdesk.attachments.forms import UploadForm
 from protectdesk.attachments.uploads import EncryptedUploadedFile
 from protectdesk.audit.actions import record_access
-from protectdesk.cases.access import case_view
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import Case
-from protectdesk.crypto import StreamError, stream
+from protectdesk.crypto import StreamError
 from protectdesk.lib.access import current_user
+from protectdesk.records import registry
+from protectdesk.records.access import case_view
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
 
 
 def _record_of(case: Case, value: str) -> tuple[str, uuid.UUID]:
@@ -35,10 +35,15 @@ def _record_of(case: Case, value: str) -> tuple[str, uuid.UUID]:
         record_id = uuid.UUID(raw_id)
     except ValueError:
         raise Http404 from None
-    kind = registry.TYPES.get(record_type)
+    kind = registry.attachable_types().get(record_type)
     if kind is None or not kind.exists(case, record_id):
         raise Http404
     return record_type, record_id
+
+
+def _back_to(case: Case, record_type: str, record_id: uuid.UUID) -> str:
+    """Where the record's files are listed (its page, at the files section)."""
+    return registry.TYPES[record_type].url(case, record_id) + "#attachments"
 
 
 @require_POST
@@ -46,7 +51,7 @@ def _record_of(case: Case, value: str) -> tuple[str, uuid.UUID]:
 def upload(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     record_type, record_id = _record_of(case, request.POST.get("record") or f"cases.case:{case.id}")
-    back = registry.TYPES[record_type].url(case, record_id)
+    back = _back_to(case, record_type, record_id)
     uploaded = request.FILES.get("file")
     if not isinstance(uploaded, EncryptedUploadedFile) or not form.is_valid():
         messages.error(request, actions.refusal_message("missing"))
@@ -88,21 +93,14 @@ def download(
     attachment = queries.attachment_in_case(keyring, case, attachment_id)
     if attachment is None:
         raise Http404
-    opened = actions.open_attachment(keyring, attachment)
     try:
-        with open(opened.path, "rb") as source:
-            stream.verify(opened.key, opened.context, source)
+        card, chunks = queries.plaintext(keyring, attachment)
     except (StreamError, FileNotFoundError):
         return render(request, "errors/tampered.html", status=500)
     record_access(request, "attachment.downloaded", attachment)
-
-    def chunks() -> Iterator[bytes]:
-        with open(opened.path, "rb") as source:
-            yield from stream.decrypt_chunks(opened.key, opened.context, source)
-
-    response = StreamingHttpResponse(chunks(), content_type=opened.content_type)
-    response["Content-Length"] = str(opened.size)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(opened.name, safe='')}"
+    response = StreamingHttpResponse(chunks, content_type=card.content_type)
+    response["Content-Length"] = str(card.size)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(card.name, safe='')}"
     return response
 
 
@@ -114,7 +112,7 @@ def remove(
     attachment = queries.attachment_in_case(keyring, case, attachment_id)
     if attachment is None:
         raise Http404
-    back = registry.TYPES[attachment.record_type].url(case, attachment.record_id)
+    back = _back_to(case, attachment.record_type, attachment.record_id)
     actions.remove_attachment(actor=current_user(request), keyring=keyring, attachment=attachment)
     messages.success(request, _("The file is removed."))
     return HttpResponseRedirect(back)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from protectdesk.accounts.models import Desk, User
 from protectdesk.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from protectdesk.crypto import kdf
 from protectdesk.lib.server_keys import server_subkey
@@ -128,6 +129,13 @@ def verify(expected_head: str | None = None, batch: int = 2000) -> Verdict:
 
     ``expected_head`` (``SEQ:HASH``, as printed by an earlier verify) must still be part of the
     chain: this catches a chain rewritten end to end by someone holding the server secret.
+
+    An empty chain, or one without its head row, fails as soon as the database holds a desk or
+    an account: creating a desk writes its first entries in the same transaction, so such a
+    database has had a log and someone emptied it. A database that was never initialised (no
+    desk, no account) has no history to lose and verifies as an empty chain, so monitoring can
+    run from installation on; wiping the desks as well is destruction, not concealment, and a
+    recorded head still catches it.
     """
     prev = GENESIS_HASH
     count = 0
@@ -178,6 +186,23 @@ def verify(expected_head: str | None = None, batch: int = 2000) -> Verdict:
             prev, last, count = entry.entry_hash, entry.seq, count + 1
         start = chunk[-1].seq
     head = AuditHead.objects.filter(pk=1).first()
+    if count == 0 and (Desk.objects.exists() or User.objects.exists()):
+        return Verdict(
+            False,
+            0,
+            "",
+            _("the audit log is empty although this database has desks and accounts"),
+            1,
+        )
+    if head is None and count:
+        return Verdict(
+            False,
+            count,
+            "",
+            _("the head of the audit chain is missing (the chain goes up to entry %(last)d)")
+            % {"last": last},
+            last + 1,
+        )
     head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS_HASH)
     if (head_seq, head_hash) != (last, prev):
         return Verdict(

@@ -1,4 +1,8 @@
-"""Every audit action code with its label for the audit page. Unknown codes are refused."""
+"""Every audit action code with its label for the audit page. Unknown codes are refused.
+
+The platform's codes are listed here; each domain module registers its own from its
+``integration.py`` with :func:`register`, so adding a module edits no file of another.
+"""
 
 from __future__ import annotations
 
@@ -43,15 +47,23 @@ ACTIONS: dict[str, Promise] = {
     "defender.updated": _("Defender profile updated"),
     "defender.linked": _("Defender linked to an organisation or community"),
     "defender.unlinked": _("Defender link removed"),
-    "incident.created": _("Incident logged"),
-    "incident.updated": _("Incident updated"),
-    "incident.viewed": _("Incident viewed"),
-    "actor.created": _("Actor recorded"),
-    "actor.updated": _("Actor updated"),
-    "attachment.added": _("Attachment added"),
-    "attachment.downloaded": _("Attachment downloaded"),
-    "attachment.removed": _("Attachment removed"),
-    "search.performed": _("Encrypted search"),
+    "desk_secret.created": _("Desk secret created"),
+    "desk_secret.granted": _("Desk secret given to an account"),
+    "desk_secret.restored": _("Desk secret restored with the recovery phrase"),
+    "desk_secret.revoked": _("Desk secret withdrawn from an account"),
+    # the records floor
+    "record.damaged": _("Damaged record found"),
+    "job.started": _("Background job started"),
+    "job.finished": _("Background job finished"),
+    "job.failed": _("Background job failed"),
     "backup.created": _("Backup created"),
     "backup.restored": _("Backup restored"),
 }
+
+
+def register(codes: dict[str, Promise]) -> None:
+    """Add a module's audit codes; a code may be registered once, with one label."""
+    for code, label in codes.items():
+        if code in ACTIONS and ACTIONS[code] != label:
+            raise ValueError(f"audit code {code!r} is registered twice with different labels")
+        ACTIONS[code] = label

@@ -35,6 +35,7 @@ from psycopg import sql
 from protectdesk.backups import database as db
 from protectdesk.backups.progress import Progress
 from protectdesk.crypto import archive, recovery, stream
+from protectdesk.lib.env import open_private
 
 FORMAT = 1
 _FILE_MEMBER = re.compile(r"^files/[0-9a-f-]{36}/[0-9a-f-]{36}\.[0-9]+$")
@@ -235,7 +236,7 @@ def restore(
             elif info.name.startswith("files/"):
                 staged = staging_dir / info.name
                 staged.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                with open(staged, "wb") as out:
+                with open_private(staged) as out:
                     while block := handle.read(_BLOCK):
                         out.write(block)
                         progress.advance(len(block))
@@ -311,14 +312,20 @@ def _install_secret(secret: bytes, target: RestoreTarget) -> str:
         return ""
     if target.secret_is_default:
         temp = target.secret_path.with_suffix(".restoring")
-        temp.write_bytes(secret.strip() + b"\n")
-        temp.chmod(0o600)
+        _write_private(temp, secret.strip() + b"\n")
         os.replace(temp, target.secret_path)
         return f"The server secret from the backup is now in {target.secret_path}."
     saved = target.data_dir / "secret-from-backup.key"
-    saved.write_bytes(secret.strip() + b"\n")
-    saved.chmod(0o600)
+    _write_private(saved, secret.strip() + b"\n")
     return (
         f"The backup's server secret differs from {target.secret_path}; it was saved to {saved}. "
         "Point PROTECTDESK_SECRET_KEY_FILE at it, or `audit verify` will report the chain as altered."
     )
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """The server secret is never readable by others, not even while it is being written."""
+    with open_private(path) as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())

@@ -23,6 +23,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from protectdesk.lib.env import open_private
+
 Checksums = dict[str, dict[str, Any]]
 
 
@@ -189,12 +191,11 @@ def snapshot(database: Database) -> Snapshot:
 
 
 def load_sqlite(data: bytes, path: Path) -> None:
-    """Write a SQLite image to ``path`` (fsynced)."""
-    with open(path, "wb") as handle:
+    """Write a SQLite image to ``path`` (0600 from the first byte, fsynced)."""
+    with open_private(path) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    os.chmod(path, 0o600)
 
 
 def load_pg(data: bytes, database: Database) -> None:

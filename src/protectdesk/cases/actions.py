@@ -22,23 +22,21 @@ from protectdesk.accounts import actions as account_actions
 from protectdesk.accounts import desk_keys
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Desk, Invitation, Role, User
 from protectdesk.audit.actions import record
-from protectdesk.cases.keyring import Keyring, NoCaseAccess, fingerprint
 from protectdesk.cases.models import (
     COLLECTIVE_KINDS,
-    Case,
-    CaseKeyBox,
-    CaseMember,
     CaseSequence,
-    CaseStatus,
     Consent,
     Defender,
     DefenderKind,
     DefenderLink,
-    MemberKind,
 )
-from protectdesk.crypto import RecoveryPhraseError, casekeys, recovery, userkeys
+from protectdesk.crypto import RecoveryPhraseError, recovery, userkeys
 from protectdesk.crypto.casekeys import Purpose
-from protectdesk.search import actions as search_index
+from protectdesk.records import actions as records
+from protectdesk.records import keys as case_keys
+from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.keys import fresh_user, require_staff_member
+from protectdesk.records.models import Case, CaseMember, CaseStatus, MemberKind
 
 #: Roles that can work on cases. Administrators manage accounts; they become members only
 #: if a member adds them (overview: "cannot read a case unless made a member").
@@ -54,37 +52,7 @@ class CaseError(Exception):
         self.message = message
 
 
-class EditConflict(Exception):
-    """The record changed since the form was loaded; nothing was saved."""
-
-
 # --- helpers --------------------------------------------------------------------------------
-
-
-def seal_key_box(
-    case: Case, purpose: Purpose, version: int, key: bytes, recipient: User | None, desk: Desk
-) -> CaseKeyBox:
-    public_key = recipient.public_key if recipient is not None else desk.recovery_public_key
-    if public_key is None:
-        raise CaseError(_("This account has no keys yet."))
-    return CaseKeyBox(
-        case=case,
-        purpose=int(purpose),
-        version=version,
-        recipient=recipient,
-        recipient_fingerprint=fingerprint(bytes(public_key)),
-        sealed=casekeys.seal_case_key(bytes(public_key), case.id, purpose, version, key),
-    )
-
-
-def fresh_user(user: User) -> User:
-    """The account as stored now: keys are sealed to the current public key only."""
-    return User.objects.select_related("desk").get(pk=user.pk)
-
-
-def require_staff_member(keyring: Keyring, case: Case) -> None:
-    if not keyring.has_staff_key(case.id):
-        raise NoCaseAccess("only staff members of the case can do this")
 
 
 def _next_reference(desk: Desk) -> str:
@@ -129,25 +97,22 @@ def open_case(
     if actor.role not in CASE_ROLES:
         raise PermissionError("only coordinators and caseworkers open cases")
     desk = actor.desk
-    shared, staff = casekeys.new_case_key(), casekeys.new_case_key()
+    keys = case_keys.new_case_keys()
     with transaction.atomic():
         case = Case(desk=desk, reference=_next_reference(desk), created_by=actor)
-        keyring.adopt(case.id, 1, {Purpose.SHARED: shared, Purpose.STAFF: staff})
-        keyring.seal(case, {"staff_notes": staff_notes}, fill_missing=True)
-        case.save()
+        keyring.adopt(case.id, 1, keys)
+        records.save(actor, keyring, case, {"staff_notes": staff_notes}, audit="case.created")
         CaseMember.objects.create(case=case, user=actor, kind=MemberKind.STAFF, added_by=actor)
-        CaseKeyBox.objects.bulk_create(
-            seal_key_box(case, purpose, 1, key, recipient, desk)
-            for purpose, key in ((Purpose.SHARED, shared), (Purpose.STAFF, staff))
-            for recipient in (actor, None)
-        )
+        case_keys.seal_to_holders(case, 1, keys, [(actor, (Purpose.SHARED, Purpose.STAFF))])
         defender = Defender(case=case, **_statistical(profile))
-        keyring.seal(defender, profile.identifying(), fill_missing=True)
-        defender.save()
-        search_index.index_record(keyring, defender, profile.identifying())
-        search_index.index_record(keyring, case, {"staff_notes": staff_notes})
-        record("case.created", actor=actor, target=case)
-        record("defender.created", actor=actor, target=defender, detail={"kind": defender.kind})
+        records.save(
+            actor,
+            keyring,
+            defender,
+            profile.identifying(),
+            audit="defender.created",
+            detail={"kind": defender.kind},
+        )
     keyring.forget(case.id)  # from now on the keys come from the boxes, like for everyone
     return case
 
@@ -165,11 +130,17 @@ def change_status(*, actor: User, keyring: Keyring, case: Case, status: str) -> 
         raise CaseError(_("Unknown status."))
     if status == case.status:
         return
-    with transaction.atomic():
-        old = case.status
-        Case.objects.filter(pk=case.pk).update(status=status, row_version=F("row_version") + 1)
-        case.refresh_from_db()
-        record("case.status_changed", actor=actor, target=case, detail={"from": old, "to": status})
+    old = case.status
+    case.status = status
+    records.save(
+        actor,
+        keyring,
+        case,
+        {},
+        audit="case.status_changed",
+        expected_version=case.row_version,
+        detail={"from": old, "to": status},
+    )
 
 
 def update_staff_notes(
@@ -177,15 +148,14 @@ def update_staff_notes(
 ) -> None:
     """Staff-only notes on the case; a stale form raises :class:`EditConflict`."""
     require_staff_member(keyring, case)
-    with transaction.atomic():
-        keyring.seal(case, {"staff_notes": notes})
-        updated = Case.objects.filter(pk=case.pk, row_version=expected_version).update(
-            staff_notes=case.staff_notes, row_version=F("row_version") + 1
-        )
-        if not updated:
-            raise EditConflict
-        search_index.index_record(keyring, case, {"staff_notes": notes})
-        record("case.notes_updated", actor=actor, target=case)
+    records.save(
+        actor,
+        keyring,
+        case,
+        {"staff_notes": notes},
+        audit="case.notes_updated",
+        expected_version=expected_version,
+    )
 
 
 # --- membership -----------------------------------------------------------------------------
@@ -201,15 +171,11 @@ def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> Case
         raise CaseError(_("This person has not signed in yet; add them after their first sign-in."))
     if CaseMember.objects.filter(case=case, user=user).exists():
         raise CaseError(_("This person is already a member of the case."))
-    keys = keyring.keys_for(case.id)
     with transaction.atomic():
         member = CaseMember.objects.create(
             case=case, user=user, kind=MemberKind.STAFF, added_by=actor
         )
-        CaseKeyBox.objects.bulk_create(
-            seal_key_box(case, purpose, version, key, user, case.desk)
-            for (purpose, version), key in keys.all_keys().items()
-        )
+        case_keys.give_keys(keyring, case, user)
         record(
             "case.member_added",
             actor=actor,
@@ -237,7 +203,7 @@ def remove_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> N
     ):
         raise CaseError(_("A case needs at least one staff member."))
     with transaction.atomic():
-        CaseKeyBox.objects.filter(case=case, recipient=user).delete()
+        case_keys.drop_keys(case, user)
         member.delete()
         record(
             "case.member_removed",
@@ -260,7 +226,7 @@ def invite_defender(
     if CaseMember.objects.filter(case=case, kind=MemberKind.DEFENDER).exists():
         raise CaseError(_("This case already has a defender account."))
     keypair = userkeys.generate_keypair()
-    keys = keyring.keys_for(case.id)
+    keyring.keys_for(case.id)
     with transaction.atomic():
         user = User(
             desk_id=case.desk_id,
@@ -271,11 +237,7 @@ def invite_defender(
         user.public_key = keypair.public_key
         user.save()
         CaseMember.objects.create(case=case, user=user, kind=MemberKind.DEFENDER, added_by=actor)
-        CaseKeyBox.objects.bulk_create(
-            seal_key_box(case, purpose, version, key, user, case.desk)
-            for (purpose, version), key in keys.all_keys().items()
-            if purpose == Purpose.SHARED
-        )
+        case_keys.give_keys(keyring, case, user, (Purpose.SHARED,))
         invitation, token = account_actions.prekeyed_invitation(
             actor=actor, user=user, private_key=keypair.private_key
         )
@@ -314,19 +276,13 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
     restored = 0
     with transaction.atomic():
         for member in CaseMember.objects.filter(user=user).select_related("case"):
-            case = member.case
-            CaseKeyBox.objects.filter(case=case, recipient=user).delete()
-            recovery_boxes = CaseKeyBox.objects.filter(
-                case=case, recipient=None, purpose__in=[int(p) for p in member.purposes]
+            case_keys.restore_from_recovery(recovery_private, member, user)
+            record(
+                "case.access_recovered",
+                actor=actor,
+                target=member.case,
+                detail={"user": str(user.id)},
             )
-            boxes = []
-            for box in recovery_boxes:
-                key = casekeys.open_case_key(
-                    recovery_private, bytes(box.sealed), case.id, Purpose(box.purpose), box.version
-                )
-                boxes.append(seal_key_box(case, Purpose(box.purpose), box.version, key, user, desk))
-            CaseKeyBox.objects.bulk_create(boxes)
-            record("case.access_recovered", actor=actor, target=case, detail={"user": str(user.id)})
             restored += 1
         desk_keys.restore(recovery_private_key=recovery_private, user=user)
     return restored
@@ -341,19 +297,17 @@ def update_defender(
     """Save an edited profile; a stale form raises :class:`EditConflict` and saves nothing."""
     if not keyring.can_open(case.id):
         raise NoCaseAccess("not a member")
-    with transaction.atomic():
-        defender = Defender.objects.select_for_update().get(case=case)
-        if defender.row_version != expected_version:
-            raise EditConflict
-        for name, value in _statistical(profile).items():
-            setattr(defender, name, value)
-        keyring.seal(defender, profile.identifying())
-        defender.row_version += 1
-        defender.updated_at = timezone.now()
-        defender.save()
-        search_index.index_record(keyring, defender, profile.identifying())
-        record("defender.updated", actor=actor, target=defender)
-    return defender
+    defender = Defender.objects.get(case=case)
+    for name, value in _statistical(profile).items():
+        setattr(defender, name, value)
+    return records.save(
+        actor,
+        keyring,
+        defender,
+        profile.identifying(),
+        audit="defender.updated",
+        expected_version=expected_version,
+    )
 
 
 @dataclass(frozen=True)
@@ -371,32 +325,29 @@ def record_consent(*, actor: User, keyring: Keyring, case: Case, choice: Consent
     """A new consent record (the previous ones stay as history)."""
     if not keyring.has_staff_key(case.id):
         raise NoCaseAccess("only staff members record consent")
-    with transaction.atomic():
-        consent = Consent(
-            case=case,
-            store_data=choice.store_data,
-            share_with_partners=choice.share_with_partners,
-            anonymised_statistics=choice.anonymised_statistics,
-            advocacy_use=choice.advocacy_use,
-            given_on=choice.given_on,
-            recorded_by=actor,
-        )
-        keyring.seal(
-            consent, {"partners": choice.partners, "notes": choice.notes}, fill_missing=True
-        )
-        consent.save()
-        record(
-            "case.consent_changed",
-            actor=actor,
-            target=case,
-            detail={
-                "store": choice.store_data,
-                "share": choice.share_with_partners,
-                "statistics": choice.anonymised_statistics,
-                "advocacy": choice.advocacy_use,
-            },
-        )
-    return consent
+    consent = Consent(
+        case=case,
+        store_data=choice.store_data,
+        share_with_partners=choice.share_with_partners,
+        anonymised_statistics=choice.anonymised_statistics,
+        advocacy_use=choice.advocacy_use,
+        given_on=choice.given_on,
+        recorded_by=actor,
+    )
+    return records.save(
+        actor,
+        keyring,
+        consent,
+        {"partners": choice.partners, "notes": choice.notes},
+        audit="case.consent_changed",
+        audit_target=case,
+        detail={
+            "store": choice.store_data,
+            "share": choice.share_with_partners,
+            "statistics": choice.anonymised_statistics,
+            "advocacy": choice.advocacy_use,
+        },
+    )
 
 
 def link_defender(*, actor: User, keyring: Keyring, case: Case, collective: Case) -> DefenderLink:

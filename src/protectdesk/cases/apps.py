@@ -9,4 +9,6 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from protectdesk.cases import signals  # noqa: F401 - connects to account events
+        from protectdesk.cases import integration
+
+        integration.register()

@@ -8,15 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
-from protectdesk.cases.models import (
-    COLLECTIVE_KINDS,
-    AgeBand,
-    CaseStatus,
-    DefenderKind,
-    Gender,
-    SizeBand,
-)
+from protectdesk.cases.models import COLLECTIVE_KINDS, AgeBand, DefenderKind, Gender, SizeBand
 from protectdesk.lib.forms import private_text, set_choices
+from protectdesk.records.models import CaseStatus
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 

@@ -1,13 +1,12 @@
-"""Cases are compartments: each has its own keys, sealed only to its members and the desk.
+"""The defender a case protects, their consent, and links between defenders' cases.
 
-In clear: ids, the desk, the case reference (e.g. ``GT-2026-0042``), statuses, codes and
-dates that dashboards need. Encrypted: everything that identifies a person, place or event
-(declared field by field with :mod:`protectdesk.cases.fields`).
+The case itself (the compartment with its keys and members) lives on the floor below, in
+:mod:`protectdesk.records.models`. In clear here: the defender's kind, country, region and
+statistical bands, consent choices and dates. Encrypted: everything that identifies a person,
+place or event (declared field by field with :mod:`protectdesk.records.fields`).
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -15,116 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import Desk, User
-from protectdesk.cases.fields import EncryptedText, statistical
-from protectdesk.crypto.casekeys import Purpose
-
-SHARED, STAFF = Purpose.SHARED, Purpose.STAFF
-
-
-class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MONITORING = "monitoring", _("Monitoring")
-    CLOSED = "closed", _("Closed")
-
-
-class Case(models.Model):
-    """The desk's file on one defender: the unit of access and of encryption."""
-
-    id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
-    desk = statistical(models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="cases"))
-    reference = statistical(models.CharField(_("reference"), max_length=32))
-    status = statistical(
-        models.CharField(
-            _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
-        )
-    )
-    #: The version of the case keys new envelopes are written with (rotation raises it).
-    key_version = statistical(models.PositiveIntegerField(default=1))
-    created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
-    created_by = statistical(
-        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    )
-    row_version = statistical(models.PositiveIntegerField(default=1))
-    staff_notes = EncryptedText(_("staff notes"), key=STAFF, searchable=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["desk", "reference"], name="case_reference_unique_per_desk"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def case_id(self) -> uuid.UUID:
-        """A case is its own compartment (records of a case point to it through ``case_id``)."""
-        return self.id
-
-
-class MemberKind(models.TextChoices):
-    STAFF = "staff", _("Staff")
-    DEFENDER = "defender", _("Defender")
-
-
-class CaseMember(models.Model):
-    """Who may open a case. Staff members get both keys; the defender's account the shared one."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="case_memberships")
-    kind = models.CharField(max_length=16, choices=MemberKind.choices)
-    added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"member {self.pk}"
-
-    @property
-    def purposes(self) -> tuple[Purpose, ...]:
-        return (SHARED, STAFF) if self.kind == MemberKind.STAFF else (SHARED,)
-
-
-class CaseKeyBox(models.Model):
-    """One case key (purpose, version) sealed to one recipient: a member or the recovery key.
-
-    ``recipient_fingerprint`` names the public key the box was sealed to, so boxes sealed to a
-    key the user no longer has (after a re-invitation) are recognised as stale, not tried.
-    """
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="key_boxes")
-    purpose = models.PositiveSmallIntegerField(choices=[(p.value, p.label) for p in Purpose])
-    version = models.PositiveIntegerField()
-    recipient = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="key_boxes"
-    )
-    recipient_fingerprint = models.BinaryField(max_length=16)
-    sealed = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "purpose", "version", "recipient"],
-                condition=Q(recipient__isnull=False),
-                name="one_box_per_member_key",
-            ),
-            models.UniqueConstraint(
-                fields=["case", "purpose", "version"],
-                condition=Q(recipient__isnull=True),
-                name="one_recovery_box_per_key",
-            ),
-        ]
-        indexes = [models.Index(fields=["recipient", "case"], name="keybox_recipient_case")]
-
-    def __str__(self) -> str:
-        return f"key box {self.pk}"
+from protectdesk.records.fields import EncryptedText, statistical
+from protectdesk.records.models import SHARED, Case, CaseRecord
 
 
 class CaseSequence(models.Model):
@@ -141,19 +32,6 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"sequence {self.year}"
-
-
-class CaseRecord(models.Model):
-    """Base of every record that belongs to a case and holds encrypted fields."""
-
-    id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
-    case = statistical(models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+"))
-    row_version = statistical(models.PositiveIntegerField(default=1))
-    created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
-    updated_at = statistical(models.DateTimeField(default=timezone.now))
-
-    class Meta:
-        abstract = True
 
 
 class DefenderKind(models.TextChoices):
@@ -229,36 +107,6 @@ class Defender(CaseRecord):
     @property
     def is_collective(self) -> bool:
         return self.kind in COLLECTIVE_KINDS
-
-
-class CaseRotation(models.Model):
-    """A key rotation of one case: new keys, every value, file and search token re-encrypted.
-
-    ``progress`` remembers, per record type, the last record converted, so a rotation that was
-    interrupted resumes where it stopped. The old keys' boxes are deleted only when it finishes.
-    """
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rotations")
-    from_version = models.PositiveIntegerField()
-    to_version = models.PositiveIntegerField()
-    started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    started_at = models.DateTimeField(default=timezone.now)
-    progress = models.JSONField(default=dict)
-    converted = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=Q(finished_at__isnull=True),
-                name="one_open_rotation_per_case",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"rotation {self.pk}"
 
 
 class Consent(CaseRecord):

@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404
-
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
-from protectdesk.cases.keyring import Keyring, Opened, fingerprint
-from protectdesk.cases.models import Case, CaseKeyBox, CaseMember, Defender, MemberKind
+from protectdesk.cases.models import Defender
+from protectdesk.crypto.userkeys import fingerprint
+from protectdesk.records.keyring import Keyring, Opened
+from protectdesk.records.models import Case, CaseKeyBox, CaseMember, MemberKind
 
 
 @dataclass(frozen=True)
@@ -25,16 +25,6 @@ class CaseCard:
     case: Case
     defender: Opened | None
     kind: str
-
-
-def member_case(keyring: Keyring, case_id: uuid.UUID | str) -> Case:
-    """The case, if the viewer is a member who can open it; otherwise 404 (never 403)."""
-    case = (
-        Case.objects.select_related("desk").filter(pk=case_id, desk_id=keyring.user.desk_id).first()
-    )
-    if case is None or not keyring.can_open(case.id):
-        raise Http404
-    return case
 
 
 def member_kind(user: User, case: Case) -> str | None:

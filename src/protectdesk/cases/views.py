@@ -8,19 +8,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from protectdesk import vocabularies
 from protectdesk.accounts.forms import RecoveryPhraseForm
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
-from protectdesk.attachments import queries as attachment_queries
-from protectdesk.attachments.uploads import max_upload_megabytes
 from protectdesk.audit.actions import record_access
-from protectdesk.cases import actions, queries, rotation
-from protectdesk.cases.access import case_view
+from protectdesk.cases import actions, queries
 from protectdesk.cases.forms import (
     AddMemberForm,
     ConsentForm,
@@ -30,11 +25,14 @@ from protectdesk.cases.forms import (
     StaffNotesForm,
     StatusForm,
 )
-from protectdesk.cases.keyring import Keyring, keyring_for
-from protectdesk.cases.models import Case, DefenderKind, DefenderLink, MemberKind
-from protectdesk.incidents import queries as incident_queries
+from protectdesk.cases.models import DefenderLink
 from protectdesk.lib.access import current_user, role_required, signed_in
 from protectdesk.lib.forms import clear_errors, rebind
+from protectdesk.records import registry, rotation
+from protectdesk.records.access import case_view
+from protectdesk.records.actions import EditConflict
+from protectdesk.records.keyring import Keyring, keyring_for
+from protectdesk.records.models import Case
 
 
 @require_GET
@@ -88,50 +86,23 @@ def profile_from(data: dict[str, Any]) -> actions.DefenderProfile:
 def _detail_context(
     request: HttpRequest, case: Case, keyring: Keyring, **extra: Any
 ) -> dict[str, Any]:
-    user = current_user(request)
+    """The case page: its header, then every registered section the viewer may see.
+
+    ``extra`` (a form shown again with its errors, a conflict) takes the place of the value a
+    section would have put under the same name.
+    """
     is_staff = keyring.has_staff_key(case.id)
-    defender = queries.defender_of(keyring, case)
     context: dict[str, Any] = {
         "case": case,
-        "defender": defender,
+        "defender": queries.defender_of(keyring, case),
         "is_staff": is_staff,
-        "country_name": vocabularies.country_name(defender.country) if defender else "",
-        "subdivision_name": vocabularies.subdivision_name(defender.subdivision) if defender else "",
-        "sector_labels": [vocabularies.load("sectors").label(c) for c in defender.sectors]
-        if defender
-        else [],
+        **extra,
     }
-    context.update(
-        incidents=incident_queries.case_incidents(keyring, case),
-        consent=queries.current_consent(keyring, case),
-        consent_history=queries.consent_history(keyring, case),
-        links=queries.links_of(keyring, case),
-        files=attachment_queries.attachments_of(keyring, case, "cases.case", case.id),
-        can_upload=True,
-        record_key=f"cases.case:{case.id}",
-        max_upload_mb=max_upload_megabytes(),
-    )
-    if is_staff:
-        members = queries.members_of(case)
-        opened_case = keyring.opened(case)
-        context.update(
-            members=members,
-            has_defender_account=any(m.kind == MemberKind.DEFENDER for m in members),
-            status_form=StatusForm(initial={"status": case.status}),
-            notes_form=extra.pop("notes_form", None)
-            or StaffNotesForm(
-                initial={"staff_notes": opened_case.staff_notes, "row_version": case.row_version}
-            ),
-            add_member_form=AddMemberForm(candidates=queries.addable_staff(case)),
-            open_rotation=rotation.open_rotation(case),
-            consent_form=extra.pop("consent_form", None)
-            or ConsentForm(initial={"given_on": timezone.localdate()}),
-            link_form=LinkForm(choices=queries.linkable_collectives(keyring, case))
-            if defender is not None and defender.kind == DefenderKind.INDIVIDUAL
-            else None,
-            viewer_id=user.id,
-        )
-    context.update(extra)
+    shown = [s for s in registry.SECTIONS if is_staff or not s.staff_only]
+    for section in shown:
+        for name, value in section.context(request, case, keyring).items():
+            context.setdefault(name, value)
+    context["section_templates"] = [section.template for section in shown]
     return context
 
 
@@ -192,7 +163,7 @@ def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
                 profile=profile_from(form.cleaned_data),
                 expected_version=form.cleaned_data["row_version"],
             )
-        except actions.EditConflict:
+        except EditConflict:
             conflict = queries.defender_of(keyring, case)
             rebind(form, row_version=str(conflict.row_version if conflict else 0))
         else:
@@ -303,7 +274,7 @@ def staff_notes(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
                 notes=form.cleaned_data["staff_notes"],
                 expected_version=form.cleaned_data["row_version"],
             )
-        except actions.EditConflict:
+        except EditConflict:
             case.refresh_from_db()
             current = keyring.opened(case).staff_notes
             return _detail_page(

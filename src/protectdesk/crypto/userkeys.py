@@ -17,7 +17,7 @@ Format v1 (``b"P"``): ``P | 0x01 | opslimit u32 | memlimit u64 | salt 16 | nonce
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nacl.exceptions
 import nacl.public
@@ -40,7 +40,7 @@ class Keypair:
     """A user's (or the desk recovery) X25519 keypair as raw bytes."""
 
     public_key: bytes
-    private_key: bytes
+    private_key: bytes = field(repr=False)
 
 
 def generate_keypair() -> Keypair:
@@ -125,3 +125,8 @@ def open_sealed(private_key: bytes, box: bytes) -> bytes:
 
 def _ad(header: bytes, owner_id: str) -> bytes:
     return header + b"|user-private-key|" + owner_id.encode("utf-8")
+
+
+def fingerprint(public_key: bytes) -> bytes:
+    """A short stable name for a public key, stored beside each box sealed to it (16 bytes)."""
+    return kdf.keyed_digest(b"pd-key-fingerprint", bytes(public_key), size=16)

@@ -6,7 +6,8 @@
   written; *reacted* once the immediate reaction is written.
 * Edits carry the row version the form was loaded with; a stale save raises
   :class:`EditConflict` and writes nothing, so the view can show both versions.
-* Searchable text is indexed in the same transaction as it is written.
+* Every record is written through the floor's one write path (:mod:`protectdesk.records.actions`),
+  which seals, checks the version, indexes the searchable fields and audits.
 """
 
 from __future__ import annotations
@@ -15,14 +16,9 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import User
-from protectdesk.audit.actions import record
-from protectdesk.cases.actions import EditConflict
-from protectdesk.cases.keyring import Keyring, NoCaseAccess
-from protectdesk.cases.models import Case
 from protectdesk.incidents.models import (
     Actor,
     Confidence,
@@ -31,7 +27,9 @@ from protectdesk.incidents.models import (
     IncidentSource,
     Step,
 )
-from protectdesk.search import actions as search_index
+from protectdesk.records import actions as records
+from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.models import Case
 
 
 @dataclass(frozen=True)
@@ -143,16 +141,15 @@ def log_incident(*, actor: User, keyring: Keyring, case: Case, data: IncidentDat
     texts = _texts(data, data.analysis or "")
     incident.step = _step(texts["reaction"], texts["analysis"])
     with transaction.atomic():
-        keyring.seal(incident, texts, fill_missing=True)
-        incident.save()
-        _replace_links(actor, keyring, incident, data)
-        search_index.index_record(keyring, incident, texts)
-        record(
-            "incident.created",
-            actor=actor,
-            target=incident,
+        records.save(
+            actor,
+            keyring,
+            incident,
+            texts,
+            audit="incident.created",
             detail={"types": list(incident.types), "severity": incident.severity},
         )
+        _replace_links(actor, keyring, incident, data)
     return incident
 
 
@@ -164,8 +161,6 @@ def update_incident(
         raise NoCaseAccess("only staff members of the case edit incidents")
     with transaction.atomic():
         current = Incident.objects.select_for_update().get(pk=incident.pk)
-        if current.row_version != expected_version:
-            raise EditConflict
         analysis = (
             data.analysis
             if data.analysis is not None
@@ -174,18 +169,16 @@ def update_incident(
         _apply(current, data)
         texts = _texts(data, analysis)
         current.step = _step(texts["reaction"], texts["analysis"])
-        keyring.seal(current, texts)
-        current.row_version += 1
-        current.updated_at = timezone.now()
-        current.save()
-        _replace_links(actor, keyring, current, data)
-        search_index.index_record(keyring, current, texts)
-        record(
-            "incident.updated",
-            actor=actor,
-            target=current,
+        records.save(
+            actor,
+            keyring,
+            current,
+            texts,
+            audit="incident.updated",
+            expected_version=expected_version,
             detail={"types": list(current.types), "severity": current.severity},
         )
+        _replace_links(actor, keyring, current, data)
     return current
 
 
@@ -216,8 +209,9 @@ def _replace_links(actor: User, keyring: Keyring, incident: Incident, data: Inci
             confidence=entry.confidence,
             possibly_false=entry.possibly_false,
         )
+    # Sources are part of the incident: its own audit entry covers them.
     for old in IncidentSource.objects.filter(incident=incident):
-        old.delete()
+        records.delete(actor, keyring, old, audit=None)
     for source in data.sources:
         row = IncidentSource(
             case_id=incident.case_id,
@@ -225,8 +219,7 @@ def _replace_links(actor: User, keyring: Keyring, incident: Incident, data: Inci
             connection=source.connection,
             reliability=source.reliability,
         )
-        keyring.seal(row, {"description": source.description}, fill_missing=True)
-        row.save()
+        records.save(actor, keyring, row, {"description": source.description}, audit=None)
 
 
 def add_actor(
@@ -235,13 +228,15 @@ def add_actor(
     """A new actor of the case (named under the staff key)."""
     if not keyring.has_staff_key(case.id):
         raise NoCaseAccess("only staff members of the case")
-    with transaction.atomic():
-        new = Actor(case=case, actor_type=actor_type, created_by=actor)
-        keyring.seal(new, {"name": name, "notes": notes}, fill_missing=True)
-        new.save()
-        search_index.index_record(keyring, new, {"name": name, "notes": notes})
-        record("actor.created", actor=actor, target=new, detail={"type": actor_type})
-    return new
+    new = Actor(case=case, actor_type=actor_type, created_by=actor)
+    return records.save(
+        actor,
+        keyring,
+        new,
+        {"name": name, "notes": notes},
+        audit="actor.created",
+        detail={"type": actor_type},
+    )
 
 
 def update_actor(
@@ -256,14 +251,14 @@ def update_actor(
 ) -> Actor:
     if not keyring.has_staff_key(target.case_id):
         raise NoCaseAccess("only staff members of the case")
-    with transaction.atomic():
-        current = Actor.objects.select_for_update().get(pk=target.pk)
-        if current.row_version != expected_version:
-            raise EditConflict
-        current.actor_type = actor_type
-        keyring.seal(current, {"name": name, "notes": notes})
-        current.row_version += 1
-        current.save()
-        search_index.index_record(keyring, current, {"name": name, "notes": notes})
-        record("actor.updated", actor=actor, target=current, detail={"type": actor_type})
-    return current
+    current = Actor.objects.get(pk=target.pk)
+    current.actor_type = actor_type
+    return records.save(
+        actor,
+        keyring,
+        current,
+        {"name": name, "notes": notes},
+        audit="actor.updated",
+        expected_version=expected_version,
+        detail={"type": actor_type},
+    )

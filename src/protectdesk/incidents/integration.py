@@ -1,50 +1,94 @@
-"""How incidents plug into attachments, search and navigation (called from AppConfig.ready)."""
+"""How incidents plug into the floor (called from ``AppConfig.ready``): record types, their
+section of the case page, navigation, audit codes and routes."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import Role
+from protectdesk.accounts.models import Role, User
+from protectdesk.audit import codes
+from protectdesk.incidents import actions, queries
+from protectdesk.incidents.models import Actor, Incident
+from protectdesk.records import registry
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
+from protectdesk.records.registry import NavEntry, RecordType, RouteRule, Section
+
+
+def _incident_page(case: Case, record_id: Any) -> str:
+    return reverse("incidents:detail", args=[case.id, record_id])
+
+
+def _actors_page(case: Case, _record_id: Any) -> str:
+    return reverse("incidents:actors", args=[case.id])
+
+
+def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[str, Any]:
+    return {"incidents": queries.case_incidents(keyring, case)}
 
 
 def register() -> None:
-    from protectdesk.attachments import registry as attachments
-    from protectdesk.incidents.models import Actor, Incident
-    from protectdesk.lib import context
-    from protectdesk.search import registry as search
-
-    attachments.register(
-        attachments.AttachableType(
-            "incidents.incident",
-            exists=lambda case, record_id: Incident.objects.filter(
-                case=case, pk=record_id
-            ).exists(),
-            url=lambda case, record_id: (
-                reverse("incidents:detail", args=[case.id, record_id]) + "#attachments"
+    registry.register(
+        RecordType(Incident, _("Security incident"), _incident_page, attachable=True)
+    )
+    registry.register(RecordType(Actor, _("Actor"), _actors_page))
+    registry.register_section(
+        Section("incidents", "incidents/_case_section.html", _case_section, order=30)
+    )
+    registry.register_navigation(
+        NavEntry(
+            "incidents:list",
+            _("Incidents"),
+            frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN}),
+            order=20,
+        )
+    )
+    codes.register(
+        {
+            "incident.created": _("Incident logged"),
+            "incident.updated": _("Incident updated"),
+            "incident.viewed": _("Incident viewed"),
+            "actor.created": _("Actor recorded"),
+            "actor.updated": _("Actor updated"),
+        }
+    )
+    registry.register_routes(
+        {
+            "incidents:list": RouteRule("GET", "staff", member=200, defender=403),
+            "incidents:new": RouteRule("GET", "case", member=200),
+            "incidents:detail": RouteRule(
+                "GET", "case", member=200, defender=200, sample=_sample_incident
             ),
-        )
+            "incidents:edit": RouteRule("GET", "case", member=200, sample=_sample_incident),
+            "incidents:actors": RouteRule("GET", "case", member=200),
+            "incidents:edit_actor": RouteRule("GET", "case", member=200, sample=_sample_actor),
+        }
     )
-    search.register(
-        search.SearchableType(
-            "incidents.incident",
-            Incident,
-            _("Security incident"),
-            lambda case, record_id: reverse("incidents:detail", args=[case.id, record_id]),
-        )
+
+
+def _sample_incident(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    incident = actions.log_incident(
+        actor=actor,
+        keyring=keyring,
+        case=case,
+        data=actions.IncidentData(
+            when=actions.When("month", 2026, "2026-10"),
+            country="GT",
+            title="Sample",
+            narrative="A sample incident.",
+            types=("surveillance",),
+            nature="physical",
+        ),
     )
-    search.register(
-        search.SearchableType(
-            "incidents.actor",
-            Actor,
-            _("Actor"),
-            lambda case, record_id: reverse("incidents:actors", args=[case.id]),
-        )
+    return {"incident_id": incident.id}
+
+
+def _sample_actor(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    found = actions.add_actor(
+        actor=actor, keyring=keyring, case=case, actor_type="state_police", name="Unit 7"
     )
-    entry = (
-        "incidents:list",
-        _("Incidents"),
-        frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN}),
-    )
-    if entry not in context.NAVIGATION:
-        context.NAVIGATION.insert(1, entry)
+    return {"actor_id": found.id}

@@ -15,8 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import User
-from protectdesk.cases.fields import EncryptedText, statistical
-from protectdesk.cases.models import SHARED, STAFF, CaseRecord
+from protectdesk.records.fields import EncryptedText, statistical
+from protectdesk.records.models import SHARED, STAFF, CaseRecord
 
 
 class DatePrecision(models.TextChoices):

@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from protectdesk import vocabularies
-from protectdesk.cases.keyring import Keyring, Opened
-from protectdesk.cases.models import Case, CaseMember, Defender
+from protectdesk.cases.models import Defender
 from protectdesk.incidents.models import Actor, Incident, IncidentPerpetrator, IncidentSource
+from protectdesk.records.keyring import Keyring, Opened
+from protectdesk.records.models import Case, CaseMember
 
 PAGE_SIZE = 25
 

@@ -18,10 +18,7 @@ from protectdesk.attachments import queries as attachment_queries
 from protectdesk.attachments.uploads import max_upload_megabytes
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
-from protectdesk.cases.access import case_view
-from protectdesk.cases.actions import EditConflict
-from protectdesk.cases.keyring import Keyring, keyring_for
-from protectdesk.cases.models import Case, Defender
+from protectdesk.cases.models import Defender
 from protectdesk.incidents import actions, queries
 from protectdesk.incidents.forms import (
     SEVERITY_LABELS,
@@ -34,6 +31,10 @@ from protectdesk.incidents.forms import (
 from protectdesk.incidents.models import Actor, Incident, Step
 from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import clear_errors, rebind
+from protectdesk.records.access import case_view
+from protectdesk.records.actions import EditConflict
+from protectdesk.records.keyring import Keyring, keyring_for
+from protectdesk.records.models import Case
 
 STEPS = [Step.REGISTERED, Step.ANALYSED, Step.REACTED]
 

@@ -12,6 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role, User
+from protectdesk.records import registry
+from protectdesk.records.registry import NavEntry
 
 
 @dataclass(frozen=True)
@@ -22,8 +24,9 @@ class NavItem:
 
 
 def _nav_for(user: User, path: str) -> list[NavItem]:
+    entries = sorted([*PLATFORM_NAVIGATION, *registry.NAVIGATION], key=lambda e: e.order)
     items: list[tuple[str, Promise]] = [("home", _("Home"))]
-    items += [(name, label) for name, label, roles in NAVIGATION if user.role in roles]
+    items += [(e.url_name, e.label) for e in entries if user.role in e.roles]
     items.append(("accounts:account", _("My account")))
     result = []
     for name, label in items:
@@ -33,13 +36,12 @@ def _nav_for(user: User, path: str) -> list[NavItem]:
     return result
 
 
-#: (url name, label, roles) in display order. Apps append their entries as they arrive.
-NAVIGATION: list[tuple[str, Promise, frozenset[str]]] = [
-    ("cases:list", _("Cases"), frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN})),
-    ("search:search", _("Search"), frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN})),
-    ("accounts:staff", _("Staff"), frozenset(ACCOUNT_MANAGERS)),
-    ("accounts:desk_settings", _("Desk settings"), frozenset(ACCOUNT_MANAGERS)),
-    ("audit:log", _("Audit log"), frozenset(ACCOUNT_MANAGERS)),
+#: The platform's own entries; domain modules register theirs (records.registry.NAVIGATION)
+#: from their integration.py, with an ``order`` that places them among these.
+PLATFORM_NAVIGATION: list[NavEntry] = [
+    NavEntry("accounts:staff", _("Staff"), frozenset(ACCOUNT_MANAGERS), order=80),
+    NavEntry("accounts:desk_settings", _("Desk settings"), frozenset(ACCOUNT_MANAGERS), order=85),
+    NavEntry("audit:log", _("Audit log"), frozenset(ACCOUNT_MANAGERS), order=90),
 ]
 
 

@@ -1,5 +1,8 @@
 """Logging filter that keeps tracebacks but drops exception messages and request objects.
 
+The log file handler writes files only the service user can read (0600), whatever the process
+umask, and so does every file it rotates to.
+
 Also: one-time tokens in URL paths (``/invitation/<token>/``, ``/setup/<token>/``) are replaced by
 ``[redacted]`` in every log line, so a "Not Found" warning for a used or expired link does not
 keep the link's secret next to the database.
@@ -12,8 +15,14 @@ third-party code might, so log records keep the frames and the exception *type* 
 from __future__ import annotations
 
 import logging
+import logging.handlers
+import os
 import re
 import traceback
+from io import TextIOWrapper
+from pathlib import Path
+
+from protectdesk.lib.env import make_private
 
 #: One-time secrets that travel in URL paths (invitation and first-run links).
 _TOKEN_PATHS = re.compile(r"(/(?:invitation|setup)/)[^/\s'\"]+")
@@ -41,3 +50,12 @@ class RedactFilter(logging.Filter):
         if hasattr(record, "request"):
             record.request = None
         return True
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that is 0600 from the moment it exists, like the database beside it."""
+
+    def _open(self) -> TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        make_private(Path(self.baseFilename))  # a log written by an earlier version may be 0644
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)

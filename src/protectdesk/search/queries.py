@@ -17,12 +17,12 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from protectdesk.cases.keyring import Keyring
-from protectdesk.cases.models import Case, CaseMember, Defender, MemberKind
+from protectdesk.cases.models import Defender
 from protectdesk.crypto import blind_index, text
 from protectdesk.crypto.casekeys import Purpose
-from protectdesk.search.models import SearchToken
-from protectdesk.search.registry import TYPES
+from protectdesk.records import registry
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case, CaseMember, MemberKind, SearchToken
 
 _BATCH = 500
 PAGE_SIZE = 20
@@ -131,7 +131,7 @@ def search(keyring: Keyring, query: str, page: int = 1) -> Results:
     hits = []
     for (record_type, record_id), entry in shown:
         case = cases[entry["case"]]
-        kind = TYPES[record_type]
+        kind = registry.TYPES[record_type]
         record = kind.model._default_manager.get(pk=record_id)
         opened = keyring.opened(record)
         defender = defenders.get(case.id)

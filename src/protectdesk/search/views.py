@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from protectdesk.accounts.models import STAFF_ROLES
 from protectdesk.audit.actions import record_access
-from protectdesk.cases.keyring import keyring_for
 from protectdesk.lib.access import role_required
+from protectdesk.records.keyring import keyring_for
 from protectdesk.search import queries
 from protectdesk.search.forms import SearchForm
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import protectdesk.cases.fields
+import protectdesk.records.fields
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -28,8 +28,8 @@ class Migration(migrations.Migration):
                 ('record_id', models.UUIDField()),
                 ('staff_only', models.BooleanField(default=False)),
                 ('generation', models.PositiveIntegerField(default=1)),
-                ('meta_shared', protectdesk.cases.fields.EncryptedJSON(blank=True, key=1, null=True)),
-                ('meta_staff', protectdesk.cases.fields.EncryptedJSON(blank=True, key=2, null=True)),
+                ('meta_shared', protectdesk.records.fields.EncryptedJSON(blank=True, key=1, null=True)),
+                ('meta_staff', protectdesk.records.fields.EncryptedJSON(blank=True, key=2, null=True)),
                 ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import protectdesk.cases.fields
+import protectdesk.records.fields
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('key_version', models.PositiveIntegerField(default=1)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('row_version', models.PositiveIntegerField(default=1)),
-                ('staff_notes', protectdesk.cases.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='staff notes')),
+                ('staff_notes', protectdesk.records.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='staff notes')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('desk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.desk')),
             ],
@@ -97,8 +97,8 @@ class Migration(migrations.Migration):
                 ('anonymised_statistics', models.BooleanField(default=False, verbose_name='use in anonymised statistics')),
                 ('advocacy_use', models.BooleanField(default=False, verbose_name='use in advocacy (with their agreement on each use)')),
                 ('given_on', models.DateField(verbose_name='date of consent')),
-                ('partners', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='named partners')),
-                ('notes', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='notes on consent')),
+                ('partners', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='named partners')),
+                ('notes', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='notes on consent')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
                 ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -120,11 +120,11 @@ class Migration(migrations.Migration):
                 ('gender', models.CharField(blank=True, choices=[('woman', 'Woman'), ('man', 'Man'), ('non_binary', 'Non-binary or another gender identity'), ('undisclosed', 'Prefers not to say')], max_length=16, verbose_name='gender')),
                 ('age_band', models.CharField(blank=True, choices=[('0-17', 'Under 18'), ('18-29', '18 to 29'), ('30-44', '30 to 44'), ('45-59', '45 to 59'), ('60+', '60 or older'), ('unknown', 'Unknown')], max_length=8, verbose_name='age')),
                 ('size_band', models.CharField(blank=True, choices=[('1-10', 'Up to 10 people'), ('11-50', '11 to 50 people'), ('51-250', '51 to 250 people'), ('251-1000', '251 to 1,000 people'), ('1000+', 'More than 1,000 people'), ('unknown', 'Unknown')], max_length=10, verbose_name='size')),
-                ('name', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='name')),
-                ('aliases', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='other names or aliases')),
-                ('contacts', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='contact details')),
-                ('location', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='exact place or address')),
-                ('description', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='description of their work')),
+                ('name', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='name')),
+                ('aliases', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='other names or aliases')),
+                ('contacts', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='contact details')),
+                ('location', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='exact place or address')),
+                ('description', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='description of their work')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
             ],
         ),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import protectdesk.cases.fields
+import protectdesk.records.fields
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -26,8 +26,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('actor_type', models.CharField(max_length=40, verbose_name='type')),
-                ('name', protectdesk.cases.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='name or description of the actor')),
-                ('notes', protectdesk.cases.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='notes on the actor')),
+                ('name', protectdesk.records.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='name or description of the actor')),
+                ('notes', protectdesk.records.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='notes on the actor')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -54,15 +54,15 @@ class Migration(migrations.Migration):
                 ('affected', models.JSONField(default=list, verbose_name='who was affected')),
                 ('authority_response', models.CharField(default='not_reported', max_length=20, verbose_name='reported to the authorities')),
                 ('step', models.CharField(choices=[('registered', 'Registered'), ('analysed', 'Analysed'), ('reacted', 'Reacted')], default='registered', max_length=12, verbose_name='handling')),
-                ('title', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='title')),
-                ('exact_date', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='exact date')),
-                ('exact_time', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='time')),
-                ('place', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='exact place')),
-                ('narrative', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='what happened')),
-                ('consequences', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='harm and consequences')),
-                ('authority_details', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='response of the authorities')),
-                ('reaction', protectdesk.cases.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='immediate reaction')),
-                ('analysis', protectdesk.cases.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='analysis')),
+                ('title', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='title')),
+                ('exact_date', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='exact date')),
+                ('exact_time', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, verbose_name='time')),
+                ('place', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='exact place')),
+                ('narrative', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='what happened')),
+                ('consequences', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='harm and consequences')),
+                ('authority_details', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='response of the authorities')),
+                ('reaction', protectdesk.records.fields.EncryptedText(blank=True, key=1, null=True, searchable=True, verbose_name='immediate reaction')),
+                ('analysis', protectdesk.records.fields.EncryptedText(blank=True, key=2, null=True, searchable=True, verbose_name='analysis')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('connection', models.CharField(max_length=30, verbose_name='connection to the information')),
                 ('reliability', models.CharField(max_length=30, verbose_name='reliability')),
-                ('description', protectdesk.cases.fields.EncryptedText(blank=True, key=2, null=True, verbose_name='source')),
+                ('description', protectdesk.records.fields.EncryptedText(blank=True, key=2, null=True, verbose_name='source')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
                 ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='incidents.incident')),
             ],

@@ -15,11 +15,11 @@ from django.contrib.auth import authenticate
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from protectdesk.accounts.models import User
-from protectdesk.cases import rotation
-from protectdesk.cases.keyring import Keyring, NoCaseAccess
-from protectdesk.cases.models import Case, CaseRotation
 from protectdesk.crypto import userkeys
 from protectdesk.management.passwords import read_password
+from protectdesk.records import rotation
+from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.models import Case, CaseRotation
 
 
 class Command(BaseCommand):

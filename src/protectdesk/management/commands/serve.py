@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from protectdesk.lib.env import PRIVATE_UMASK
+
 
 class Command(BaseCommand):
     help = "Serve Protection Desk (gunicorn; Django's runserver when PROTECTDESK_DEBUG=1)."
@@ -61,6 +63,10 @@ class _Gunicorn:
                 self.cfg.set("accesslog", None)
                 self.cfg.set("errorlog", "-")
                 self.cfg.set("proc_name", "protectdesk")
+                # Gunicorn's own umask (default 0) applies to what it creates itself, such as a
+                # unix socket; private like everything else, so a proxy that runs as another
+                # user connects over TCP.
+                self.cfg.set("umask", PRIVATE_UMASK)
                 # No runtime-management socket: one less thing listening on a desk's server.
                 if "control_socket_disable" in self.cfg.settings:
                     self.cfg.set("control_socket_disable", True)

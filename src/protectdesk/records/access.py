@@ -8,9 +8,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
-from protectdesk.cases import queries
-from protectdesk.cases.keyring import NoCaseAccess, StaffOnly, keyring_for
 from protectdesk.lib.access import signed_in
+from protectdesk.records import queries
+from protectdesk.records.keyring import NoCaseAccess, StaffOnly, keyring_for
 
 CaseView = Callable[..., HttpResponse | StreamingHttpResponse]
 

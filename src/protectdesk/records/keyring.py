@@ -8,8 +8,8 @@ Design (security.md, Keys 2-3 and "Who sees what without a key"):
   box the user's private key opens (what the cryptography allows). A coordinator or
   administrator who is not a member has neither, so the server cannot decrypt the case for
   them even if a view forgot a check.
-* Boxes are opened lazily, per case, and cached for the request; ``preload`` opens the keys of
-  many cases with two queries (membership and boxes), for lists across cases.
+* Boxes are loaded for many cases at once by ``preload`` (two queries: membership and boxes)
+  and *opened* lazily, when a key of that case is first used, then cached for the request.
 * A box is accepted only if it names this case, purpose and version inside its sealed payload
   and was sealed to the user's *current* public key (fingerprint), so a box moved from another
   case or left over from a replaced keypair is ignored rather than trusted.
@@ -19,6 +19,11 @@ Design (security.md, Keys 2-3 and "Who sees what without a key"):
 * Sealing writes a field envelope with the case's current key version; opening reads the
   purpose and version from the envelope header and uses the matching key (old versions stay
   readable during a rotation).
+* Keys never leave their room: the dataclasses that hold keys print none (``repr=False``), so a
+  logged traceback or a debug page shows ids, never key material.
+* One damaged value must not take a page down: :class:`Opened` renders a value that fails to
+  open as :data:`DAMAGED` in its place, records the damage once (``records.damage``), and the
+  rest of the page works.
 """
 
 from __future__ import annotations
@@ -31,13 +36,15 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from protectdesk.accounts import session_keys
 from protectdesk.accounts.models import User
-from protectdesk.cases.fields import EncryptedField
-from protectdesk.cases.models import Case, CaseKeyBox, CaseMember
-from protectdesk.crypto import EnvelopeError, casekeys, envelope, kdf
+from protectdesk.crypto import CryptoError, EnvelopeError, casekeys, envelope, userkeys
 from protectdesk.crypto.casekeys import Purpose
+from protectdesk.records import damage
+from protectdesk.records.fields import EncryptedField
+from protectdesk.records.models import Case, CaseKeyBox, CaseMember
 
 
 class NoCaseAccess(Exception):
@@ -50,11 +57,6 @@ class StaffOnly(Exception):
     silent_variable_failure = False
 
 
-def fingerprint(public_key: bytes) -> bytes:
-    """A short stable name for a public key, stored beside each box sealed to it."""
-    return kdf.keyed_digest(b"pd-key-fingerprint", bytes(public_key), size=16)
-
-
 @dataclass
 class CaseKeys:
     """The keys of one case this user holds, by (purpose, version), opened on first use.
@@ -65,9 +67,9 @@ class CaseKeys:
 
     case_id: uuid.UUID
     current_version: int
-    keys: dict[tuple[Purpose, int], bytes] = field(default_factory=dict)
-    sealed: dict[tuple[Purpose, int], bytes] = field(default_factory=dict)
-    private_key: bytes = b""
+    keys: dict[tuple[Purpose, int], bytes] = field(default_factory=dict, repr=False)
+    sealed: dict[tuple[Purpose, int], bytes] = field(default_factory=dict, repr=False)
+    private_key: bytes = field(default=b"", repr=False)
     verified: bool = False
 
     def has(self, purpose: Purpose) -> bool:
@@ -106,8 +108,11 @@ class Keyring:
     def __init__(self, user: User, private_key: bytes | None) -> None:
         self.user = user
         self._private_key = private_key
-        self._fingerprint = fingerprint(bytes(user.public_key)) if user.public_key else b""
+        self._fingerprint = userkeys.fingerprint(bytes(user.public_key)) if user.public_key else b""
         self._cases: dict[uuid.UUID, CaseKeys | None] = {}
+
+    def __repr__(self) -> str:
+        return f"<Keyring of user {self.user.pk}, {len(self._cases)} cases>"
 
     @property
     def unlocked(self) -> bool:
@@ -208,7 +213,7 @@ class Keyring:
         unknown = set(values) - set(fields)
         if unknown:
             raise ValueError(f"not encrypted fields of {type(record).__name__}: {sorted(unknown)}")
-        keys = self.keys_for(_case_id_of(record))
+        keys = self.keys_for(case_id_of(record))
         for name, spec in fields.items():
             if name in values:
                 value = values[name]
@@ -235,7 +240,7 @@ class Keyring:
         header = envelope.parse(bytes(blob))
         if header.purpose != spec.key_purpose:
             raise EnvelopeError("envelope: key purpose does not match the field's declaration")
-        keys = self.keys_for(_case_id_of(record))
+        keys = self.keys_for(case_id_of(record))
         key = keys.key(header.purpose, header.key_version)
         return _decode(spec, envelope.unseal(key, _place(record, spec), bytes(blob)))
 
@@ -243,7 +248,7 @@ class Keyring:
         """Re-encrypt one field under ``version`` of its key (rotation)."""
         spec = encrypted_fields_of(type(record))[name]
         value = self.open_value(record, name)
-        keys = self.keys_for(_case_id_of(record))
+        keys = self.keys_for(case_id_of(record))
         key = keys.key(spec.key_purpose, version)
         setattr(
             record,
@@ -273,18 +278,54 @@ class Opened:
             return getattr(record, name)
         plain = self.__dict__["_plain"]
         if name not in plain:
-            plain[name] = self.__dict__["_keyring"].open_value(record, name)
+            keyring = self.__dict__["_keyring"]
+            try:
+                plain[name] = keyring.open_value(record, name)
+            except CryptoError:
+                # A flipped byte in one value (or in the box of its key) must not take the page
+                # down for every member: show the damage in its place and report it once.
+                damage.report(keyring.user, record, name)
+                plain[name] = DAMAGED
         return plain[name]
+
+    @property
+    def damaged(self) -> bool:
+        """Whether any value read so far failed to open."""
+        return any(value is DAMAGED for value in self.__dict__["_plain"].values())
+
+    def __repr__(self) -> str:
+        return f"<Opened {self.__dict__['record']._meta.label} {self.__dict__['record'].pk}>"
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("opened records are read-only; write through an action")
+
+
+class Damaged:
+    """What a value that failed to open reads as: a visible notice wherever it is shown.
+
+    It is truthy on purpose, so templates that show a value only when it is filled in show the
+    notice instead of silently hiding the damage; iterated (a list-valued field) it is empty.
+    """
+
+    def __str__(self) -> str:
+        return gettext("[damaged — restore this record from a backup]")
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __repr__(self) -> str:
+        return "<damaged value>"
+
+
+#: The single marker every damaged value is.
+DAMAGED = Damaged()
 
 
 def encrypted_fields_of(model: type[models.Model]) -> dict[str, EncryptedField]:
     return {f.name: f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)}
 
 
-def _case_id_of(record: models.Model) -> uuid.UUID:
+def case_id_of(record: models.Model) -> uuid.UUID:
     case_id = record.id if isinstance(record, Case) else getattr(record, "case_id", None)
     if not isinstance(case_id, uuid.UUID):
         raise ValueError(f"{type(record).__name__} has no case to take keys from")
@@ -294,7 +335,7 @@ def _case_id_of(record: models.Model) -> uuid.UUID:
 def _place(record: models.Model, spec: EncryptedField) -> envelope.Place:
     if not isinstance(record.pk, uuid.UUID):
         raise ValueError("records with encrypted fields have UUID primary keys")
-    return envelope.Place(record._meta.db_table, spec.name, record.pk, _case_id_of(record))
+    return envelope.Place(record._meta.db_table, spec.name, record.pk, case_id_of(record))
 
 
 def _encode(spec: EncryptedField, value: Any) -> bytes:

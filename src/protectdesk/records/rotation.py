@@ -31,19 +31,17 @@ from django.utils import timezone
 
 from protectdesk.accounts.models import User
 from protectdesk.audit.actions import record
-from protectdesk.cases.actions import fresh_user, require_staff_member, seal_key_box
-from protectdesk.cases.fields import EncryptedField, identifying_fields, searchable_fields
-from protectdesk.cases.keyring import Keyring, encrypted_fields_of, fingerprint
-from protectdesk.cases.models import Case, CaseKeyBox, CaseMember, CaseRotation
-from protectdesk.crypto import casekeys, envelope
-from protectdesk.crypto.casekeys import Purpose
-
-#: model label → a custom conversion for records that hold more than envelopes (files).
-#: It returns True when it changed the record.
-CustomStep = Callable[[Keyring, models.Model, int], bool]
-CUSTOM_STEPS: dict[str, CustomStep] = {}
-#: Called after the finishing transaction commits: (case, old version) → removes old material.
-AFTER_FINISH: list[Callable[[Case, int], None]] = []
+from protectdesk.crypto import envelope
+from protectdesk.records import registry
+from protectdesk.records.fields import EncryptedField, identifying_fields, searchable_fields
+from protectdesk.records.keyring import Keyring, encrypted_fields_of
+from protectdesk.records.keys import (
+    current_key_holders,
+    new_case_keys,
+    require_staff_member,
+    seal_to_holders,
+)
+from protectdesk.records.models import Case, CaseKeyBox, CaseRotation, SearchToken
 
 BATCH_SIZE = 50
 
@@ -75,17 +73,7 @@ def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         old, new = case.key_version, case.key_version + 1
-        keys = {Purpose.SHARED: casekeys.new_case_key(), Purpose.STAFF: casekeys.new_case_key()}
-        boxes = []
-        for user, purposes in _current_key_holders(case, old):
-            boxes += [
-                seal_key_box(case, purpose, new, keys[purpose], user, case.desk)
-                for purpose in purposes
-            ]
-        boxes += [
-            seal_key_box(case, purpose, new, key, None, case.desk) for purpose, key in keys.items()
-        ]
-        CaseKeyBox.objects.bulk_create(boxes)
+        seal_to_holders(case, new, new_case_keys(), current_key_holders(case, old))
         Case.objects.filter(pk=case.pk).update(key_version=new)
         rotation = CaseRotation.objects.create(
             case=case, from_version=old, to_version=new, started_by=actor
@@ -93,31 +81,6 @@ def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
         record("case.rotation_started", actor=actor, target=case, detail={"from": old, "to": new})
     keyring.forget(case.id)  # reload: the keyring now holds both versions
     return rotation
-
-
-def _current_key_holders(case: Case, version: int) -> list[tuple[User, tuple[Purpose, ...]]]:
-    """Members who may receive the new keys: active, and already holding the current keys.
-
-    A membership row alone is not enough (security.md: access needs the row *and* a box): an
-    account re-invited since (new keypair, possibly in someone else's hands until a coordinator
-    restores it with the phrase), a deactivated account, or a forged membership row must not be
-    handed fresh keys by a rotation. They stay "awaiting recovery".
-    """
-    holders = []
-    for member in CaseMember.objects.filter(case=case).select_related("user"):
-        user = fresh_user(member.user)
-        if not user.is_active or not user.public_key:
-            continue
-        holds_current = CaseKeyBox.objects.filter(
-            case=case,
-            recipient=user,
-            version=version,
-            purpose=int(Purpose.SHARED),
-            recipient_fingerprint=fingerprint(bytes(user.public_key)),
-        ).exists()
-        if holds_current:
-            holders.append((user, member.purposes))
-    return holders
 
 
 def _stale_fields(record_obj: models.Model, version: int) -> list[EncryptedField]:
@@ -131,9 +94,9 @@ def _stale_fields(record_obj: models.Model, version: int) -> list[EncryptedField
 
 def convert_record(keyring: Keyring, record_obj: models.Model, version: int) -> bool:
     """Re-seal a record's old envelopes under ``version`` and re-index it. Idempotent."""
-    label = record_obj._meta.label
-    if label in CUSTOM_STEPS:
-        return CUSTOM_STEPS[label](keyring, record_obj, version)
+    custom = registry.rotate_step_for(type(record_obj))
+    if custom is not None:
+        return custom(keyring, record_obj, version)
     for _attempt in range(5):
         stale = _stale_fields(record_obj, version)
         if not stale:
@@ -157,8 +120,8 @@ def convert_record(keyring: Keyring, record_obj: models.Model, version: int) -> 
 
 
 def reindex(keyring: Keyring, record_obj: models.Model, version: int) -> None:
-    from protectdesk.search import actions as search_index
-    from protectdesk.search.registry import TYPES, label_of
+    from protectdesk.records import index as search_index
+    from protectdesk.records.registry import TYPES, label_of
 
     if label_of(record_obj) not in TYPES:
         return
@@ -215,7 +178,6 @@ def _any_stale(case: Case, version: int) -> bool:
 
 
 def _finish(actor: User, rotation: CaseRotation) -> CaseRotation:
-    from protectdesk.search.models import SearchToken
 
     case, old = rotation.case, rotation.from_version
     with transaction.atomic():
@@ -229,8 +191,10 @@ def _finish(actor: User, rotation: CaseRotation) -> CaseRotation:
             target=case,
             detail={"from": old, "to": rotation.to_version, "converted": rotation.converted},
         )
-        for hook in AFTER_FINISH:
-            transaction.on_commit(lambda hook=hook: hook(case, old))  # type: ignore[misc]
+        for dependents in registry.DEPENDENTS:
+            hook = dependents.after_rotation
+            if hook is not None:
+                transaction.on_commit(lambda hook=hook: hook(case, old))  # type: ignore[misc]
     return rotation
 
 

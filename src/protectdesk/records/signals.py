@@ -7,7 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from protectdesk.accounts.signals import account_voided, keypair_replaced
-from protectdesk.cases.models import CaseKeyBox, CaseMember
+from protectdesk.records.models import CaseKeyBox, CaseMember
 
 
 @receiver(keypair_replaced)

@@ -13,7 +13,7 @@ prove each one is written encrypted; :func:`undeclared_fields` lists fields of c
 models that declare neither, so a new field cannot slip in unclassified.
 
 The field itself never sees a key: it stores bytes. Encryption and decryption happen in the
-request's :class:`~protectdesk.cases.keyring.Keyring`, which knows the user's keys.
+request's :class:`~protectdesk.records.keyring.Keyring`, which knows the user's keys.
 """
 
 from __future__ import annotations

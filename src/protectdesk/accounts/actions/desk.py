@@ -1,0 +1,148 @@
+"""Creating a desk, changing its settings, and the roles and activity of its staff.
+
+These are the writes that decide who runs a desk. They share one invariant: a desk always
+keeps at least one active administrator or coordinator, or nobody could manage it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from protectdesk.accounts import desk_keys
+from protectdesk.accounts.actions._common import _give_keypair, _require_manager
+from protectdesk.accounts.actions.errors import AccountError
+from protectdesk.accounts.models import (
+    ACCOUNT_MANAGERS,
+    STAFF_ROLES,
+    Desk,
+    Role,
+    Session,
+    User,
+    normalise_login,
+)
+from protectdesk.audit.actions import record
+from protectdesk.crypto import recovery, userkeys
+
+# --- desks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewDesk:
+    desk: Desk
+    coordinator: User
+    recovery_phrase: str
+
+
+def create_desk(
+    *,
+    name: str,
+    country: str,
+    languages: list[str],
+    reference_prefix: str,
+    require_staff_2fa: bool,
+    coordinator_login: str,
+    coordinator_name: str,
+    coordinator_password: str,
+) -> NewDesk:
+    """Create a desk, its recovery keypair and its first coordinator.
+
+    The recovery private key is returned once, as a phrase, and never stored.
+    """
+    recovery_keys = userkeys.generate_keypair()
+    with transaction.atomic():
+        desk = Desk.objects.create(
+            name=name,
+            country=country.upper(),
+            languages=languages,
+            reference_prefix=reference_prefix.upper(),
+            require_staff_2fa=require_staff_2fa,
+            recovery_public_key=recovery_keys.public_key,
+        )
+        coordinator = User(
+            desk=desk,
+            role=Role.COORDINATOR,
+            login=normalise_login(coordinator_login),
+            display_name=coordinator_name,
+        )
+        validate_password(coordinator_password, coordinator)
+        coordinator.set_password(coordinator_password)
+        _give_keypair(coordinator, coordinator_password)
+        coordinator.save()
+        record("desk.created", actor=coordinator, target=desk)
+        record("account.keypair_created", actor=coordinator, target=coordinator)
+    return NewDesk(desk, coordinator, recovery.to_phrase(recovery_keys.private_key))
+
+
+def update_desk(
+    *, actor: User, desk: Desk, name: str, require_staff_2fa: bool, languages: list[str]
+) -> None:
+    _require_manager(actor)
+    with transaction.atomic():
+        changed = sorted(
+            field
+            for field, value in (
+                ("name", name),
+                ("require_staff_2fa", require_staff_2fa),
+                ("languages", languages),
+            )
+            if getattr(desk, field) != value
+        )
+        desk.name, desk.require_staff_2fa, desk.languages = name, require_staff_2fa, languages
+        desk.save(update_fields=["name", "require_staff_2fa", "languages"])
+        record("desk.settings_changed", actor=actor, target=desk, detail={"fields": changed})
+
+
+# --- roles and activity ---------------------------------------------------------------------
+
+
+def _is_last_manager(user: User) -> bool:
+    return (
+        not User.objects.filter(desk_id=user.desk_id, role__in=ACCOUNT_MANAGERS, is_active=True)
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
+def change_role(*, actor: User, user: User, role: str) -> None:
+    _require_manager(actor)
+    if user.desk_id != actor.desk_id:
+        raise PermissionError("account of another desk")
+    if role not in STAFF_ROLES or user.role not in STAFF_ROLES:
+        raise AccountError(
+            _(
+                "A defender account's role cannot be changed. Staff roles are administrator, coordinator "
+                "and caseworker."
+            )
+        )
+    if user.role in ACCOUNT_MANAGERS and role not in ACCOUNT_MANAGERS and _is_last_manager(user):
+        raise AccountError(_("The desk needs at least one active administrator or coordinator."))
+    if role == user.role:
+        return
+    with transaction.atomic():
+        old = user.role
+        user.role = role
+        user.save(update_fields=["role"])
+        desk_keys.revoke(user)
+        record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
+
+
+def set_active(*, actor: User, user: User, active: bool) -> None:
+    _require_manager(actor)
+    if user.desk_id != actor.desk_id:
+        raise PermissionError("account of another desk")
+    if not active and user.pk == actor.pk:
+        raise AccountError(_("You cannot deactivate your own account."))
+    if not active and user.role in ACCOUNT_MANAGERS and _is_last_manager(user):
+        raise AccountError(_("The desk needs at least one active administrator or coordinator."))
+    if user.is_active == active:
+        return
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            Session.objects.filter(user=user).delete()
+        record("account.reactivated" if active else "account.deactivated", actor=actor, target=user)

@@ -1,0 +1,162 @@
+"""The one write path of every case record: seal, check the version, save, index, audit.
+
+Every module writes its records through :func:`save` and removes them through :func:`delete`;
+no action seals, indexes or audits by hand. In one transaction, :func:`save`
+
+1. seals the declared encrypted fields given in ``values`` with the case's current key version
+   (a new record gets every other encrypted field sealed empty, so all records of a type have
+   the same shape whatever was filled in);
+2. inserts a new record, or updates an existing one only if its row version is still the one
+   the form was loaded with (``expected_version``): otherwise :class:`EditConflict` and nothing
+   is written, so the view can show both versions and lose nothing;
+3. indexes exactly the fields declared ``searchable`` among those written, under the same key
+   version (a new record: all of them);
+4. clears any damage recorded for the values it has just replaced, and
+5. appends the audit entry (who, what, which record — never content).
+
+:func:`delete` finds everything the deletion takes with it (Django's cascade), then, in one
+transaction: lets modules that own more than envelopes act (attachments schedule their files
+for removal after commit), drops every search token and damage row of each record going, audits
+and deletes. A deleted record therefore leaves no token behind, by construction.
+
+Access: sealing needs the keyring to hold the case's key for each field's declared purpose (a
+shared-key-only account cannot write a staff-key field: :class:`StaffOnly`). Which *role* may
+write is the module action's decision, checked before it calls this path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models import F
+from django.db.models.deletion import Collector
+from django.utils import timezone
+
+from protectdesk.accounts.models import User
+from protectdesk.audit.actions import record as audit_record
+from protectdesk.records import damage, index, registry
+from protectdesk.records.fields import searchable_fields
+from protectdesk.records.keyring import Keyring, case_id_of, encrypted_fields_of
+
+R = Any  # a case record (CaseRecord subclass) or a Case
+
+
+class EditConflict(Exception):
+    """The record changed since the form was loaded; nothing was saved."""
+
+
+def save(
+    actor: User | None,
+    keyring: Keyring,
+    record: R,
+    values: Mapping[str, Any],
+    *,
+    audit: str | None,
+    expected_version: int | None = None,
+    detail: dict[str, Any] | None = None,
+    audit_target: Any = None,
+    seal_empty: bool = True,
+) -> R:
+    """Write ``record`` (its statistical fields as set by the caller, ``values`` encrypted).
+
+    ``expected_version`` is required to update an existing record; ``audit`` is the audit code
+    (``None`` only for parts of a record whose own save is audited, e.g. an incident's sources).
+    ``seal_empty=False`` leaves a new record's other encrypted fields absent, for types whose
+    fields are alternatives (an attachment is described under the shared *or* the staff key).
+    """
+    keyring.keys_for(case_id_of(record))  # membership and an opening box, or NoCaseAccess
+    adding = record._state.adding
+    if not adding and expected_version is None:
+        raise ValueError("updating a record needs the row version the form was loaded with")
+    with transaction.atomic():
+        keyring.seal(record, dict(values), fill_missing=adding and seal_empty)
+        if adding:
+            record.save(force_insert=True)
+        else:
+            _update(record, int(expected_version or 0))
+        written = (
+            searchable_fields(type(record))
+            if adding
+            else [name for name in values if name in searchable_fields(type(record))]
+        )
+        if written:
+            index.index_record(
+                keyring, record, {name: str(values.get(name) or "") for name in written}
+            )
+        if not adding:
+            damage.cleared(record, list(values))
+        if audit is not None:
+            audit_record(
+                audit, actor=actor, target=audit_target or record, detail=detail or None
+            )
+    return record
+
+
+#: Never written by an edit: identity, and the row version the update itself raises.
+_IMMUTABLE = frozenset({"id", "case", "created_at", "row_version"})
+
+
+def _update(record: R, expected_version: int) -> None:
+    """Write the record's fields if nobody changed it since ``expected_version``.
+
+    Fields a model lists in ``maintained_fields`` (the case's key version, an attachment's file
+    generation) are kept by rotation, not by edits, and are never written back from a form.
+    """
+    model = type(record)
+    skip = _IMMUTABLE | frozenset(getattr(model, "maintained_fields", ()))
+    changes: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in skip:
+            continue
+        if field.name == "updated_at":
+            record.updated_at = timezone.now()
+        changes[field.attname] = getattr(record, field.attname)
+    updated = model._default_manager.filter(pk=record.pk, row_version=expected_version).update(
+        **changes, row_version=F("row_version") + 1
+    )
+    if not updated:
+        raise EditConflict
+    record.row_version = expected_version + 1
+
+
+def delete(
+    actor: User | None,
+    keyring: Keyring,
+    record: R,
+    *,
+    audit: str | None,
+    detail: dict[str, Any] | None = None,
+    audit_target: Any = None,
+) -> int:
+    """Delete ``record`` and what cascades with it: tokens, damage rows, dependents' files.
+
+    Returns the number of case records removed.
+    """
+    keyring.keys_for(case_id_of(record))
+    with transaction.atomic():
+        going = _cascade(record)
+        if audit is not None:
+            audit_record(
+                audit, actor=actor, target=audit_target or record, detail=detail or None
+            )
+        for item in going:
+            for dependents in registry.DEPENDENTS:
+                if dependents.on_delete is not None:
+                    dependents.on_delete(actor, item)
+            index.forget_record(item)
+            damage.cleared(item)
+        record.delete()
+    return len(going)
+
+
+def _cascade(record: models.Model) -> list[models.Model]:
+    """``record`` and every row with encrypted fields that deleting it would take along."""
+    collector = Collector(using=DEFAULT_DB_ALIAS)
+    collector.collect([record])
+    found: list[models.Model] = []
+    for model, instances in collector.data.items():
+        if encrypted_fields_of(model):
+            found.extend(instances)
+    return found

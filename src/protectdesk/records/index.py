@@ -1,0 +1,71 @@
+"""Writing the blind index (security.md Keys 5), always in the transaction of the text it indexes.
+
+Only :func:`protectdesk.records.actions.save` and rotation call these: the write path passes the
+plaintext it just sealed, and the index keeps one row per distinct word of each field declared
+``searchable``, under the case key version the text was written with. Deleting a record drops its
+rows (:func:`forget_record`); rotation rebuilds a case's rows under the new version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from django.db import models
+
+from protectdesk.crypto import blind_index
+from protectdesk.crypto.casekeys import Purpose
+from protectdesk.records.fields import searchable_fields
+from protectdesk.records.keyring import Keyring, case_id_of
+from protectdesk.records.models import SearchToken
+
+_BATCH = 500
+
+
+def label_of(record: models.Model) -> str:
+    return str(record._meta.label_lower)
+
+
+def search_key_for(keyring: Keyring, case_id: uuid.UUID, version: int) -> bytes:
+    """The case's search key for ``version`` (needs the staff key of that version)."""
+    keys = keyring.keys_for(case_id)
+    return blind_index.search_key(keys.key(Purpose.STAFF, version))
+
+
+def index_record(
+    keyring: Keyring, record: models.Model, values: Mapping[str, str], *, version: int | None = None
+) -> int:
+    """Replace the index rows of ``values``' searchable fields of ``record``; rows written."""
+    fields = [name for name in values if name in searchable_fields(type(record))]
+    if not fields:
+        return 0
+    case_id = case_id_of(record)
+    keys = keyring.keys_for(case_id)
+    version = version or keys.current_version
+    key = blind_index.search_key(keys.key(Purpose.STAFF, version))
+    record_type = label_of(record)
+    SearchToken.objects.filter(
+        record_type=record_type, record_id=record.pk, field__in=fields, key_version=version
+    ).delete()
+    rows = [
+        SearchToken(
+            case_id=case_id,
+            token=token,
+            key_version=version,
+            record_type=record_type,
+            record_id=record.pk,
+            field=name,
+        )
+        for name in fields
+        for token in sorted(blind_index.tokens_of(key, str(values[name] or "")))
+    ]
+    SearchToken.objects.bulk_create(rows, batch_size=_BATCH)
+    return len(rows)
+
+
+def forget_record(record: models.Model) -> int:
+    """Drop every index row of a record (it is being deleted); rows removed."""
+    deleted, _ = SearchToken.objects.filter(
+        record_type=label_of(record), record_id=record.pk
+    ).delete()
+    return deleted

@@ -1,0 +1,230 @@
+"""The floor's tables: cases as compartments, their members and key boxes, rotations, the index.
+
+A case is the unit of access and of encryption: it has its own keys, sealed only to its members
+and to the desk's recovery key. Every domain module's records hang off a case through
+:class:`CaseRecord` and declare their fields with :mod:`protectdesk.records.fields`.
+
+**Why ``app_label = "cases"`` / ``"search"``.** These models were written in round one under
+the ``cases`` and ``search`` apps. Their labels are stored, permanently, in data that cannot be
+rewritten: the hash-chained audit log names its targets by label (``cases.case``), attachments
+and search tokens name the record they belong to by label, and every field envelope binds its
+table name (``cases_case``) into its associated data. Moving the code down to this floor must
+not change any of those, so the models keep their original app labels (and therefore their
+tables and migrations); only the code that defines them lives here, below every domain app.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from protectdesk.accounts.models import Desk, User
+from protectdesk.crypto.casekeys import Purpose
+from protectdesk.records.fields import EncryptedText, statistical
+
+SHARED, STAFF = Purpose.SHARED, Purpose.STAFF
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    """The desk's file on one defender: the unit of access and of encryption."""
+
+    id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
+    desk = statistical(models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="cases"))
+    reference = statistical(models.CharField(_("reference"), max_length=32))
+    status = statistical(
+        models.CharField(
+            _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
+        )
+    )
+    #: The version of the case keys new envelopes are written with (rotation raises it).
+    key_version = statistical(models.PositiveIntegerField(default=1))
+    created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
+    created_by = statistical(
+        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    )
+    row_version = statistical(models.PositiveIntegerField(default=1))
+    staff_notes = EncryptedText(_("staff notes"), key=STAFF, searchable=True)
+
+    #: Kept by rotation only; an edit never writes it back (records.actions).
+    maintained_fields = ("key_version",)
+
+    class Meta:
+        app_label = "cases"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "reference"], name="case_reference_unique_per_desk"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def case_id(self) -> uuid.UUID:
+        """A case is its own compartment (records of a case point to it through ``case_id``)."""
+        return self.id
+
+
+class MemberKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    DEFENDER = "defender", _("Defender")
+
+
+class CaseMember(models.Model):
+    """Who may open a case. Staff members get both keys; the defender's account the shared one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="case_memberships")
+    kind = models.CharField(max_length=16, choices=MemberKind.choices)
+    added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "cases"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"member {self.pk}"
+
+    @property
+    def purposes(self) -> tuple[Purpose, ...]:
+        return (SHARED, STAFF) if self.kind == MemberKind.STAFF else (SHARED,)
+
+
+class CaseKeyBox(models.Model):
+    """One case key (purpose, version) sealed to one recipient: a member or the recovery key.
+
+    ``recipient_fingerprint`` names the public key the box was sealed to, so boxes sealed to a
+    key the user no longer has (after a re-invitation) are recognised as stale, not tried.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="key_boxes")
+    purpose = models.PositiveSmallIntegerField(choices=[(p.value, p.label) for p in Purpose])
+    version = models.PositiveIntegerField()
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="key_boxes"
+    )
+    recipient_fingerprint = models.BinaryField(max_length=16)
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "cases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "purpose", "version", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="one_box_per_member_key",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "purpose", "version"],
+                condition=Q(recipient__isnull=True),
+                name="one_recovery_box_per_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "case"], name="keybox_recipient_case")]
+
+    def __str__(self) -> str:
+        return f"key box {self.pk}"
+
+
+class CaseRecord(models.Model):
+    """Base of every record that belongs to a case and holds encrypted fields."""
+
+    id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
+    case = statistical(models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+"))
+    row_version = statistical(models.PositiveIntegerField(default=1))
+    created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
+    updated_at = statistical(models.DateTimeField(default=timezone.now))
+
+    class Meta:
+        abstract = True
+
+
+class CaseRotation(models.Model):
+    """A key rotation of one case: new keys, every value, file and search token re-encrypted.
+
+    ``progress`` remembers, per record type, the last record converted, so a rotation that was
+    interrupted resumes where it stopped. The old keys' boxes are deleted only when it finishes.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rotations")
+    from_version = models.PositiveIntegerField()
+    to_version = models.PositiveIntegerField()
+    started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    progress = models.JSONField(default=dict)
+    converted = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "cases"
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(finished_at__isnull=True),
+                name="one_open_rotation_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rotation {self.pk}"
+
+
+
+class SearchToken(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    token = models.BinaryField(max_length=12)
+    key_version = models.PositiveIntegerField()
+    record_type = models.CharField(max_length=40)
+    record_id = models.UUIDField()
+    field = models.CharField(max_length=40)
+
+    class Meta:
+        app_label = "search"
+        indexes = [
+            models.Index(fields=["token"], name="search_token"),
+            models.Index(fields=["record_type", "record_id"], name="search_record"),
+            models.Index(fields=["case", "key_version"], name="search_case_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search token {self.pk}"
+
+
+class DamagedRecord(models.Model):
+    """A stored value that failed to open: found once, audited once, listed by ``check``.
+
+    Holds only the record's label, id and field name (no content). A row is removed when the
+    record is saved again or restored, so the list shows what still needs a backup.
+    """
+
+    record_type = models.CharField(max_length=40)
+    record_id = models.UUIDField()
+    field = models.CharField(max_length=40)
+    case_id = models.UUIDField()
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "field"], name="one_damage_row_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"damaged {self.record_type} {self.record_id}"

@@ -1,0 +1,230 @@
+"""What each domain module plugs into the floor, declared from its own ``integration.py``.
+
+A module never edits a central file to exist. In its ``AppConfig.ready`` it calls
+``integration.register()``, which declares here:
+
+* its **record types** (:class:`RecordType`): what one is called, where one is shown, whether
+  files can be attached to it — search, attachments, rotation, deletion and the damaged-record
+  check all find records through this list;
+* its **case-page sections** (:class:`Section`): a template and a function that builds its
+  context, shown on the case page in ``order``;
+* its **navigation** entries, its **audit codes** (``protectdesk.audit.codes.register``);
+* hooks for records that own more than envelopes (:class:`Dependents`: files to destroy when
+  their record goes, a custom rotation step);
+* its **authorization-matrix routes** and **canary writers** (:class:`RouteRule`,
+  :func:`register_canary`), which the test suite enumerates: a route or an identifying field
+  without one fails the tests.
+
+The registry holds declarations only, never keys or plaintext.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.functional import Promise
+
+from protectdesk.records.fields import searchable_fields
+from protectdesk.records.models import Case
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from protectdesk.accounts.models import User
+    from protectdesk.records.keyring import Keyring
+
+
+# --- record types ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of case record: ``model`` plus how people reach and name one."""
+
+    model: type[models.Model]
+    title: Promise  # what a record of this type is called ("Security incident")
+    url: Callable[[Case, uuid.UUID], str]  # where a record is shown
+    attachable: bool = False  # files can be attached to it (the upload form offers it)
+
+    @property
+    def label(self) -> str:
+        return label_of(self.model)
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields whose words go into the case's blind index."""
+        return searchable_fields(self.model)
+
+    def field_label(self, name: str) -> str:
+        return str(getattr(self.model._meta.get_field(name), "verbose_name", None) or name)
+
+    def exists(self, case: Case, record_id: uuid.UUID) -> bool:
+        """Is ``record_id`` a record of this type in ``case``?"""
+        if self.model is Case:
+            return case.id == record_id
+        return self.model._default_manager.filter(case=case, pk=record_id).exists()
+
+    def records_of(self, case: Case) -> Any:
+        manager = self.model._default_manager
+        return manager.filter(pk=case.pk) if self.model is Case else manager.filter(case=case)
+
+
+TYPES: dict[str, RecordType] = {}
+
+
+def label_of(record: models.Model | type[models.Model]) -> str:
+    """The stable label a record type is stored under ("incidents.incident")."""
+    return str(record._meta.label_lower)
+
+
+def register(kind: RecordType) -> None:
+    TYPES[kind.label] = kind
+
+
+def type_of(record: models.Model) -> RecordType | None:
+    return TYPES.get(label_of(record))
+
+
+def searchable_types() -> dict[str, RecordType]:
+    return {label: kind for label, kind in TYPES.items() if kind.fields}
+
+
+def attachable_types() -> dict[str, RecordType]:
+    return {label: kind for label, kind in TYPES.items() if kind.attachable}
+
+
+# --- records that own more than envelopes ---------------------------------------------------
+
+#: (keyring, record, new key version) → True when it changed the record.
+RotateStep = Callable[["Keyring", models.Model, int], bool]
+
+
+@dataclass(frozen=True)
+class Dependents:
+    """What a module keeps for records of other modules, or for its own special records.
+
+    ``on_delete`` runs inside the deleting transaction for every record being deleted (for
+    example: remove the record's attachments and schedule their files for removal after
+    commit). ``rotate`` replaces the generic re-sealing for the module's own ``model``;
+    ``after_rotation`` runs after a rotation has committed (remove superseded files).
+    """
+
+    on_delete: Callable[[User | None, models.Model], None] | None = None
+    model: type[models.Model] | None = None
+    rotate: RotateStep | None = None
+    after_rotation: Callable[[Case, int], None] | None = None
+
+
+DEPENDENTS: list[Dependents] = []
+
+
+def register_dependents(dependents: Dependents) -> None:
+    if dependents not in DEPENDENTS:
+        DEPENDENTS.append(dependents)
+
+
+def rotate_step_for(model: type[models.Model]) -> RotateStep | None:
+    for dependents in DEPENDENTS:
+        if dependents.model is model and dependents.rotate is not None:
+            return dependents.rotate
+    return None
+
+
+# --- the case page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the case page contributed by a module.
+
+    ``context(request, case, keyring)`` returns the template's variables; it is called only
+    for viewers who may see the section (``staff_only`` sections are skipped for the
+    defender's account).
+    """
+
+    name: str  # also the anchor: <section id="{name}">
+    template: str
+    context: Callable[[HttpRequest, Case, Keyring], dict[str, Any]]
+    order: int = 100
+    staff_only: bool = False
+
+
+SECTIONS: list[Section] = []
+
+
+def register_section(section: Section) -> None:
+    SECTIONS[:] = [s for s in SECTIONS if s.name != section.name] + [section]
+    SECTIONS.sort(key=lambda s: (s.order, s.name))
+
+
+# --- navigation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: Promise
+    roles: frozenset[str]
+    order: int = 100
+
+
+NAVIGATION: list[NavEntry] = []
+
+
+def register_navigation(entry: NavEntry) -> None:
+    NAVIGATION[:] = [e for e in NAVIGATION if e.url_name != entry.url_name] + [entry]
+    NAVIGATION.sort(key=lambda e: e.order)
+
+
+# --- what the test suite enumerates ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """How one URL name must answer each persona (the authorization matrix).
+
+    ``access`` is one of:
+
+    * ``"case"`` — a route of one case: staff members get ``member``, the defender's account
+      ``defender``, everyone else (other staff of the desk, other desks) 404, anonymous the
+      sign-in page;
+    * ``"staff"`` — signed-in staff of the desk get ``member``, the defender's account
+      ``defender``;
+    * ``"managers"`` — coordinators and administrators get ``member``, others 403.
+
+    ``sample(actor, keyring, case)`` makes the record a route needs and returns the URL's
+    keyword arguments besides ``case_id`` (it uses the module's own actions); ``overrides``
+    names the personas that answer otherwise than their class (``{"admin": 403}``).
+    """
+
+    method: str
+    access: str
+    member: int
+    defender: int = 404
+    sample: Callable[[User, Keyring, Case], dict[str, Any]] | None = None
+    overrides: dict[str, int] | None = None
+
+
+ROUTES: dict[str, RouteRule] = {}
+
+
+def register_routes(rules: dict[str, RouteRule]) -> None:
+    ROUTES.update(rules)
+
+
+#: A canary writer: (actor, keyring, case, values) → writes every identifying field of the
+#: module's record types in ``case`` through the module's real actions, putting
+#: ``values[model label][field name]`` (a unique canary string) in each.
+CanaryWriter = Callable[["User", "Keyring", Case, dict[str, dict[str, str]]], None]
+#: model label ("notes.Note") → the writer that fills that model's identifying fields.
+CANARY_WRITERS: dict[str, CanaryWriter] = {}
+
+
+def register_canary(labels: Iterable[str], writer: CanaryWriter) -> None:
+    for label in labels:
+        CANARY_WRITERS[label] = writer
+
