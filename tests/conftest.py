@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 
 @dataclass
 class Desks:
-    """One desk with a person per role, one case, and a coordinator of another desk.
+    """One desk with a person per role, one case, and a coordinator and caseworker of another.
 
     ``case`` was opened by ``caseworker``; ``defender`` is its defender's own account. The
     coordinator, the administrator and ``caseworker2`` are *not* members of it.
@@ -37,6 +37,7 @@ class Desks:
     outsider: User  # a coordinator of another desk
     recovery_phrase: str
     case: Case
+    outsider_caseworker: User  # a caseworker of that other desk, with a case of their own
 
 
 def make_desk(
@@ -80,8 +81,23 @@ def desks(db) -> Desks:
     )
     defender = add_defender_account(caseworker, case)
     _other, outsider, _ = make_desk("Other Desk", "OD", "outsider@other.example")
+    outsider_caseworker = add_user(outsider, Role.CASEWORKER, "outsider-cw@other.example")
+    case_actions.open_case(
+        actor=outsider_caseworker,
+        keyring=keyring_of(outsider_caseworker),
+        profile=case_actions.DefenderProfile(kind="individual", country="GT", name="Other Person"),
+    )
     return Desks(
-        desk, admin, coordinator, caseworker, caseworker2, defender, outsider, phrase, case
+        desk,
+        admin,
+        coordinator,
+        caseworker,
+        caseworker2,
+        defender,
+        outsider,
+        phrase,
+        case,
+        outsider_caseworker,
     )
 
 

@@ -1,8 +1,15 @@
 """Every URL name of the project, and the authorization matrix the tests hold it to.
 
 Each entry: the HTTP method to probe, how to build the URL's arguments from the personas, and
-what each persona must get. ``LOGIN`` means "redirected to the sign-in page". Adding a route
-without adding it here fails ``test_every_route_has_an_entry``.
+what each persona must get. ``LOGIN`` means "redirected to the sign-in page".
+
+The platform's own routes (accounts, audit, the shell) are listed here. Every domain module
+declares its routes from its own ``integration.py`` (``records.registry.register_routes``) and
+they are translated into entries below, so adding a module edits no file of another. A route
+with no entry either way fails ``test_every_route_has_an_entry``.
+
+Personas: one desk's administrator, coordinator, two caseworkers and the defender's own
+account, plus two **outsiders** — a coordinator and a caseworker of another desk.
 """
 
 from __future__ import annotations
@@ -13,8 +20,20 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from protectdesk.records import registry
+from protectdesk.records.registry import RouteRule
+
 LOGIN = "login"
-PERSONAS = ["anonymous", "admin", "coordinator", "caseworker", "caseworker2", "defender"]
+PERSONAS = [
+    "anonymous",
+    "admin",
+    "coordinator",
+    "caseworker",
+    "caseworker2",
+    "defender",
+    "outsider",
+    "outsider_caseworker",
+]
 
 
 @dataclass(frozen=True)
@@ -29,8 +48,14 @@ def _all(anonymous: int | str, signed_in: int | str) -> dict[str, int | str]:
 
 
 def _managers(
-    anonymous: int | str, managers: int | str, others: int | str = 403
+    anonymous: int | str,
+    managers: int | str,
+    others: int | str = 403,
+    outsider: int | str | None = None,
 ) -> dict[str, int | str]:
+    """Coordinators and administrators; ``outsider`` is what another desk's coordinator gets
+    (by default the same as this desk's: the page of their own desk; 404 when the URL names
+    someone or something of this desk)."""
     return {
         "anonymous": anonymous,
         "admin": managers,
@@ -38,6 +63,8 @@ def _managers(
         "caseworker": others,
         "caseworker2": others,
         "defender": others,
+        "outsider": managers if outsider is None else outsider,
+        "outsider_caseworker": others,
     }
 
 
@@ -45,7 +72,8 @@ def _case(
     member: int | str, defender: int | str, non_member: int | str = 404
 ) -> dict[str, int | str]:
     """A route of ``desks.case``: the caseworker is a member; the defender's account is a member
-    with the shared key only; the administrator, the coordinator and caseworker2 are not members."""
+    with the shared key only; the administrator, the coordinator and caseworker2 are not members,
+    and neither is anyone of another desk."""
     return {
         "anonymous": LOGIN,
         "admin": non_member,
@@ -53,19 +81,14 @@ def _case(
         "caseworker": member,
         "caseworker2": non_member,
         "defender": defender,
+        "outsider": non_member,
+        "outsider_caseworker": non_member,
     }
 
 
-def _case_kwargs(desks: Any) -> dict[str, Any]:
-    return {"case_id": desks.case.id}
-
-
-def _case_member_kwargs(desks: Any) -> dict[str, Any]:
-    return {"case_id": desks.case.id, "user_id": desks.defender.id}
-
-
-def _recovery_target(desks: Any) -> dict[str, Any]:
-    return {"user_id": desks.caseworker.id}
+def _staff(member: int | str, defender: int | str) -> dict[str, int | str]:
+    """Pages of the signed-in staff member's own desk (outsiders see their own desk's)."""
+    return {**_all(LOGIN, member), "defender": defender}
 
 
 def _staff_target(desks: Any) -> dict[str, Any]:
@@ -108,22 +131,14 @@ MATRIX: dict[str, Route] = {
     "accounts:recovery_codes": Route("POST", _all(LOGIN, 302)),
     "accounts:staff": Route("GET", _managers(LOGIN, 200)),
     "accounts:invite": Route("POST", _managers(LOGIN, 400)),
-    "accounts:reinvite": Route("POST", _managers(LOGIN, 200), _staff_target),
-    "accounts:change_role": Route("POST", _managers(LOGIN, 302), _staff_target),
-    "accounts:set_active": Route("POST", _managers(LOGIN, 302), _staff_target),
-    "accounts:revoke_invitation": Route("POST", _managers(LOGIN, 302), _open_invitation),
+    "accounts:reinvite": Route("POST", _managers(LOGIN, 200, outsider=404), _staff_target),
+    "accounts:change_role": Route("POST", _managers(LOGIN, 302, outsider=404), _staff_target),
+    "accounts:set_active": Route("POST", _managers(LOGIN, 302, outsider=404), _staff_target),
+    "accounts:revoke_invitation": Route(
+        "POST", _managers(LOGIN, 302, outsider=404), _open_invitation
+    ),
     "accounts:desk_settings": Route("GET", _managers(LOGIN, 200)),
     "audit:log": Route("GET", _managers(LOGIN, 200)),
-    "cases:list": Route("GET", _all(LOGIN, 200)),
-    "cases:new": Route("GET", {**_all(LOGIN, 200), "admin": 403, "defender": 403}),
-    "cases:detail": Route("GET", _case(200, 200), _case_kwargs),
-    "cases:status": Route("POST", _case(302, 404), _case_kwargs),
-    "cases:notes": Route("POST", _case(400, 404), _case_kwargs),
-    "cases:add_member": Route("POST", _case(302, 404), _case_kwargs),
-    "cases:remove_member": Route("POST", _case(302, 404), _case_member_kwargs),
-    "cases:invite_defender": Route("POST", _case(302, 404), _case_kwargs),
-    "cases:recovery_list": Route("GET", _managers(LOGIN, 200)),
-    "cases:restore_access": Route("GET", _managers(LOGIN, 200), _recovery_target),
 }
 
 
@@ -150,82 +165,36 @@ def _setup_token(desks: Any) -> dict[str, Any]:
 MATRIX["accounts:first_run"] = Route("GET", _all(404, 404), _setup_token)
 
 
-def _attachment_kwargs(desks: Any) -> dict[str, Any]:
-    from tests.conftest import make_attachment
+def _expectations(rule: RouteRule) -> dict[str, int | str]:
+    if rule.access == "case":
+        expect = _case(rule.member, rule.defender)
+    elif rule.access == "staff":
+        expect = _staff(rule.member, rule.defender)
+    elif rule.access == "managers":
+        expect = _managers(LOGIN, rule.member, outsider=404 if rule.sample else None)
+    else:
+        raise ValueError(f"unknown access class {rule.access!r}")
+    return {**expect, **(rule.overrides or {})}
 
+
+def _kwargs_from(rule: RouteRule) -> Callable[[Any], dict[str, Any]]:
+    def build(desks: Any) -> dict[str, Any]:
+        from tests.conftest import keyring_of
+
+        kwargs: dict[str, Any] = {"case_id": desks.case.id} if rule.access == "case" else {}
+        if rule.sample is not None:
+            kwargs.update(rule.sample(desks.caseworker, keyring_of(desks.caseworker), desks.case))
+        return kwargs
+
+    return build
+
+
+def module_routes() -> dict[str, Route]:
+    """The routes the domain modules declared in their integration.py."""
     return {
-        "case_id": desks.case.id,
-        "attachment_id": make_attachment(desks.caseworker, desks.case).id,
+        name: Route(rule.method, _expectations(rule), _kwargs_from(rule))
+        for name, rule in registry.ROUTES.items()
     }
 
 
-MATRIX.update(
-    {
-        "attachments:upload": Route("POST", _case(302, 302), _case_kwargs),
-        "attachments:download": Route("GET", _case(200, 200), _attachment_kwargs),
-        "attachments:remove": Route("POST", _case(302, 404), _attachment_kwargs),
-    }
-)
-
-
-MATRIX["search:search"] = Route("GET", {**_all(LOGIN, 200), "defender": 403})
-
-
-MATRIX["cases:rotate"] = Route("POST", _case(302, 404), _case_kwargs)
-
-
-def _incident_kwargs(desks: Any) -> dict[str, Any]:
-    from tests.incidents.helpers import log_incident_with
-
-    return {
-        "case_id": desks.case.id,
-        "incident_id": log_incident_with(desks.caseworker, desks.case).id,
-    }
-
-
-def _actor_kwargs(desks: Any) -> dict[str, Any]:
-    from protectdesk.incidents import actions as incident_actions
-    from tests.conftest import keyring_of
-
-    actor = incident_actions.add_actor(
-        actor=desks.caseworker,
-        keyring=keyring_of(desks.caseworker),
-        case=desks.case,
-        actor_type="state_police",
-        name="Unit 7",
-    )
-    return {"case_id": desks.case.id, "actor_id": actor.id}
-
-
-def _link_kwargs(desks: Any) -> dict[str, Any]:
-    from protectdesk.cases import actions as case_actions
-    from tests.conftest import keyring_of
-
-    keyring = keyring_of(desks.caseworker)
-    collective = case_actions.open_case(
-        actor=desks.caseworker,
-        keyring=keyring,
-        profile=case_actions.DefenderProfile(
-            kind="community", country="GT", name="Community of the test"
-        ),
-    )
-    link = case_actions.link_defender(
-        actor=desks.caseworker, keyring=keyring, case=desks.case, collective=collective
-    )
-    return {"case_id": desks.case.id, "link_id": link.pk}
-
-
-MATRIX.update(
-    {
-        "incidents:list": Route("GET", {**_all(LOGIN, 200), "defender": 403}),
-        "incidents:new": Route("GET", _case(200, 404), _case_kwargs),
-        "incidents:detail": Route("GET", _case(200, 200), _incident_kwargs),
-        "incidents:edit": Route("GET", _case(200, 404), _incident_kwargs),
-        "incidents:actors": Route("GET", _case(200, 404), _case_kwargs),
-        "incidents:edit_actor": Route("GET", _case(200, 404), _actor_kwargs),
-        "cases:edit_defender": Route("GET", _case(200, 404), _case_kwargs),
-        "cases:consent": Route("POST", _case(400, 404), _case_kwargs),
-        "cases:link": Route("POST", _case(302, 404), _case_kwargs),
-        "cases:unlink": Route("POST", _case(302, 404), _link_kwargs),
-    }
-)
+MATRIX.update(module_routes())

@@ -18,3 +18,7 @@ PROTECTDESK_KDF = MINIMUM_KDF
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A real file (not :memory:) so canary tests can read the database and its WAL from disk.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+# The test suite's own throwaway module: proof that a module is only its declarations
+# (tests/notes, tests/records/test_floor.py). Installing an app is the one line outside it.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.notes"]  # noqa: F405

@@ -1,15 +1,26 @@
 """One-time invitation links: the invitee chooses the password; only the token's hash is kept."""
 
+import io
+import logging
 import re
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from protectdesk.accounts.actions import invitations
+from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.models import Invitation, Role, User
 from protectdesk.audit.models import AuditEntry
-from tests.conftest import PASSWORD, sign_in
+from protectdesk.cases import actions as case_actions
+from protectdesk.crypto import EnvelopeError
+from protectdesk.records.models import CaseKeyBox, CaseMember
+from tests.conftest import PASSWORD, keyring_of, sign_in
 
 NEW_PASSWORD = "a long and private passphrase"
 
@@ -118,3 +129,107 @@ def test_reinvitation_replaces_the_password_and_keys(desks, signed_in_client):
         .status_code
         == 200
     )
+
+
+def _prekeyed(desks):
+    """A defender's invitation made with the case: the account's key waits in the invitation."""
+    return case_actions.invite_defender(
+        actor=desks.caseworker2,
+        keyring=keyring_of(desks.caseworker2),
+        case=case_actions.open_case(
+            actor=desks.caseworker2,
+            keyring=keyring_of(desks.caseworker2),
+            profile=case_actions.DefenderProfile(
+                kind="individual", country="GT", name="Not yet accepted"
+            ),
+        ),
+    )
+
+
+def test_revoking_a_defender_invitation_destroys_its_key_and_voids_the_account(desks):
+    # Regression test from the round-one security review (H2).
+    user, invitation, token = _prekeyed(desks)
+    invitations.revoke_invitation(actor=desks.coordinator, invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.wrapped_private_key is None
+    assert not CaseKeyBox.objects.filter(recipient=user).exists()
+    assert not CaseMember.objects.filter(user=user).exists()
+    assert not User.objects.get(pk=user.pk).is_active
+    with pytest.raises(AccountError):
+        invitations.accept_invitation(
+            invitation=invitation, token=token, password=PASSWORD, display_name=""
+        )
+
+
+def test_expired_defender_invitations_lose_their_key(desks):
+    # Regression test from the round-one security review (H2).
+    user, invitation, _token = _prekeyed(desks)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("cleanup", stdout=io.StringIO())
+    assert Invitation.objects.get(pk=invitation.pk).wrapped_private_key is None
+    assert not CaseKeyBox.objects.filter(recipient=user).exists()
+
+
+def test_prekeyed_acceptance_checks_the_key_matches(desks):
+    # Regression test from the round-one security review.
+    user, invitation, token = _prekeyed(desks)
+    User.objects.filter(pk=user.pk).update(public_key=bytes(32))  # someone swapped the public key
+    with pytest.raises((AccountError, EnvelopeError)):
+        invitations.accept_invitation(
+            invitation=invitation, token=token, password=PASSWORD, display_name=""
+        )
+
+
+def test_only_the_newest_invitation_of_an_account_works(desks):
+    # Regression test from the round-one security review (M1).
+    older, older_token = invitations.invite(
+        actor=desks.coordinator,
+        role="caseworker",
+        login=desks.caseworker.login,
+        user=desks.caseworker,
+    )
+    newer, newer_token = invitations.invite(
+        actor=desks.coordinator,
+        role="caseworker",
+        login=desks.caseworker.login,
+        user=desks.caseworker,
+    )
+    older.refresh_from_db()
+    assert older.revoked_at is not None
+    with pytest.raises(AccountError):
+        invitations.accept_invitation(
+            invitation=older, token=older_token, password="attacker passphrase", display_name=""
+        )
+    invitations.accept_invitation(
+        invitation=newer, token=newer_token, password="owner passphrase here", display_name=""
+    )
+
+
+def test_invitation_tokens_never_reach_the_log(desks, client):
+    # Regression test from the round-one security review (M3).
+    _invitation, token = invitations.invite(
+        actor=desks.coordinator, role="caseworker", login="logged@test.example"
+    )
+    invitations.revoke_invitation(actor=desks.coordinator, invitation=_invitation)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert client.get(f"/invitation/{token}/").status_code == 404
+    assert client.get(f"/setup/{token}x/").status_code == 404
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    log = b"".join(p.read_bytes() for p in Path(settings.LOG_DIR).glob("*"))
+    assert b"/invitation/[redacted]/" in log
+    assert token.encode() not in log
+
+
+def test_opening_an_invitation_link_does_not_sign_anyone_out(desks, signed_in_client):
+    # Regression test from the round-one security review: only submitting the form signs out.
+    _invitation, token = invitations.invite(
+        actor=desks.coordinator, role="caseworker", login="later@test.example"
+    )
+    client = signed_in_client(desks.caseworker)
+    page = client.get(f"/invitation/{token}/")
+    assert b"Creating this account signs you out" in page.content
+    assert client.get("/account/").status_code == 200

@@ -89,3 +89,27 @@ def test_wrong_current_password_changes_nothing(desks, client):
     assert response.status_code == 400 and b"This password is not right" in response.content
     desks.caseworker.refresh_from_db()
     assert bytes(desks.caseworker.sealed_private_key) == sealed
+
+
+def test_old_password_guesses_are_throttled(desks, signed_in_client, settings):
+    # Regression test from the round-one security review: wrong current passwords count like
+    # failed sign-ins, so the change form cannot be used to guess the password.
+    client = signed_in_client(desks.caseworker)
+    for _ in range(settings.PROTECTDESK_LOGIN_FAILURE_LIMIT):
+        client.post(
+            "/account/password/",
+            {
+                "old_password": "guess guess guess",
+                "new_password": "x" * 14,
+                "new_password_again": "x" * 14,
+            },
+        )
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "a new passphrase",
+            "new_password_again": "a new passphrase",
+        },
+    )
+    assert b"Too many failed attempts" in response.content

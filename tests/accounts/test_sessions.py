@@ -1,8 +1,10 @@
 """Sessions hold only a wrapped private key; pd_key is the only way to unwrap it."""
 
 import base64
+import io
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -86,6 +88,25 @@ def test_idle_session_expires(desks, client):
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     assert client.get("/").status_code == 302
+
+
+def test_expired_sessions_are_deleted_with_their_keys(desks):
+    # Regression test from the round-one security review (M4): deleted when seen and by
+    # `protectdesk cleanup`, not only ignored.
+    client = Client()
+    sign_in(client, desks.caseworker.login)
+    Session.objects.filter(user=desks.caseworker).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get("/").status_code == 302
+    assert not Session.objects.filter(user=desks.caseworker).exists()
+    other = Client()
+    sign_in(other, desks.caseworker2.login)
+    Session.objects.filter(user=desks.caseworker2).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("cleanup", stdout=io.StringIO())
+    assert not Session.objects.filter(user=desks.caseworker2).exists()
 
 
 def test_idle_expiry_default_is_thirty_minutes(settings):

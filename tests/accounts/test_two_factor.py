@@ -128,3 +128,22 @@ def test_cannot_turn_off_2fa_when_desk_requires_it(desks, client):
     with pytest.raises(AccountError, match="requires two-factor"):
         two_factor.disable_totp(user=user)
     assert TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_two_factor_changes_need_the_password(desks, signed_in_client):
+    # Regression test from the round-one security review: new recovery codes and turning
+    # two-factor off ask for the password.
+    client = signed_in_client(desks.caseworker)
+    _enrol(client)
+    assert (
+        client.post(
+            "/account/recovery-codes/", {"password": "wrong password!!"}, follow=True
+        ).content.count(b"<code>")
+        == 0
+    )
+    page = client.post("/account/recovery-codes/", {"password": PASSWORD})
+    assert len(re.findall(rb"<code>[0-9a-f]{8}-[0-9a-f]{8}</code>", page.content)) == 10
+    client.post("/account/two-factor/remove/", {"password": "wrong password!!"})
+    assert TOTPDevice.objects.filter(user=desks.caseworker).exists()
+    client.post("/account/two-factor/remove/", {"password": PASSWORD})
+    assert not TOTPDevice.objects.filter(user=desks.caseworker).exists()

@@ -197,18 +197,11 @@ def on_record_deleted(actor: User | None, record: Any) -> None:
         going = [record]
     else:
         going = list(
-            Attachment.objects.filter(
-                record_type=registry.label_of(record), record_id=record.pk
-            )
+            Attachment.objects.filter(record_type=registry.label_of(record), record_id=record.pk)
         )
-        for attachment in going:
-            attachment.delete()
     for attachment in going:
-        case_id, attachment_id, generation = (
-            attachment.case_id,
-            attachment.id,
-            attachment.generation,
-        )
-        transaction.on_commit(
-            lambda c=case_id, a=attachment_id, g=generation: storage.remove(c, a, g)
-        )
+        # Read the ids first: a deleted instance forgets its primary key.
+        where = (attachment.case_id, attachment.id, attachment.generation)
+        transaction.on_commit(lambda where=where: storage.remove(*where))  # type: ignore[misc]
+        if not isinstance(record, Attachment):
+            attachment.delete()

@@ -33,6 +33,7 @@ def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[st
 
 
 def register() -> None:
+    registry.register_urls("cases/", "protectdesk.attachments.urls")
     registry.register_section(
         registry.Section("attachments", "attachments/_section.html", _case_section, order=50)
     )

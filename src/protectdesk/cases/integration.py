@@ -25,6 +25,7 @@ def _case_page(case: Case, _record_id: Any) -> str:
 
 
 def register() -> None:
+    registry.register_urls("cases/", "protectdesk.cases.urls")
     registry.register(RecordType(Case, _("Staff notes"), _case_page, attachable=True))
     registry.register(RecordType(Defender, _("Defender profile"), _case_page))
     for section in (

@@ -32,6 +32,7 @@ def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[st
 
 
 def register() -> None:
+    registry.register_urls("", "protectdesk.incidents.urls")
     registry.register(
         RecordType(Incident, _("Security incident"), _incident_page, attachable=True)
     )

@@ -8,7 +8,7 @@ A module never edits a central file to exist. In its ``AppConfig.ready`` it call
   check all find records through this list;
 * its **case-page sections** (:class:`Section`): a template and a function that builds its
   context, shown on the case page in ``order``;
-* its **navigation** entries, its **audit codes** (``protectdesk.audit.codes.register``);
+* its **URLs** (a prefix and its ``urls`` module), its **navigation** entries, its **audit codes** (``protectdesk.audit.codes.register``);
 * hooks for records that own more than envelopes (:class:`Dependents`: files to destroy when
   their record goes, a custom rotation step);
 * its **authorization-matrix routes** and **canary writers** (:class:`RouteRule`,
@@ -159,6 +159,17 @@ SECTIONS: list[Section] = []
 def register_section(section: Section) -> None:
     SECTIONS[:] = [s for s in SECTIONS if s.name != section.name] + [section]
     SECTIONS.sort(key=lambda s: (s.order, s.name))
+
+
+# --- URLs ---------------------------------------------------------------------------------
+
+#: (path prefix, urlconf module) of every module, included by protectdesk/urls.py in order.
+URLS: list[tuple[str, str]] = []
+
+
+def register_urls(prefix: str, urlconf: str) -> None:
+    if (prefix, urlconf) not in URLS:
+        URLS.append((prefix, urlconf))
 
 
 # --- navigation -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from protectdesk.records.registry import NavEntry, RouteRule
 
 
 def register() -> None:
+    registry.register_urls("search/", "protectdesk.search.urls")
     registry.register_navigation(
         NavEntry(
             "search:search",
