@@ -58,6 +58,22 @@ class CommandLine:
             text=True,
         )
 
+    def init_desk(self, tmp_path: Path) -> None:
+        """``protectdesk init`` of a desk, its coordinator's password read from a file."""
+        password_file = tmp_path / "pw"
+        password_file.write_text("a long coordinator passphrase\n")
+        self.run(
+            "init",
+            "--desk-name",
+            "Desk",
+            "--country",
+            "GT",
+            "--email",
+            "coord@desk.example",
+            "--password-file",
+            str(password_file),
+        )
+
     def sql(self, statement: str) -> None:
         """A plain SQL statement against this command line's database, outside Django."""
         if self.database_url:

@@ -195,19 +195,7 @@ def test_audit_verify_fails_on_an_emptied_log_once_a_desk_exists(cli, tmp_path):
     cli.run("migrate", "--noinput")
     fresh = cli.run("audit", "verify")  # never initialised: nothing to have lost yet
     assert fresh.returncode == 0 and "OK: 0 entries" in fresh.stdout
-    password_file = tmp_path / "pw"
-    password_file.write_text("a long coordinator passphrase\n")
-    cli.run(
-        "init",
-        "--desk-name",
-        "Desk",
-        "--country",
-        "GT",
-        "--email",
-        "coord@desk.example",
-        "--password-file",
-        str(password_file),
-    )
+    cli.init_desk(tmp_path)
     assert cli.run("audit", "verify").returncode == 0
     cli.sql("DELETE FROM audit_auditentry")
     emptied = cli.run("audit", "verify", check=False)

@@ -42,24 +42,8 @@ def _exposed(root):
     )
 
 
-def _init(cli, tmp_path):
-    password_file = tmp_path / "pw"
-    password_file.write_text("a long coordinator passphrase\n")
-    cli.run(
-        "init",
-        "--desk-name",
-        "Desk",
-        "--country",
-        "GT",
-        "--email",
-        "coord@desk.example",
-        "--password-file",
-        str(password_file),
-    )
-
-
 def test_init_and_backup_write_nothing_others_can_read(cli, tmp_path):
-    _init(cli, tmp_path)
+    cli.init_desk(tmp_path)
     cli.run("backup")
     written = {path.relative_to(cli.data_dir).as_posix() for path in cli.data_dir.rglob("*")}
     assert {"secret.key", "logs/protectdesk.log", "files", "backups"} <= written
@@ -70,7 +54,7 @@ def test_init_and_backup_write_nothing_others_can_read(cli, tmp_path):
 
 
 def test_files_left_open_by_an_earlier_version_are_tightened(cli, tmp_path):
-    _init(cli, tmp_path)
+    cli.init_desk(tmp_path)
     loose = [
         cli.data_dir / "secret.key",
         cli.data_dir / "logs" / "protectdesk.log",

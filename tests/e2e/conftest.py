@@ -27,7 +27,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import base64
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
+from django.db.models import F
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -45,6 +46,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from protectdesk.accounts.models import User
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,21 +91,24 @@ def server(live_server: Any, transactional_db: None) -> str:
     return str(live_server.url).rstrip("/")
 
 
-def current_totp(secret: str, after_step: int | None = None) -> str:
-    """The six-digit code an authenticator app shows now for a base32 ``secret`` (spaces allowed).
-
-    With ``after_step``, first wait for a later 30-second window: codes are single-use, so a
-    code from the window used at enrolment would be refused at the next sign-in.
-    """
-    if after_step is not None:
-        while int(time.time()) // 30 <= after_step:
-            time.sleep(30 - time.time() % 30 + 0.05)
+def current_totp(secret: str, *, windows_later: int = 0) -> str:
+    """The six-digit code an authenticator app shows for a base32 ``secret`` (spaces allowed):
+    now, or ``windows_later`` 30-second windows from now."""
     key = base64.b32decode(secret.replace(" ", "").upper())
-    return f"{totp(key):06d}"
+    return f"{totp(key, drift=windows_later):06d}"
 
 
-def totp_step() -> int:
-    return int(time.time()) // 30
+def let_a_totp_window_pass(user: User) -> None:
+    """Move ``user``'s authenticator device one window on, as if 30 seconds had passed for it.
+
+    Codes are single-use: django-otp refuses a code whose time step is not after the device's
+    ``last_t`` (the step of the code used at enrolment). Rather than sleep until the next
+    window, shift the device's clock origin ``t0`` back by one step, so the server now expects
+    the code of ``current_totp(secret, windows_later=1)``. ``last_t`` is left alone: the code
+    already used is still refused. The live server shares this test's database (see ``server``).
+    """
+    moved = TOTPDevice.objects.filter(user=user, confirmed=True).update(t0=F("t0") - F("step"))
+    assert moved == 1, f"expected one confirmed TOTP device, moved {moved}"
 
 
 # --- accessibility audit --------------------------------------------------------------------

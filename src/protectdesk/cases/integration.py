@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import Role, User
+from protectdesk.accounts.models import STAFF_ROLES, User
 from protectdesk.audit import codes
 from protectdesk.cases import actions, sections
 from protectdesk.cases.models import Defender
@@ -16,8 +16,6 @@ from protectdesk.records import registry
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case, CaseMember, MemberKind
 from protectdesk.records.registry import NavEntry, RecordType, RouteRule, Section
-
-STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN})
 
 
 def _case_page(case: Case, _record_id: Any) -> str:
@@ -59,9 +57,7 @@ def register() -> None:
             "cases:status": RouteRule("POST", "case", member=302),
             "cases:notes": RouteRule("POST", "case", member=400),
             "cases:add_member": RouteRule("POST", "case", member=302),
-            "cases:remove_member": RouteRule(
-                "POST", "case", member=302, sample=_defender_account
-            ),
+            "cases:remove_member": RouteRule("POST", "case", member=302, sample=_defender_account),
             "cases:invite_defender": RouteRule("POST", "case", member=302),
             "cases:rotate": RouteRule("POST", "case", member=302),
             "cases:edit_defender": RouteRule("GET", "case", member=200),

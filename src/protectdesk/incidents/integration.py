@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import Role, User
+from protectdesk.accounts.models import STAFF_ROLES, User
 from protectdesk.audit import codes
 from protectdesk.incidents import actions, queries
 from protectdesk.incidents.models import Actor, Incident
@@ -33,9 +33,7 @@ def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[st
 
 def register() -> None:
     registry.register_urls("", "protectdesk.incidents.urls")
-    registry.register(
-        RecordType(Incident, _("Security incident"), _incident_page, attachable=True)
-    )
+    registry.register(RecordType(Incident, _("Security incident"), _incident_page, attachable=True))
     registry.register(RecordType(Actor, _("Actor"), _actors_page))
     registry.register_section(
         Section("incidents", "incidents/_case_section.html", _case_section, order=30)
@@ -44,7 +42,7 @@ def register() -> None:
         NavEntry(
             "incidents:list",
             _("Incidents"),
-            frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN}),
+            STAFF_ROLES,
             order=20,
         )
     )

@@ -27,7 +27,7 @@ write is the module action's decision, checked before it calls this path.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import F
@@ -40,7 +40,8 @@ from protectdesk.records import damage, index, registry
 from protectdesk.records.fields import searchable_fields
 from protectdesk.records.keyring import Keyring, case_id_of, encrypted_fields_of
 
-R = Any  # a case record (CaseRecord subclass) or a Case
+#: A case record (a CaseRecord subclass) or a Case.
+R = TypeVar("R", bound=models.Model)
 
 
 class EditConflict(Exception):
@@ -88,9 +89,7 @@ def save(
         if not adding:
             damage.cleared(record, list(values))
         if audit is not None:
-            audit_record(
-                audit, actor=actor, target=audit_target or record, detail=detail or None
-            )
+            audit_record(audit, actor=actor, target=audit_target or record, detail=detail or None)
     return record
 
 
@@ -98,7 +97,7 @@ def save(
 _IMMUTABLE = frozenset({"id", "case", "created_at", "row_version"})
 
 
-def _update(record: R, expected_version: int) -> None:
+def _update(record: models.Model, expected_version: int) -> None:
     """Write the record's fields if nobody changed it since ``expected_version``.
 
     Fields a model lists in ``maintained_fields`` (the case's key version, an attachment's file
@@ -111,20 +110,20 @@ def _update(record: R, expected_version: int) -> None:
         if field.primary_key or field.name in skip:
             continue
         if field.name == "updated_at":
-            record.updated_at = timezone.now()
+            record.updated_at = timezone.now()  # type: ignore[attr-defined]
         changes[field.attname] = getattr(record, field.attname)
     updated = model._default_manager.filter(pk=record.pk, row_version=expected_version).update(
         **changes, row_version=F("row_version") + 1
     )
     if not updated:
         raise EditConflict
-    record.row_version = expected_version + 1
+    record.row_version = expected_version + 1  # type: ignore[attr-defined]
 
 
 def delete(
     actor: User | None,
     keyring: Keyring,
-    record: R,
+    record: models.Model,
     *,
     audit: str | None,
     detail: dict[str, Any] | None = None,
@@ -138,9 +137,7 @@ def delete(
     with transaction.atomic():
         going = _cascade(record)
         if audit is not None:
-            audit_record(
-                audit, actor=actor, target=audit_target or record, detail=detail or None
-            )
+            audit_record(audit, actor=actor, target=audit_target or record, detail=detail or None)
         for item in going:
             for dependents in registry.DEPENDENTS:
                 if dependents.on_delete is not None:

@@ -185,7 +185,6 @@ class CaseRotation(models.Model):
         return f"rotation {self.pk}"
 
 
-
 class SearchToken(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     token = models.BinaryField(max_length=12)

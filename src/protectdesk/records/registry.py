@@ -238,4 +238,3 @@ CANARY_WRITERS: dict[str, CanaryWriter] = {}
 def register_canary(labels: Iterable[str], writer: CanaryWriter) -> None:
     for label in labels:
         CANARY_WRITERS[label] = writer
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import Role
+from protectdesk.accounts.models import STAFF_ROLES
 from protectdesk.audit import codes
 from protectdesk.records import registry
 from protectdesk.records.registry import NavEntry, RouteRule
@@ -20,11 +20,9 @@ def register() -> None:
         NavEntry(
             "search:search",
             _("Search"),
-            frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.ADMIN}),
+            STAFF_ROLES,
             order=30,
         )
     )
     codes.register({"search.performed": _("Encrypted search")})
-    registry.register_routes(
-        {"search:search": RouteRule("GET", "staff", member=200, defender=403)}
-    )
+    registry.register_routes({"search:search": RouteRule("GET", "staff", member=200, defender=403)})
