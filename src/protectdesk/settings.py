@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # Background jobs: Django's tasks framework (backport) and its database backend, whose
+    # worker `protectdesk serve` runs beside the web server (protectdesk/records/jobs.py).
+    "django_tasks",
+    "django_tasks_db",
     # The project package itself: the `protectdesk` CLI commands, shared templates and static.
     "protectdesk",
     "protectdesk.accounts",
@@ -101,6 +105,17 @@ TEMPLATES = [
         },
     }
 ]
+
+# --- background jobs (protectdesk/records/jobs.py) -----------------------------------------
+# The queue lives in the database, so a laptop needs no other server. A job's arguments are ids
+# only; the keys it needs are sealed to a one-time key of the worker that will run it, which
+# takes them from a queue of its own (named after the worker), so "QUEUES" is not a fixed list.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": [],
+    }
+}
 
 # --- database -----------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "protectdesk.sqlite3"

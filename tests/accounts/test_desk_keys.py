@@ -83,3 +83,24 @@ def test_a_box_moved_to_another_name_does_not_open(desks, intake_secret, monkeyp
 def test_no_secret_is_registered_yet():
     # security.md Keys 6: "first: none; later the intake key".
     assert desk_keys.DESK_SECRETS == {}
+
+
+def test_every_write_of_the_desk_keyring_is_audited_without_the_secret(desks, intake_secret):
+    from protectdesk.audit.models import AuditEntry
+
+    desk_actions.change_role(actor=desks.admin, user=desks.caseworker2, role=Role.COORDINATOR)
+    desk_keys.grant(
+        actor=desks.coordinator,
+        actor_private_key=_key(desks.coordinator),
+        user=desks.caseworker2,
+        name=intake_secret,
+    )
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="desk_secret.").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions[:2] == ["desk_secret.created", "desk_secret.granted"]
+    secret = desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
+    details = repr(list(AuditEntry.objects.values_list("detail", flat=True)))
+    assert secret.hex() not in details and repr(secret) not in details

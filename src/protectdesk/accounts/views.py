@@ -96,7 +96,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                         None, _("The e-mail or handle and password do not match an active account.")
                     )
             else:
-                assert isinstance(user, User)
+                if not isinstance(user, User):
+                    raise TypeError("expected User")
                 return _after_password(request, user, form.cleaned_data["password"])
     return render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}

@@ -25,7 +25,8 @@ ORPHAN_AGE_SECONDS = 600
 
 
 def rotate_attachment(keyring: Keyring, record: models.Model, version: int) -> bool:
-    assert isinstance(record, Attachment)
+    if not isinstance(record, Attachment):
+        raise TypeError("expected Attachment")
     attachment = record
     blob = getattr(attachment, attachment.meta_field)
     if blob is None or envelope.parse(bytes(blob)).key_version == version:

@@ -9,8 +9,9 @@ clear. This handler replaces both (it is the only entry in ``FILE_UPLOAD_HANDLER
   them without holding them);
 * **other files** are encrypted chunk by chunk as they arrive, into a temporary file under
   ``<data dir>/tmp`` that holds only ciphertext, up to :data:`MAX_UPLOAD_BYTES`;
-* the per-file key and the original name stay in memory; the view wraps the key under the
-  case key (if the user may attach there) and moves the ciphertext into place, and
+* the per-file key and the original name stay in memory; the attachment action seals them
+  into the attachment's envelope under the case key (if the user may attach there) and moves
+  the ciphertext into place, and
   :class:`PendingUploadCleanup` deletes whatever a request left unclaimed.
 """
 
@@ -126,7 +127,8 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         upload = self._upload
-        assert upload is not None
+        if upload is None:
+            raise RuntimeError("upload is not set (a bug, not bad input)")
         if upload.error:
             return None
         if upload.kind is None:
@@ -144,7 +146,8 @@ class EncryptingUploadHandler(FileUploadHandler):
         elif upload.size > MAX_UPLOAD_BYTES:
             self._fail("size")
         elif is_image:
-            assert self._memory is not None
+            if self._memory is None:
+                raise RuntimeError("self._memory is not set (a bug, not bad input)")
             self._memory += raw_data
         else:
             self._encrypt(raw_data)
@@ -161,9 +164,11 @@ class EncryptingUploadHandler(FileUploadHandler):
         if upload.error:
             self._discard()
             return EncryptedUploadedFile(upload)
-        assert upload.kind is not None
+        if upload.kind is None:
+            raise RuntimeError("upload.kind is not set (a bug, not bad input)")
         if upload.kind.image:
-            assert self._memory is not None
+            if self._memory is None:
+                raise RuntimeError("self._memory is not set (a bug, not bad input)")
             try:
                 cleaned = images.strip_metadata(bytes(self._memory), upload.kind)
             except images.UnreadableImage:
@@ -174,7 +179,8 @@ class EncryptingUploadHandler(FileUploadHandler):
             upload.cleaned = True
             upload.size = 0
             self._encrypt(cleaned)
-        assert self._encryptor is not None
+        if self._encryptor is None:
+            raise RuntimeError("self._encryptor is not set (a bug, not bad input)")
         self._encryptor.finish()
         self._out.close()
         upload.size = self._encryptor.plaintext_size
@@ -188,7 +194,8 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     def _identify(self, head: bytes) -> bool:
         upload = self._upload
-        assert upload is not None
+        if upload is None:
+            raise RuntimeError("upload is not set (a bug, not bad input)")
         try:
             upload.kind = sniff.sniff(head)
         except sniff.Refused as refused:
@@ -204,7 +211,8 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     def _encrypt(self, data: bytes) -> None:
         upload = self._upload
-        assert upload is not None
+        if upload is None:
+            raise RuntimeError("upload is not set (a bug, not bad input)")
         if self._encryptor is None:
             self._out = open(upload.temp_path, "wb")  # noqa: SIM115 - closed in file_complete/_discard
             upload.temp_path.chmod(0o600)
@@ -212,7 +220,8 @@ class EncryptingUploadHandler(FileUploadHandler):
         self._encryptor.write(data)
 
     def _fail(self, reason: str) -> None:
-        assert self._upload is not None
+        if self._upload is None:
+            raise RuntimeError("self._upload is not set (a bug, not bad input)")
         self._upload.error = reason
         self._discard()
 
@@ -232,7 +241,8 @@ def encrypt_bytes(name: str, data: bytes) -> EncryptedUpload:
     for start in range(0, max(len(data), 1), 64 * 1024):
         handler.receive_data_chunk(data[start : start + 64 * 1024], start)
     uploaded = handler.file_complete(len(data))
-    assert isinstance(uploaded, EncryptedUploadedFile)
+    if not isinstance(uploaded, EncryptedUploadedFile):
+        raise TypeError("expected EncryptedUploadedFile")
     return uploaded.upload
 
 

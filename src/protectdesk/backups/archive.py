@@ -137,7 +137,8 @@ def _members(source: BinaryIO, private_key: bytes) -> Iterator[tuple[tarfile.Tar
                     f"the archive holds an unexpected entry ({info.name[:60]!r}); refusing it"
                 )
             handle = tar.extractfile(info)
-            assert handle is not None
+            if handle is None:
+                raise RuntimeError("handle is not set (a bug, not bad input)")
             yield info, handle
     # Drain to the final chunk (a truncated archive raises StreamError here). Tar pads its
     # stream with zero blocks to a full record; anything else after the end is refused.
@@ -225,7 +226,8 @@ def restore(
             if info.name == manifest["database"]:
                 data = handle.read()
                 if staging_db.engine == "sqlite":
-                    assert staging_db.path is not None
+                    if staging_db.path is None:
+                        raise RuntimeError("staging_db.path is not set (a bug, not bad input)")
                     db.load_sqlite(data, staging_db.path)
                 else:
                     db.load_pg(data, staging_db)
@@ -277,8 +279,10 @@ def _staging_database(target: db.Database, staging_dir: Path) -> db.Database:
 def _commit(staging: db.Database, target: db.Database, force: bool) -> None:
     """The one atomic step that makes the restored data visible."""
     if target.engine == "sqlite":
-        assert staging.path is not None
-        assert target.path is not None
+        if staging.path is None:
+            raise RuntimeError("staging.path is not set (a bug, not bad input)")
+        if target.path is None:
+            raise RuntimeError("target.path is not set (a bug, not bad input)")
         if force:
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(f"{target.path}{suffix}").unlink(missing_ok=True)

@@ -130,7 +130,8 @@ def checksums_pg(conn: psycopg.Connection[Any]) -> Checksums:
 
 def checksums(database: Database) -> Checksums:
     if database.engine == "sqlite":
-        assert database.path is not None
+        if database.path is None:
+            raise RuntimeError("database.path is not set (a bug, not bad input)")
         conn = sqlite3.connect(f"file:{database.path}?mode=ro", uri=True)
         try:
             return checksums_sqlite(conn)
@@ -150,7 +151,8 @@ class Snapshot:
 def snapshot(database: Database) -> Snapshot:
     """A consistent copy of the database with the checksums of exactly that copy."""
     if database.engine == "sqlite":
-        assert database.path is not None
+        if database.path is None:
+            raise RuntimeError("database.path is not set (a bug, not bad input)")
         source = sqlite3.connect(f"file:{database.path}?mode=ro", uri=True)
         try:
             source.execute("BEGIN")  # one read transaction: a single consistent view
@@ -222,7 +224,8 @@ def load_pg(data: bytes, database: Database) -> None:
 
 def has_tables(database: Database) -> bool:
     if database.engine == "sqlite":
-        assert database.path is not None
+        if database.path is None:
+            raise RuntimeError("database.path is not set (a bug, not bad input)")
         if not database.path.exists():
             return False
         conn = sqlite3.connect(f"file:{database.path}?mode=ro", uri=True)

@@ -13,7 +13,7 @@ The hierarchy (see docs/security.md in the project, and shared/design/security.m
 * **field envelopes**: XChaCha20-Poly1305 under a case key, associated data
   ``table:field:record-uuid:key-id:key-version`` (:mod:`.envelope`);
 * **wrapped secrets**: a secret under a symmetric key with caller-supplied context, used for the
-  session copy of a private key and for per-file keys (:mod:`.wrap`);
+  session copy of a private key and for invitation-held private keys (:mod:`.wrap`);
 * the **desk recovery key**, shown once as a printable phrase (:mod:`.recovery`);
 * **encrypted files**: libsodium secretstream in 64 KiB chunks under a per-file key
   (:mod:`.stream`);

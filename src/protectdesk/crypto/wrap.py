@@ -1,7 +1,8 @@
 """Wrapped secrets: a short secret encrypted under a symmetric key, bound to a context.
 
 Used for the session copy of a user's private key (wrapped under the per-session key that only
-the browser's ``pd_key`` cookie holds) and for per-file keys (wrapped under a case key).
+the browser's ``pd_key`` cookie holds) and for invitation-held private keys. Per-file keys are
+not wrapped here: each travels inside its attachment's field envelope, under a case key.
 
 Format v1: ``b"W" | 0x01 | nonce (24) | ciphertext+tag``. The context string is the associated
 data, so a wrapped secret copied to another user, session or file fails to open.

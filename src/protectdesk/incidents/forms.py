@@ -4,6 +4,8 @@ with a few blank rows; the date is one field whose precision follows what was ty
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
-from protectdesk.incidents.actions import When
+from protectdesk.incidents.actions import IncidentData, PerpetratorEntry, SourceEntry, When
 from protectdesk.incidents.models import Confidence, Nature
 from protectdesk.lib.forms import private_text, set_choices
 
@@ -159,6 +161,33 @@ SEVERITY_LABELS = {
 }
 
 
+def incident_data(
+    form: IncidentForm, perpetrators: Iterable[PerpetratorForm], sources: Iterable[SourceForm]
+) -> IncidentData:
+    """What the three validated parts of the incident form say, as the actions take it."""
+    data = form.cleaned_data
+    return IncidentData(
+        when=data["when"],
+        country=data["country"],
+        subdivision=data["subdivision"],
+        title=data["title"],
+        narrative=data["narrative"],
+        types=tuple(data["types"]),
+        nature=data["nature"],
+        exact_time=data["exact_time"].strftime("%H:%M") if data["exact_time"] else "",
+        place=data["place"],
+        consequences=data["consequences"],
+        affected=tuple(data["affected"]),
+        authority_response=data["authority_response"],
+        authority_details=data["authority_details"],
+        reaction=data["reaction"],
+        analysis=data["analysis"],
+        severity=data["severity"],
+        perpetrators=tuple(f.entry() for f in perpetrators if f.cleaned_data and not f.is_blank()),
+        sources=tuple(f.entry() for f in sources if f.cleaned_data and not f.is_blank()),
+    )
+
+
 class PerpetratorForm(forms.Form):
     actor = forms.ChoiceField(label=_("Who"), required=False)
     new_type = forms.ChoiceField(label=_("Type of a new actor"), required=False)
@@ -207,6 +236,24 @@ class PerpetratorForm(forms.Form):
     def is_blank(self) -> bool:
         return not self.cleaned_data.get("actor")
 
+    def entry(self) -> PerpetratorEntry:
+        data = self.cleaned_data
+        return PerpetratorEntry(
+            actor_id=None if data["actor"] == "new" else uuid.UUID(data["actor"]),
+            new_actor_type=data.get("new_type", ""),
+            new_actor_name=data.get("new_name", ""),
+            confidence=data["confidence"],
+            possibly_false=data["possibly_false"],
+        )
+
+    @staticmethod
+    def initial_for(perpetrator: Any) -> dict[str, Any]:
+        return {
+            "actor": str(perpetrator.actor_id),
+            "confidence": perpetrator.confidence,
+            "possibly_false": perpetrator.possibly_false,
+        }
+
 
 class SourceForm(forms.Form):
     connection = forms.ChoiceField(label=_("Connection to the information"), required=False)
@@ -236,9 +283,23 @@ class SourceForm(forms.Form):
     def is_blank(self) -> bool:
         return not self.cleaned_data.get("connection")
 
+    def entry(self) -> SourceEntry:
+        data = self.cleaned_data
+        return SourceEntry(data["connection"], data["reliability"], data["description"])
 
-PerpetratorFormSet = formset_factory(PerpetratorForm, extra=0, max_num=20, validate_max=True)
-SourceFormSet = formset_factory(SourceForm, extra=0, max_num=20, validate_max=True)
+    @staticmethod
+    def initial_for(source: Any, description: str) -> dict[str, Any]:
+        return {
+            "connection": source.connection,
+            "reliability": source.reliability,
+            "description": description,
+        }
+
+
+#: The incident form's repeatable parts: two empty perpetrator rows and one source row to fill
+#: without JavaScript (saving shows fresh empty rows again).
+PerpetratorFormSet = formset_factory(PerpetratorForm, extra=2, max_num=20, validate_max=True)
+SourceFormSet = formset_factory(SourceForm, extra=1, max_num=20, validate_max=True)
 
 
 class ActorForm(forms.Form):

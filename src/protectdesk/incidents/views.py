@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +25,10 @@ from protectdesk.incidents.forms import (
     FilterForm,
     IncidentForm,
     PerpetratorForm,
+    PerpetratorFormSet,
     SourceForm,
+    SourceFormSet,
+    incident_data,
 )
 from protectdesk.incidents.models import Actor, Incident, Step
 from protectdesk.lib.access import current_user, role_required
@@ -113,80 +115,22 @@ def _actor_choices(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
 def _formsets(
     request: HttpRequest, keyring: Keyring, case: Case, incident: Incident | None
 ) -> tuple[Any, Any]:
-    actors = _actor_choices(keyring, case)
     perpetrator_initial: list[dict[str, Any]] = []
     source_initial: list[dict[str, Any]] = []
     if incident is not None:
-        perpetrator_initial = [
-            {
-                "actor": str(p.actor_id),
-                "confidence": p.confidence,
-                "possibly_false": p.possibly_false,
-            }
-            for p in incident.perpetrators.all()
-        ]
+        perpetrator_initial = [PerpetratorForm.initial_for(p) for p in incident.perpetrators.all()]
         source_initial = [
-            {
-                "connection": s["source"].connection,
-                "reliability": s["source"].reliability,
-                "description": s["description"],
-            }
+            SourceForm.initial_for(s["source"], s["description"])
             for s in queries.sources_of(keyring, incident)
         ]
-    perpetrators = formset_factory(PerpetratorForm, extra=2, max_num=20, validate_max=True)(
+    perpetrators = PerpetratorFormSet(
         request.POST or None,
         prefix="perpetrators",
         initial=perpetrator_initial,
-        form_kwargs={"actors": actors},
+        form_kwargs={"actors": _actor_choices(keyring, case)},
     )
-    sources = formset_factory(SourceForm, extra=1, max_num=20, validate_max=True)(
-        request.POST or None, prefix="sources", initial=source_initial
-    )
+    sources = SourceFormSet(request.POST or None, prefix="sources", initial=source_initial)
     return perpetrators, sources
-
-
-def _data_from(form: IncidentForm, perpetrators: Any, sources: Any) -> actions.IncidentData:
-    data = form.cleaned_data
-    return actions.IncidentData(
-        when=data["when"],
-        country=data["country"],
-        subdivision=data["subdivision"],
-        title=data["title"],
-        narrative=data["narrative"],
-        types=tuple(data["types"]),
-        nature=data["nature"],
-        exact_time=data["exact_time"].strftime("%H:%M") if data["exact_time"] else "",
-        place=data["place"],
-        consequences=data["consequences"],
-        affected=tuple(data["affected"]),
-        authority_response=data["authority_response"],
-        authority_details=data["authority_details"],
-        reaction=data["reaction"],
-        analysis=data["analysis"],
-        severity=data["severity"],
-        perpetrators=tuple(
-            actions.PerpetratorEntry(
-                actor_id=None
-                if f.cleaned_data["actor"] == "new"
-                else uuid.UUID(f.cleaned_data["actor"]),
-                new_actor_type=f.cleaned_data.get("new_type", ""),
-                new_actor_name=f.cleaned_data.get("new_name", ""),
-                confidence=f.cleaned_data["confidence"],
-                possibly_false=f.cleaned_data["possibly_false"],
-            )
-            for f in perpetrators
-            if f.cleaned_data and not f.is_blank()
-        ),
-        sources=tuple(
-            actions.SourceEntry(
-                f.cleaned_data["connection"],
-                f.cleaned_data["reliability"],
-                f.cleaned_data["description"],
-            )
-            for f in sources
-            if f.cleaned_data and not f.is_blank()
-        ),
-    )
 
 
 def _default_country(case: Case) -> str:
@@ -209,7 +153,7 @@ def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResp
                 actor=current_user(request),
                 keyring=keyring,
                 case=case,
-                data=_data_from(form, perpetrators, sources),
+                data=incident_data(form, perpetrators, sources),
             )
             messages.success(request, _("The incident is logged."))
             return redirect("incidents:detail", case_id=case.id, incident_id=incident.id)
@@ -281,7 +225,7 @@ def edit_incident(
                     actor=current_user(request),
                     keyring=keyring,
                     incident=incident,
-                    data=_data_from(form, perpetrators, sources),
+                    data=incident_data(form, perpetrators, sources),
                     expected_version=form.cleaned_data["row_version"] or 0,
                 )
             except EditConflict:

@@ -19,6 +19,9 @@ Design (security.md, Keys 2-3 and "Who sees what without a key"):
 * Sealing writes a field envelope with the case's current key version; opening reads the
   purpose and version from the envelope header and uses the matching key (old versions stay
   readable during a rotation).
+* A background job gets a *detached* keyring (:meth:`Keyring.detached`): only the keys of one
+  case that the user's keyring handed it, no private key; membership is checked again when it
+  is built (:mod:`protectdesk.records.jobs`).
 * Keys never leave their room: the dataclasses that hold keys print none (``repr=False``), so a
   logged traceback or a debug page shows ids, never key material.
 * One damaged value must not take a page down: :class:`Opened` renders a value that fails to
@@ -110,6 +113,38 @@ class Keyring:
         self._private_key = private_key
         self._fingerprint = userkeys.fingerprint(bytes(user.public_key)) if user.public_key else b""
         self._cases: dict[uuid.UUID, CaseKeys | None] = {}
+
+    @classmethod
+    def detached(
+        cls,
+        user: User,
+        case_id: uuid.UUID,
+        current_version: int,
+        keys: dict[tuple[Purpose, int], bytes],
+    ) -> Keyring:
+        """A keyring for work done away from the user's request (a background job).
+
+        It holds exactly ``keys`` of one case — keys that the user's own keyring opened when
+        the job was started — and no private key, so it opens no box and no other case. The
+        membership half of the access rule is checked again now: without a membership row the
+        user no longer has access (:class:`NoCaseAccess`), and an account that is not a staff
+        member keeps only the shared key.
+        """
+        member = CaseMember.objects.filter(user=user, case_id=case_id).first()
+        if member is None:
+            raise NoCaseAccess("not a member of this case any more")
+        allowed = set(member.purposes)
+        entry = CaseKeys(
+            case_id,
+            current_version,
+            keys={place: key for place, key in keys.items() if place[0] in allowed},
+            verified=True,  # these keys were opened from the user's boxes by their own keyring
+        )
+        if not entry.has(Purpose.SHARED):
+            raise NoCaseAccess("the job was not given the current key of this case")
+        keyring = cls(user, None)
+        keyring._cases[case_id] = entry
+        return keyring
 
     def __repr__(self) -> str:
         return f"<Keyring of user {self.user.pk}, {len(self._cases)} cases>"

@@ -227,3 +227,102 @@ class DamagedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"damaged {self.record_type} {self.record_id}"
+
+
+# --- background jobs (protectdesk.records.jobs) -------------------------------------------
+
+
+class JobWorker(models.Model):
+    """A running background worker (``protectdesk worker``), known by its heartbeat.
+
+    Its id names the worker's own task queue. The row holds no key: the worker publishes
+    one-time public keys (:class:`JobKey`) and keeps their private halves in memory only.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"job worker {self.pk}"
+
+
+class JobKey(models.Model):
+    """A one-time public key of a worker: one job's keys are sealed to it, once.
+
+    The request that starts a job takes the key (deletes the row); the worker drops the private
+    half, which never left its memory, as soon as it has opened that job's secret.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    worker = models.ForeignKey(JobWorker, on_delete=models.CASCADE, related_name="keys")
+    public_key = models.BinaryField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"job key {self.pk}"
+
+
+class JobKind(models.TextChoices):
+    ROTATION = "rotation", _("Key rotation")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Stopped")
+
+
+class Job(models.Model):
+    """Work a person started that outlives their request, e.g. a key rotation.
+
+    Ids, states and counts only: the keys the job needs wait, sealed, in its
+    :class:`JobSecret` until it ends. ``failure`` is a code (``key_lost``, ``no_access``,
+    ``error``), never a message.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=JobKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    rotation = models.ForeignKey(
+        CaseRotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    worker = models.ForeignKey(
+        JobWorker, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    task_id = models.UUIDField(null=True, blank=True)
+    state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    failure = models.CharField(max_length=16, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["case", "state"], name="job_case_state")]
+
+    def __str__(self) -> str:
+        return f"job {self.pk}"
+
+    @property
+    def ended(self) -> bool:
+        return self.state in (JobState.FINISHED, JobState.FAILED)
+
+
+class JobSecret(models.Model):
+    """The case keys one job needs, wrapped under a one-job key sealed to a :class:`JobKey`.
+
+    Deleted when the job ends, whether it finished or failed. Without the private half of
+    ``key_id`` (in one worker's memory, for as long as the job has not started) it opens nothing.
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="secret")
+    key_id = models.UUIDField()
+    sealed_key = models.BinaryField()
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"job secret {self.pk}"

@@ -6,7 +6,7 @@ keeps at least one active administrator or coordinator, or nobody could manage i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -34,7 +34,7 @@ from protectdesk.crypto import recovery, userkeys
 class NewDesk:
     desk: Desk
     coordinator: User
-    recovery_phrase: str
+    recovery_phrase: str = field(repr=False)  # shown once to the person, never logged
 
 
 def create_desk(
