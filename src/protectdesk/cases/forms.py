@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
+from protectdesk.cases.actions import ConsentChoice, DefenderProfile
 from protectdesk.cases.models import COLLECTIVE_KINDS, AgeBand, DefenderKind, Gender, SizeBand
 from protectdesk.lib.forms import private_text, set_choices
 from protectdesk.records.models import CaseStatus
@@ -100,9 +101,36 @@ class DefenderForm(forms.Form):
             data["size_band"] = ""
         return data
 
+    def profile(self) -> DefenderProfile:
+        """The validated form as the case actions take it."""
+        data = self.cleaned_data
+        return DefenderProfile(
+            kind=data["kind"],
+            country=data["country"],
+            subdivision=data.get("subdivision", ""),
+            sectors=tuple(data.get("sectors", ())),
+            gender=data.get("gender", ""),
+            age_band=data.get("age_band", ""),
+            size_band=data.get("size_band", ""),
+            name=data["name"],
+            aliases=data.get("aliases", ""),
+            contacts=data.get("contacts", ""),
+            location=data.get("location", ""),
+            description=data.get("description", ""),
+        )
+
 
 class DefenderEditForm(DefenderForm):
     row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(defender: Any) -> dict[str, Any]:
+        """The form filled in from an opened defender record (and its row version)."""
+        names = [*DefenderProfile.STATISTICAL, *DefenderProfile.IDENTIFYING, "sectors"]
+        return {
+            **{name: getattr(defender, name) for name in names},
+            "row_version": defender.row_version,
+        }
 
 
 class StatusForm(forms.Form):
@@ -156,6 +184,18 @@ class ConsentForm(forms.Form):
         if data.get("share_with_partners") and not (data.get("partners") or "").strip():
             self.add_error("partners", _("Name the partners the defender agreed to share with."))
         return data
+
+    def choice(self) -> ConsentChoice:
+        data = self.cleaned_data
+        return ConsentChoice(
+            store_data=data["store_data"],
+            share_with_partners=data["share_with_partners"],
+            anonymised_statistics=data["anonymised_statistics"],
+            advocacy_use=data["advocacy_use"],
+            given_on=data["given_on"],
+            partners=data["partners"],
+            notes=data["notes"],
+        )
 
 
 class LinkForm(forms.Form):

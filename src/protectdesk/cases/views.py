@@ -28,7 +28,7 @@ from protectdesk.cases.forms import (
 from protectdesk.cases.models import DefenderLink
 from protectdesk.lib.access import current_user, role_required, signed_in
 from protectdesk.lib.forms import clear_errors, rebind
-from protectdesk.records import registry, rotation
+from protectdesk.records import jobs, registry, rotation
 from protectdesk.records.access import case_view
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring, keyring_for
@@ -55,32 +55,13 @@ def new_case(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = DefenderForm(request.POST or None, default_country=user.desk.country)
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
-        case = actions.open_case(
-            actor=user, keyring=keyring_for(request), profile=profile_from(form.cleaned_data)
-        )
+        case = actions.open_case(actor=user, keyring=keyring_for(request), profile=form.profile())
         messages.success(request, _("The case is open. Only its members can read it."))
         return redirect("cases:detail", case_id=case.id)
     if "refresh" in request.POST:
         # "Update regions" (no JavaScript): show the regions of the newly chosen country.
         return render(request, "cases/new.html", {"form": clear_errors(form)})
     return render(request, "cases/new.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def profile_from(data: dict[str, Any]) -> actions.DefenderProfile:
-    return actions.DefenderProfile(
-        kind=data["kind"],
-        country=data["country"],
-        subdivision=data.get("subdivision", ""),
-        sectors=tuple(data.get("sectors", ())),
-        gender=data.get("gender", ""),
-        age_band=data.get("age_band", ""),
-        size_band=data.get("size_band", ""),
-        name=data["name"],
-        aliases=data.get("aliases", ""),
-        contacts=data.get("contacts", ""),
-        location=data.get("location", ""),
-        description=data.get("description", ""),
-    )
 
 
 def _detail_context(
@@ -125,24 +106,6 @@ def case_detail(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
     return render(request, "cases/detail.html", _detail_context(request, case, keyring))
 
 
-def _profile_initial(defender: Any) -> dict[str, Any]:
-    return {
-        "kind": defender.kind,
-        "name": defender.name,
-        "aliases": defender.aliases,
-        "country": defender.country,
-        "subdivision": defender.subdivision,
-        "location": defender.location,
-        "contacts": defender.contacts,
-        "sectors": defender.sectors,
-        "gender": defender.gender,
-        "age_band": defender.age_band,
-        "size_band": defender.size_band,
-        "description": defender.description,
-        "row_version": defender.row_version,
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @case_view(staff_only=True)
 def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
@@ -151,7 +114,9 @@ def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
     if defender is None:
         raise Http404
     form = DefenderEditForm(
-        request.POST or None, initial=_profile_initial(defender), default_country=defender.country
+        request.POST or None,
+        initial=DefenderEditForm.initial_for(defender),
+        default_country=defender.country,
     )
     conflict = None
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
@@ -160,7 +125,7 @@ def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
                 actor=current_user(request),
                 keyring=keyring,
                 case=case,
-                profile=profile_from(form.cleaned_data),
+                profile=form.profile(),
                 expected_version=form.cleaned_data["row_version"],
             )
         except EditConflict:
@@ -185,20 +150,8 @@ def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
 def record_consent(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     form = ConsentForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         actions.record_consent(
-            actor=current_user(request),
-            keyring=keyring,
-            case=case,
-            choice=actions.ConsentChoice(
-                store_data=data["store_data"],
-                share_with_partners=data["share_with_partners"],
-                anonymised_statistics=data["anonymised_statistics"],
-                advocacy_use=data["advocacy_use"],
-                given_on=data["given_on"],
-                partners=data["partners"],
-                notes=data["notes"],
-            ),
+            actor=current_user(request), keyring=keyring, case=case, choice=form.choice()
         )
         messages.success(
             request,
@@ -367,8 +320,21 @@ def recovery_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @case_view(staff_only=True)
 def rotate_keys(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
-    """New keys for the case; everything re-encrypted (resumes an interrupted rotation)."""
-    done = rotation.rotate(actor=current_user(request), keyring=keyring, case=case)
+    """New keys for the case; everything re-encrypted (resumes an interrupted rotation).
+
+    In the background when a worker is running (the progress page follows it), else here.
+    """
+    actor = current_user(request)
+    job = jobs.start_rotation(actor=actor, keyring=keyring, case=case)
+    if job is not None:
+        if job.started_by_id == actor.id:
+            return redirect("jobs:progress", job_id=job.id)
+        messages.info(
+            request,
+            _("A colleague's key rotation of this case is already running in the background."),
+        )
+        return redirect("cases:detail", case_id=case.id)
+    done = rotation.rotate(actor=actor, keyring=keyring, case=case)
     messages.success(
         request,
         ngettext(
