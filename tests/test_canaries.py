@@ -287,3 +287,16 @@ def test_the_scanner_finds_leaks_planted_on_purpose(desks):
     at_rest = b"".join(scan.database_at_rest().values())
     assert scan.find(leaks[1:2], at_rest)
     assert scan.find(leaks[2:], at_rest), "base64-encoded session data is found too"
+
+
+@pytest.mark.django_db
+def test_the_database_scan_covers_the_job_queue():
+    """The scan reads the whole database, the background-job tables with the rest (a real
+    rotation job fills and scans them in tests/records/test_jobs.py)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from protectdesk.records.models import Job, JobKey, JobSecret, JobWorker
+
+    at_rest = b"".join(scan.database_at_rest().values())
+    for model in (DBTaskResult, Job, JobSecret, JobKey, JobWorker):
+        assert model._meta.db_table.encode() in at_rest, model._meta.db_table

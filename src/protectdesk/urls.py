@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("protectdesk.accounts.urls")),
     path("audit/", include("protectdesk.audit.urls")),
+    path("jobs/", include("protectdesk.records.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     *(path(prefix, include(urlconf)) for prefix, urlconf in registry.URLS),
 ]

@@ -8,7 +8,7 @@ from protectdesk.accounts.actions import invitations
 from protectdesk.accounts.models import DeskSecretBox, Role
 from protectdesk.cases import actions as case_actions
 from protectdesk.crypto import EnvelopeError, userkeys
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_user
 
 
 @pytest.fixture
@@ -49,8 +49,10 @@ def test_a_holder_grants_it_to_a_new_coordinator(desks, intake_secret):
 
 def test_recovery_restores_the_secret_after_a_new_password(desks, intake_secret):
     original = desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), intake_secret)
+    # Re-inviting an existing account takes a coordinator (an administrator is refused).
+    colleague = add_user(desks.coordinator, Role.COORDINATOR, "coordinator2@test.example", "C2")
     invitation, token = invitations.invite(
-        actor=desks.admin,
+        actor=colleague,
         role=Role.COORDINATOR,
         login=desks.coordinator.login,
         user=desks.coordinator,

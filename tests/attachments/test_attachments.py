@@ -49,7 +49,9 @@ def test_photo_loses_gps_and_all_metadata(desks, signed_in_client):
     attachment = Attachment.objects.get(case=desks.case)
     response = _download(client, desks.case, attachment)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''threat.jpg"
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"threat.jpg\"; filename*=UTF-8''threat.jpg"
+    )
     assert response["Content-Type"] == "image/jpeg"
     data = _content(response)
     assert int(response["Content-Length"]) == len(data)

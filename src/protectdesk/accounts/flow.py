@@ -15,7 +15,7 @@ from django.utils import translation
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from protectdesk.accounts import session_keys
+from protectdesk.accounts import notices, session_keys
 from protectdesk.accounts.actions import signin
 from protectdesk.accounts.models import User
 from protectdesk.accounts.sessions import PENDING_STAGE, PENDING_USER
@@ -57,7 +57,8 @@ def clear_pending(request: HttpRequest) -> None:
 def complete(
     request: HttpRequest, user: User, device: Device | None = None, private_key: bytes | None = None
 ) -> None:
-    """Finish signing in: Django's login (new session id), the verified device, the key."""
+    """Finish signing in: Django's login (new session id), the verified device, the key, and
+    what the owner must be told (failed attempts, replaced keys)."""
     clear_pending(request)
     auth.login(request, user, backend="protectdesk.accounts.backends.LoginBackend")
     if device is not None:
@@ -66,4 +67,4 @@ def complete(
         session_keys.begin(request, user.id, private_key)
     if user.language:
         translation.activate(user.language)
-    signin.note_login(user)
+    notices.tell_owner(request, user, signin.note_login(user))

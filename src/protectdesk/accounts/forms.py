@@ -11,15 +11,16 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import STAFF_ROLES, Role
-from protectdesk.lib.forms import set_choices
+from protectdesk.lib.forms import Form, set_choices
 
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     login = forms.CharField(
         label=_("E-mail or handle"),
         max_length=254,
+        error_messages={"required": _("Enter the e-mail or handle you sign in with.")},
         widget=forms.TextInput(
             attrs={**_NO_AUTOFILL, "autocomplete": "username", "autofocus": True}
         ),
@@ -29,22 +30,45 @@ class LoginForm(forms.Form):
         strip=False,
         max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password.")},
     )
 
 
-class UnlockForm(forms.Form):
+class DelayedLoginForm(LoginForm):
+    """The sign-in form during a delay: with a second factor the owner need not wait."""
+
+    code = forms.CharField(
+        label=_("Two-factor code"),
+        required=False,
+        max_length=32,
+        help_text=_(
+            "If your account uses two-factor authentication you need not wait: type your "
+            "password again with the code from your authenticator app or one of your recovery "
+            "codes."
+        ),
+        widget=forms.TextInput(attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code"}),
+    )
+
+
+class UnlockForm(Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
         max_length=1024,
+        error_messages={"required": _("Enter your password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,
+        error_messages={
+            "required": _(
+                "Enter the six-digit code from your authenticator app, or a recovery code."
+            )
+        },
         help_text=_(
             "The six-digit code from your authenticator app, or one of your recovery codes."
         ),
@@ -59,23 +83,25 @@ class CodeForm(forms.Form):
     )
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(Form):
     code = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=16,
+        error_messages={"required": _("Enter the six-digit code your authenticator app shows.")},
         widget=forms.TextInput(
             attrs={**_NO_AUTOFILL, "autocomplete": "one-time-code", "inputmode": "numeric"}
         ),
     )
 
 
-class ReauthForm(forms.Form):
+class ReauthForm(Form):
     """Your password again, before changing how you sign in (a stolen session is not enough)."""
 
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         max_length=1024,
+        error_messages={"required": _("Enter your password to confirm this change.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -84,17 +110,19 @@ class ReauthEnrolForm(EnrolForm, ReauthForm):
     """Moving to a new phone: the code from the new app, and your password."""
 
 
-class NewPasswordMixin(forms.Form):
+class NewPasswordMixin(Form):
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
         max_length=1024,
+        error_messages={"required": _("Choose a new password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_again = forms.CharField(
         label=_("Repeat the new password"),
         strip=False,
         max_length=1024,
+        error_messages={"required": _("Type the new password again.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -125,15 +153,17 @@ class ChangePasswordForm(NewPasswordMixin):
         label=_("Current password"),
         strip=False,
         max_length=1024,
+        error_messages={"required": _("Enter your current password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["old_password", "new_password", "new_password_again"]
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     login = forms.CharField(
         label=_("E-mail"),
         max_length=254,
+        error_messages={"required": _("Enter the e-mail address the person will sign in with.")},
         widget=forms.EmailInput(attrs=_NO_AUTOFILL),
         help_text=_("Used only to sign in. No e-mail is ever sent."),
     )
@@ -153,14 +183,18 @@ class InviteForm(forms.Form):
         return value
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(role.value, role.label) for role in Role if role in STAFF_ROLES]
     )
 
 
-class DeskSettingsForm(forms.Form):
-    name = forms.CharField(label=_("Desk name"), max_length=120)
+class DeskSettingsForm(Form):
+    name = forms.CharField(
+        label=_("Desk name"),
+        max_length=120,
+        error_messages={"required": _("Enter the name of the desk.")},
+    )
     require_staff_2fa = forms.BooleanField(
         label=_("Require two-factor authentication for staff"), required=False
     )
@@ -168,11 +202,16 @@ class DeskSettingsForm(forms.Form):
         label=_("Working languages"),
         choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one working language.")},
     )
 
 
 class FirstRunForm(NewPasswordMixin):
-    desk_name = forms.CharField(label=_("Name of the desk"), max_length=120)
+    desk_name = forms.CharField(
+        label=_("Name of the desk"),
+        max_length=120,
+        error_messages={"required": _("Enter the name of the desk.")},
+    )
     country = forms.ChoiceField(label=_("Country"))
     reference_prefix = forms.CharField(
         label=_("Case reference prefix"),
@@ -180,7 +219,11 @@ class FirstRunForm(NewPasswordMixin):
         required=False,
         help_text=_("Case references look like GT-2026-0001. Leave empty to use the country code."),
     )
-    email = forms.EmailField(label=_("Your e-mail (to sign in)"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your e-mail (to sign in)"),
+        max_length=254,
+        error_messages={"required": _("Enter your e-mail address: you will sign in with it.")},
+    )
     display_name = forms.CharField(
         label=_("Your name as colleagues will see it"), max_length=120, required=False
     )
@@ -211,10 +254,11 @@ class FirstRunForm(NewPasswordMixin):
         return value
 
 
-class RecoveryPhraseForm(forms.Form):
+class RecoveryPhraseForm(Form):
     phrase = forms.CharField(
         label=_("Recovery phrase"),
         max_length=200,
+        error_messages={"required": _("Enter the desk's recovery phrase.")},
         # Never echoed back into a page, even when the form is shown again with an error.
         widget=forms.PasswordInput(attrs=_NO_AUTOFILL, render_value=False),
         help_text=_(

@@ -23,11 +23,15 @@ managers_only = role_required(*ACCOUNT_MANAGERS)
 def _staff_page(request: HttpRequest, invite_form: InviteForm, status: int = 200) -> HttpResponse:
     viewer = current_user(request)
     accounts = queries.desk_accounts(viewer)
+    attacked = queries.accounts_under_attack(accounts)
     return render(
         request,
         "accounts/staff.html",
         {
             "accounts": accounts,
+            "under_attack": [(a, attacked[a.id]) for a in accounts if a.id in attacked],
+            # re-inviting replaces the account's keys: coordinators only (actions/invitations)
+            "can_reinvite": viewer.role == Role.COORDINATOR,
             "totp_users": queries.users_with_totp(accounts),
             "invitations": queries.open_invitations(viewer),
             "invite_form": invite_form,
@@ -73,13 +77,20 @@ def _show_invitation_link(request: HttpRequest, invitation: Invitation, token: s
 @require_POST
 @managers_only
 def reinvite(request: HttpRequest, user_id: str) -> HttpResponse:
-    """A new invitation for an existing account (lost password): new password, new keys."""
+    """A new invitation for an existing account (lost password): new password, new keys.
+
+    Coordinators only; an administrator gets the staff page with the refusal (403).
+    """
     user = queries.desk_account(current_user(request), user_id)
     if user is None:
         raise Http404
-    invitation, token = invitations.invite(
-        actor=current_user(request), role=user.role, login=user.login, user=user
-    )
+    try:
+        invitation, token = invitations.invite(
+            actor=current_user(request), role=user.role, login=user.login, user=user
+        )
+    except AccountError as error:
+        messages.error(request, error.message)
+        return _staff_page(request, InviteForm(), status=403)
     return _show_invitation_link(request, invitation, token)
 
 

@@ -139,6 +139,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: accepting it replaced the account's existing keypair (a re-invitation)
+    replaced_keys = models.BooleanField(default=False)
+    #: when the account's owner was told, at their next sign-in, that their keys were replaced
+    owner_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -176,15 +180,25 @@ class Session(AbstractBaseSession):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins per typed name: a keyed hash of the name, never the name, never an IP.
+    """Failed sign-ins per typed name: a keyed hash of the name, never the name, never an IP.
 
-    Throttling by name only (not IP) because Tor users share exit addresses.
+    Throttling by name only (not IP) because Tor users share exit addresses. The row lives
+    until the account's next successful sign-in, which shows its owner the count and clears
+    it; see :mod:`protectdesk.accounts.actions.throttle` for the delays it drives.
     """
 
     name_digest = models.BinaryField(primary_key=True)
+    #: wrong passwords checked outside a delay; the delay grows with this count
     failures = models.PositiveIntegerField(default=0)
+    #: the last of those: the delay runs from here
     last_failure_at = models.DateTimeField(default=timezone.now)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    #: attempts that came during a delay (counted for the owner's notice, they move no delay)
+    refused = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(default=timezone.now)
+    #: during a delay, attempts with exactly one of password and second factor right
+    factor_failures = models.PositiveIntegerField(default=0)
+    factor_failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return "login throttle"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from protectdesk.accounts.actions import throttle
 from protectdesk.accounts.actions.invitations import invitation_token_digest
-from protectdesk.accounts.actions.signin import login_name_digest
-from protectdesk.accounts.models import Invitation, LoginThrottle, RecoveryCode, User
+from protectdesk.accounts.models import Invitation, RecoveryCode, User
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -25,12 +24,10 @@ def find_invitation(token: str) -> Invitation | None:
     return invitation if invitation and invitation.is_open else None
 
 
-def lockout_remaining(typed: str) -> timedelta | None:
-    """How long the typed name stays locked, or None."""
-    row = LoginThrottle.objects.filter(name_digest=login_name_digest(typed)).first()
-    if row and row.locked_until and row.locked_until > timezone.now():
-        return row.locked_until - timezone.now()
-    return None
+def accounts_under_attack(accounts: list[User]) -> dict[uuid.UUID, throttle.FailedAttempts]:
+    """Of ``accounts`` (the viewer's desk), those with repeated failed sign-ins since their last
+    sign-in: a count and the last time, nothing about who tried."""
+    return throttle.failed_attempts_of(accounts)
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import datetime
 from typing import Any
 
 import segno
@@ -19,15 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from protectdesk.accounts import flow, queries, session_keys, setup
+from protectdesk.accounts import flow, notices, queries, session_keys, setup
 from protectdesk.accounts.actions import desk as desk_actions
-from protectdesk.accounts.actions import invitations, my_account, signin, two_factor
+from protectdesk.accounts.actions import invitations, my_account, signin, throttle, two_factor
 from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     CodeForm,
+    DelayedLoginForm,
     EnrolForm,
     FirstRunForm,
     LoginForm,
@@ -38,6 +41,7 @@ from protectdesk.accounts.forms import (
 from protectdesk.accounts.models import User
 from protectdesk.crypto import WrongPassword
 from protectdesk.lib.access import current_user, public, signed_in
+from protectdesk.lib.forms import rebind
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -49,20 +53,11 @@ def _next_url(request: HttpRequest, default: str = "home") -> str:
     return reverse(default)
 
 
-def _minutes(seconds: float) -> int:
-    return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
-
-
-def _locked_message(remaining_seconds: float) -> str:
-    minutes = _minutes(remaining_seconds)
-    return ngettext(
-        "Too many failed attempts. Try again in %(minutes)d minute.",
-        "Too many failed attempts. Try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
-
-
 # --- sign in --------------------------------------------------------------------------------
+
+
+def _wait(moment: datetime) -> float:
+    return throttle.seconds_until(moment)
 
 
 @public
@@ -73,40 +68,87 @@ def login_view(request: HttpRequest) -> HttpResponse:
     stage = flow.pending_stage(request)
     if request.method == "GET" and stage and flow.pending_user(request, stage):
         return redirect("accounts:login_code" if stage == flow.CODE else "accounts:login_enrol")
-    form = LoginForm(request.POST or None)
+    # The code field is offered during a delay; a form that carries it is read with it.
+    form_class = DelayedLoginForm if "code" in request.POST else LoginForm
+    form: LoginForm = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        typed = form.cleaned_data["login"]
-        remaining = queries.lockout_remaining(typed)
-        if remaining is not None or not signin.begin_attempt(typed):
-            seconds = (
-                remaining.total_seconds()
-                if remaining
-                else settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60
-            )
-            form.add_error(None, _locked_message(seconds))
-        else:
-            user = auth.authenticate(request, login=typed, password=form.cleaned_data["password"])
-            if user is None:
-                if signin.note_login_failure(typed):
-                    form.add_error(
-                        None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60)
-                    )
-                else:
-                    form.add_error(
-                        None, _("The e-mail or handle and password do not match an active account.")
-                    )
-            else:
-                if not isinstance(user, User):
-                    raise TypeError("expected User")
-                return _after_password(request, user, form.cleaned_data["password"])
+        outcome = _sign_in(request, form)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form = outcome
     return render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
     )
 
 
-def _after_password(request: HttpRequest, user: User, password: str) -> HttpResponse:
+def _sign_in(request: HttpRequest, form: LoginForm) -> HttpResponse | LoginForm:
+    """The password step: a response, or the form to show again with its error.
+
+    Outside a delay the attempt is counted first, then the password checked (one Argon2 hash,
+    known name or not). During a delay see :func:`_sign_in_during_delay`.
+    """
+    typed = form.cleaned_data["login"]
+    password = form.cleaned_data["password"]
+    code = str(form.cleaned_data.get("code") or "").strip()
+    attempt = throttle.begin_attempt(typed)
+    if attempt.delayed:
+        return _sign_in_during_delay(request, form, attempt, password, code)
+    user = auth.authenticate(request, login=typed, password=password)
+    if user is None:
+        retry_at = throttle.note_login_failure(attempt)
+        message = _("The e-mail or handle and password do not match an active account.")
+        if retry_at is not None:
+            message += " " + notices.wait_message(_wait(retry_at))
+        form.add_error(None, message)
+        return form
+    if not isinstance(user, User):
+        raise TypeError("expected User")
+    throttle.refund_attempt(attempt)
+    return _after_password(request, user, password, code)
+
+
+def _sign_in_during_delay(
+    request: HttpRequest, form: LoginForm, attempt: throttle.Attempt, password: str, code: str
+) -> HttpResponse | LoginForm:
+    """During a delay only password *and* second factor together sign in, at once.
+
+    Without a code the attempt is refused unchecked. With one, the answer to anything short of
+    both right is the same refusal (throttle.sign_in_during_delay does the same work for every
+    case), so it tells nobody whether the password, the code or the name was right.
+    """
+    shown = form if isinstance(form, DelayedLoginForm) else DelayedLoginForm(request.POST)
+    shown.is_valid()
+    rebind(shown, code="")  # a one-time code is never echoed back
+    refusal = notices.delayed_message(_wait(attempt.delayed_until or throttle.clock()))
+    if not code:
+        throttle.refuse(attempt)
+        shown.add_error(None, refusal)
+        return shown
+    typed = form.cleaned_data["login"]
+    outcome = throttle.sign_in_during_delay(attempt, typed, password, code)
+    if outcome.user is None:
+        shown.add_error(
+            None, refusal + " " + _("If you typed a code, the password or the code was not right.")
+        )
+        return shown
+    user = outcome.user
+    flow.complete(
+        request, user, device=outcome.device, private_key=signin.unlock_private_key(user, password)
+    )
+    if outcome.used_recovery_code:
+        _recovery_codes_left(request, user)
+    return _with_language(HttpResponseRedirect(_next_url(request)), user)
+
+
+def _after_password(request: HttpRequest, user: User, password: str, code: str) -> HttpResponse:
     private_key = signin.unlock_private_key(user, password)
-    if queries.has_confirmed_totp(user):
+    device = queries.confirmed_totp_device(user)
+    if device is not None and code and _code_accepted(request, user, device, code):
+        # The code was typed with the password (the form offered it during a delay that has
+        # ended since): no need to ask for it again.
+        flow.complete(request, user, device=device, private_key=private_key)
+        response: HttpResponse = HttpResponseRedirect(_next_url(request))
+    elif device is not None:
         flow.begin_pending(request, user, flow.CODE, private_key)
         response = redirect("accounts:login_code")
     elif user.must_use_2fa:
@@ -115,6 +157,23 @@ def _after_password(request: HttpRequest, user: User, password: str) -> HttpResp
     else:
         flow.complete(request, user, private_key=private_key)
         response = HttpResponseRedirect(_next_url(request))
+    return _with_language(response, user)
+
+
+def _code_accepted(request: HttpRequest, user: User, device: TOTPDevice, code: str) -> bool:
+    """A code typed on the sign-in form: a recovery code or the authenticator's (throttled)."""
+    code = code.replace(" ", "")
+    if "-" in code:
+        if two_factor.use_recovery_code(user=user, code=code):
+            _recovery_codes_left(request, user)
+            return True
+    elif device.verify_token(code):
+        return True
+    signin.note_second_factor_failure(user)
+    return False
+
+
+def _with_language(response: HttpResponse, user: User) -> HttpResponse:
     if user.language:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -124,6 +183,19 @@ def _after_password(request: HttpRequest, user: User, password: str) -> HttpResp
             secure=settings.HTTPS,
         )
     return response
+
+
+def _recovery_codes_left(request: HttpRequest, user: User) -> None:
+    left = queries.unused_recovery_code_count(user)
+    messages.warning(
+        request,
+        ngettext(
+            "You signed in with a recovery code. %(count)d code is left.",
+            "You signed in with a recovery code. %(count)d codes are left.",
+            left,
+        )
+        % {"count": left},
+    )
 
 
 @public
@@ -146,16 +218,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         elif "-" in code and two_factor.use_recovery_code(user=user, code=code):
             flow.complete(request, user, device=device)
-            left = queries.unused_recovery_code_count(user)
-            messages.warning(
-                request,
-                ngettext(
-                    "You signed in with a recovery code. %(count)d code is left.",
-                    "You signed in with a recovery code. %(count)d codes are left.",
-                    left,
-                )
-                % {"count": left},
-            )
+            _recovery_codes_left(request, user)
             return HttpResponseRedirect(_next_url(request))
         else:
             signin.note_second_factor_failure(user)
@@ -255,29 +318,18 @@ def unlock(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_next_url(request))
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        remaining = queries.lockout_remaining(user.login)
-        if remaining is not None or not signin.begin_attempt(user.login):
-            seconds = (
-                remaining.total_seconds()
-                if remaining
-                else settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60
-            )
-            form.add_error(None, _locked_message(seconds))
+        attempt = throttle.begin_attempt(user.login)
+        if attempt.delayed_until is not None:
+            throttle.refuse(attempt)
+            form.add_error(None, notices.delayed_message(_wait(attempt.delayed_until)))
         else:
             try:
                 private_key = signin.unlock_private_key(user, form.cleaned_data["password"])
             except WrongPassword:
-                if signin.note_login_failure(user.login):
-                    auth.logout(request)
-                    session_keys.end(request)
-                    messages.error(
-                        request, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60)
-                    )
-                    return redirect("accounts:login")
-                form.add_error("password", _("This password is not right."))
+                form.add_error("password", _wrong_password(attempt))
             else:
                 session_keys.begin(request, user.id, private_key)
-                signin.note_unlock(user)
+                signin.note_unlock(user, attempt)
                 return HttpResponseRedirect(_next_url(request))
     return render(
         request, "accounts/unlock.html", {"form": form, "next": request.GET.get("next", "")}
@@ -392,9 +444,11 @@ def account(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ChangePasswordForm(request.POST)
-    if form.is_valid() and not signin.begin_attempt(user.login):
-        form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
-    elif form.is_valid():
+    attempt = throttle.begin_attempt(user.login) if form.is_valid() else None
+    if attempt is not None and attempt.delayed_until is not None:
+        throttle.refuse(attempt)
+        form.add_error(None, notices.delayed_message(_wait(attempt.delayed_until)))
+    elif attempt is not None:
         try:
             my_account.change_password(
                 user=user,
@@ -402,12 +456,12 @@ def change_password(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except WrongPassword:
-            signin.note_login_failure(user.login)
-            form.add_error("old_password", _("This password is not right."))
+            form.add_error("old_password", _wrong_password(attempt))
         except ValidationError as error:
+            throttle.refund_attempt(attempt)  # the old password was right; the new one is weak
             form.add_error("new_password", error)
         else:
-            signin.clear_attempts(user.login)
+            throttle.refund_attempt(attempt)
             auth.update_session_auth_hash(request, user)
             my_account.revoke_sessions(user=user, keep_session_key=request.session.session_key)
             messages.success(
@@ -445,29 +499,43 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _wrong_password(attempt: throttle.Attempt) -> str:
+    """Audit a wrong password typed while signed in (it counts like a failed sign-in)."""
+    retry_at = throttle.note_login_failure(attempt)
+    message = _("This password is not right.")
+    if retry_at is not None:
+        message += " " + notices.wait_message(_wait(retry_at))
+    return message
+
+
 def _password_ok(user: User, form: forms.Form) -> bool:
-    if not signin.begin_attempt(user.login):
-        form.add_error(None, _locked_message(settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES * 60))
+    attempt = throttle.begin_attempt(user.login)
+    if attempt.delayed_until is not None:
+        throttle.refuse(attempt)
+        form.add_error(None, notices.delayed_message(_wait(attempt.delayed_until)))
         return False
     if not user.check_password(form.cleaned_data["password"]):
-        signin.note_login_failure(user.login)
-        form.add_error("password", _("This password is not right."))
+        form.add_error("password", _wrong_password(attempt))
         return False
-    signin.clear_attempts(user.login)
+    throttle.refund_attempt(attempt)
     return True
 
 
 def _reauthenticated(request: HttpRequest, user: User) -> bool:
     """The password typed with a sensitive change is right (failures count like sign-ins)."""
     form = ReauthForm(request.POST)
-    if not form.is_valid() or not signin.begin_attempt(user.login):
+    if not form.is_valid():
         messages.error(request, _("Type your password to confirm this change."))
         return False
-    if not user.check_password(form.cleaned_data["password"]):
-        signin.note_login_failure(user.login)
-        messages.error(request, _("This password is not right."))
+    attempt = throttle.begin_attempt(user.login)
+    if attempt.delayed_until is not None:
+        throttle.refuse(attempt)
+        messages.error(request, notices.delayed_message(_wait(attempt.delayed_until)))
         return False
-    signin.clear_attempts(user.login)
+    if not user.check_password(form.cleaned_data["password"]):
+        messages.error(request, _wrong_password(attempt))
+        return False
+    throttle.refund_attempt(attempt)
     return True
 
 

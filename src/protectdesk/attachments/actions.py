@@ -11,16 +11,17 @@ the key) prints none of it.
 from __future__ import annotations
 
 import base64
-import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from protectdesk.accounts.models import User
-from protectdesk.attachments import storage
+from protectdesk.attachments import names, storage
 from protectdesk.attachments.models import Attachment
 from protectdesk.attachments.uploads import (
     MAX_IMAGE_BYTES,
@@ -42,7 +43,10 @@ class AttachmentRefused(Exception):
         self.message = message
 
 
-def refusal_message(code: str) -> str:
+def refusal_message(code: str, detail: Mapping[str, int] | None = None) -> str:
+    """The translated refusal for an upload's error ``code`` (``detail``: the numbers it names)."""
+    if code == "pixels":
+        return _pixels_message(detail or {})
     mb = MAX_UPLOAD_BYTES // (1024 * 1024)
     image_mb = MAX_IMAGE_BYTES // (1024 * 1024)
     messages = {
@@ -61,6 +65,10 @@ def refusal_message(code: str) -> str:
             "the photo as JPEG (most phones can) and upload that."
         ),
         "image": _("This image could not be read. It may be damaged."),
+        "busy": _(
+            "Other photos are being cleaned of their hidden data right now. Upload this one "
+            "again in a minute."
+        ),
         "empty": _("The file is empty."),
         "auth": _("Sign in again to upload files."),
         "missing": _("Choose a file to upload."),
@@ -68,14 +76,36 @@ def refusal_message(code: str) -> str:
     return messages.get(code, messages["type"])
 
 
-def _clean_name(name: str, extension: str) -> str:
-    """The original file name without any path, control characters or excessive length."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(
-        ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C"
-    ).strip()
-    base = base.lstrip(".")[:200] or f"file.{extension}"
-    return base
+def _pixels_message(detail: Mapping[str, int]) -> str:
+    megapixels = detail.get("megapixels", 0)
+    width, height = detail.get("width", 0), detail.get("height", 0)
+    if width and height:
+        # Translators: e.g. "This photo is 9,990 × 9,990 pixels; photos up to 25 megapixels
+        # are accepted. Resize it and upload it again."
+        return _(
+            "This photo is %(width)s × %(height)s pixels; photos up to %(megapixels)s "
+            "megapixels are accepted. Resize it and upload it again."
+        ) % {
+            "width": number_format(width, force_grouping=True),
+            "height": number_format(height, force_grouping=True),
+            "megapixels": megapixels,
+        }
+    return _(
+        "This photo has too many pixels: photos up to %(megapixels)s megapixels are accepted. "
+        "Resize it and upload it again."
+    ) % {"megapixels": megapixels}
+
+
+def upload_refusal(upload: EncryptedUpload) -> str:
+    """What the user is told about a refused upload."""
+    return refusal_message(upload.error or "type", upload.error_detail)
+
+
+def name_of(upload: EncryptedUpload) -> names.StoredName:
+    """The name an accepted upload is stored under (and the notice, if it had to change)."""
+    if upload.kind is None:
+        raise ValueError("a refused upload has no stored name")
+    return names.stored_name(upload.original_name, upload.kind)
 
 
 def add_attachment(
@@ -97,7 +127,8 @@ def add_attachment(
     if not keyring.can_open(case.id):
         raise NoCaseAccess("not a member")
     if upload.error or upload.kind is None:
-        raise AttachmentRefused(refusal_message(upload.error or "type"))
+        raise AttachmentRefused(upload_refusal(upload))
+    name = name_of(upload)
     attachment = Attachment(
         id=upload.id,
         case=case,
@@ -107,12 +138,14 @@ def add_attachment(
         added_by=actor,
     )
     meta = {
-        "name": _clean_name(upload.original_name, upload.kind.extension),
+        "name": name.name,
         "type": upload.kind.content_type,
         "size": upload.size,
         "key": base64.b64encode(upload.key).decode("ascii"),
         "cleaned": upload.cleaned,
     }
+    if name.uploaded_as:
+        meta["uploaded_as"] = name.uploaded_as
     with transaction.atomic():
         records.save(
             actor,
@@ -138,6 +171,8 @@ class AttachmentCard:
     size: int
     cleaned: bool
     damaged: bool = False
+    #: The name it was uploaded with, when that named another type than its content.
+    uploaded_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,11 +185,17 @@ class OpenedAttachment:
     size: int
     cleaned: bool
     key: bytes = field(repr=False)
+    uploaded_as: str = ""
 
     @property
     def card(self) -> AttachmentCard:
         return AttachmentCard(
-            self.attachment, self.name, self.content_type, self.size, self.cleaned
+            self.attachment,
+            self.name,
+            self.content_type,
+            self.size,
+            self.cleaned,
+            uploaded_as=self.uploaded_as,
         )
 
     @property
@@ -178,6 +219,7 @@ def open_attachment(keyring: Keyring, attachment: Attachment) -> OpenedAttachmen
         size=int(meta["size"]),
         cleaned=bool(meta.get("cleaned")),
         key=base64.b64decode(meta["key"]),
+        uploaded_as=str(meta.get("uploaded_as") or ""),
     )
 
 

@@ -48,6 +48,8 @@ def rotate_attachment(keyring: Keyring, record: models.Model, version: int) -> b
         "key": base64.b64encode(new_key).decode("ascii"),
         "cleaned": opened.cleaned,
     }
+    if opened.uploaded_as:
+        meta["uploaded_as"] = opened.uploaded_as
     keyring.seal(attachment, {attachment.meta_field: meta})
     updated = Attachment.objects.filter(
         pk=attachment.pk, row_version=attachment.row_version, generation=attachment.generation

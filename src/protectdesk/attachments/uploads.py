@@ -5,10 +5,13 @@ clear. This handler replaces both (it is the only entry in ``FILE_UPLOAD_HANDLER
 
 * the type is sniffed from the first bytes; unknown types and HEIF images are refused;
 * **images** up to :data:`MAX_IMAGE_BYTES` are held in memory, cleaned of metadata
-  (``images.strip_metadata``), then encrypted; larger images are refused (we could not clean
-  them without holding them);
+  (``images.strip_metadata``, one at a time per process and only if their decoded pixels fit
+  its budget), then encrypted; larger images are refused (we could not clean them without
+  holding them);
 * **other files** are encrypted chunk by chunk as they arrive, into a temporary file under
   ``<data dir>/tmp`` that holds only ciphertext, up to :data:`MAX_UPLOAD_BYTES`;
+* the file name is taken as the user chose it (``names.from_form`` undoes the browser's
+  ``%22`` for ``"``);
 * the per-file key and the original name stay in memory; the attachment action seals them
   into the attachment's envelope under the case key (if the user may attach there) and moves
   the ciphertext into place, and
@@ -28,7 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from django.http import HttpRequest, HttpResponse
 
-from protectdesk.attachments import images, sniff, storage
+from protectdesk.attachments import images, names, sniff, storage
 from protectdesk.crypto import aead, stream
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -48,7 +51,10 @@ class EncryptedUpload:
     kind: sniff.Kind | None = None
     size: int = 0
     cleaned: bool = False
-    error: str = ""  # a refusal code: "size", "image-size", "type", "heif", "image", "empty"
+    #: A refusal code: "size", "image-size", "pixels", "busy", "type", "heif", "image", "empty"
+    error: str = ""
+    #: Numbers the refusal names (``pixels``: the image's width, height and the limit).
+    error_detail: dict[str, int] = field(default_factory=dict)
     claimed: bool = field(default=False)
 
     def context(self) -> str:
@@ -100,7 +106,11 @@ class EncryptingUploadHandler(FileUploadHandler):
             id=upload_id,
             key=aead.new_key(),
             temp_path=storage.temp_dir() / f"{upload_id}.part",
-            original_name=file_name or "",
+            # From a browser's form, the name carries the form encoding's escapes; a name
+            # given by server code (encrypt_bytes) is taken as it is.
+            original_name=names.from_form(file_name or "")
+            if self.request is not None
+            else file_name or "",
         )
         if self.request is not None:
             pending = getattr(self.request, _PENDING, None)
@@ -169,13 +179,26 @@ class EncryptingUploadHandler(FileUploadHandler):
         if upload.kind.image:
             if self._memory is None:
                 raise RuntimeError("self._memory is not set (a bug, not bad input)")
+            # One copy of the encoded photo, not two, while it is decoded.
+            held, self._memory = bytes(self._memory), None
             try:
-                cleaned = images.strip_metadata(bytes(self._memory), upload.kind)
+                cleaned = images.strip_metadata(held, upload.kind)
+            except images.TooManyPixels as large:
+                upload.error_detail = {
+                    "width": large.width,
+                    "height": large.height,
+                    "megapixels": large.max_megapixels,
+                }
+                self._fail("pixels")
+                return EncryptedUploadedFile(upload)
+            except images.CleanerBusy:
+                self._fail("busy")
+                return EncryptedUploadedFile(upload)
             except images.UnreadableImage:
                 self._fail("image")
                 return EncryptedUploadedFile(upload)
             finally:
-                self._memory = None
+                del held
             upload.cleaned = True
             upload.size = 0
             self._encrypt(cleaned)

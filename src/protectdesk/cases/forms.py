@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from protectdesk import vocabularies
 from protectdesk.cases.actions import ConsentChoice, DefenderProfile
 from protectdesk.cases.models import COLLECTIVE_KINDS, AgeBand, DefenderKind, Gender, SizeBand
-from protectdesk.lib.forms import private_text, set_choices
+from protectdesk.lib.forms import DayField, Form, private_text, set_choices
 from protectdesk.records.models import CaseStatus
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 
 
-class DefenderForm(forms.Form):
+class DefenderForm(Form):
     """The defender's profile: statistical codes first, then what identifies them (encrypted).
 
     Without JavaScript the region list cannot follow the country as it changes; the form shows
@@ -24,13 +24,25 @@ class DefenderForm(forms.Form):
     """
 
     kind = forms.ChoiceField(
-        label=_("Who is protected"), choices=DefenderKind.choices, widget=forms.RadioSelect
+        label=_("Who is protected"),
+        choices=DefenderKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Choose who is protected: an individual, an organisation, a network or a community."
+            )
+        },
     )
     name = forms.CharField(
         label=_("Name"),
         max_length=300,
         widget=forms.TextInput(attrs=_PRIVATE),
         help_text=_("Encrypted. Only members of this case can read it."),
+        error_messages={
+            "required": _(
+                "Enter the name of the person, organisation, network or community protected."
+            )
+        },
     )
     aliases = private_text(_("Other names or aliases"), rows=2, max_length=2000)
     country = forms.ChoiceField(label=_("Country"))
@@ -133,11 +145,11 @@ class DefenderEditForm(DefenderForm):
         }
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
 
 
-class StaffNotesForm(forms.Form):
+class StaffNotesForm(Form):
     staff_notes = private_text(
         _("Staff notes"),
         rows=6,
@@ -149,8 +161,11 @@ class StaffNotesForm(forms.Form):
     row_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AddMemberForm(forms.Form):
-    user = forms.ChoiceField(label=_("Add a colleague"))
+class AddMemberForm(Form):
+    user = forms.ChoiceField(
+        label=_("Add a colleague"),
+        error_messages={"required": _("Choose a colleague from the list.")},
+    )
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,7 +174,7 @@ class AddMemberForm(forms.Form):
         )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     store_data = forms.BooleanField(
         label=_("Storing their information with the desk"), required=False
     )
@@ -173,9 +188,10 @@ class ConsentForm(forms.Form):
     advocacy_use = forms.BooleanField(
         label=_("Use in advocacy (with their agreement on each use)"), required=False
     )
-    given_on = forms.DateField(
+    given_on = DayField(
         label=_("Date consent was given"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Enter the date consent was given.")},
     )
     notes = private_text(_("Notes (how it was given, limits)"), rows=2, max_length=5000)
 
@@ -198,8 +214,11 @@ class ConsentForm(forms.Form):
         )
 
 
-class LinkForm(forms.Form):
-    collective = forms.ChoiceField(label=_("Organisation, network or community"))
+class LinkForm(Form):
+    collective = forms.ChoiceField(
+        label=_("Organisation, network or community"),
+        error_messages={"required": _("Choose a case from the list.")},
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,18 +6,24 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.forms import formset_factory
-from django.utils import timezone
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
 from protectdesk.incidents.actions import IncidentData, PerpetratorEntry, SourceEntry, When
 from protectdesk.incidents.models import Confidence, Nature
-from protectdesk.lib.forms import private_text, set_choices
+from protectdesk.lib.forms import (
+    SEARCH_TOO_LONG,
+    Form,
+    check_day,
+    check_past_day,
+    parse_day,
+    private_text,
+    set_choices,
+)
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 _DATE_HELP = _(
@@ -25,47 +31,52 @@ _DATE_HELP = _(
 )
 
 
+_NO_FORMAT = _(
+    "This does not match any accepted format. Write the date as YYYY-MM-DD or DD/MM/YYYY, as "
+    "YYYY-MM or MM/YYYY if you know only the month, or as YYYY if you know only the year."
+)
+
+
 def parse_when(value: str) -> When:
-    """Read a date of any known precision; ValueError with a translated message otherwise."""
+    """Read a date of any known precision; ValidationError saying what is wrong otherwise:
+    the day or month does not exist, the date is in the future, or no format matches."""
     text = value.strip()
-    day_first = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    month_first = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
-    try:
-        if day_first:
-            text = f"{day_first[3]}-{int(day_first[2]):02d}-{int(day_first[1]):02d}"
-        elif month_first:
-            text = f"{month_first[2]}-{int(month_first[1]):02d}"
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text)
-            result = When("exact", day.year, text[:7], text)
-        elif re.fullmatch(r"\d{4}-\d{2}", text):
-            year, month = int(text[:4]), int(text[5:])
-            if not 1 <= month <= 12:
-                raise ValueError
-            day = date(year, month, 1)
-            result = When("month", year, text)
-        elif re.fullmatch(r"\d{4}", text):
-            day = date(int(text), 1, 1)
-            result = When("year", int(text))
-        else:
-            raise ValueError
-    except ValueError:
-        raise forms.ValidationError(_DATE_HELP) from None
-    if day > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
-    if day.year < 1950:
-        raise forms.ValidationError(_("This date is too far in the past."))
-    return result
+    day = parse_day(text)
+    if day is not None:
+        check_past_day(day)
+        iso = day.isoformat()
+        return When("exact", day.year, iso[:7], iso)
+    year_month = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    month_year = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
+    if year_month or month_year:
+        year, month = (
+            (int(year_month[1]), int(year_month[2]))
+            if year_month
+            else (int(month_year[2]), int(month_year[1]))  # type: ignore[index]
+        )
+        check_past_day(check_day(year, month, 1))
+        return When("month", year, f"{year:04d}-{month:02d}")
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        check_past_day(check_day(year, 1, 1))
+        return When("year", year)
+    raise forms.ValidationError(_NO_FORMAT, code="invalid")
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(Form):
     title = forms.CharField(
         label=_("Short title"),
         max_length=300,
         widget=forms.TextInput(attrs=_PRIVATE),
         help_text=_("Encrypted. For example: car parked outside the office for three nights."),
+        error_messages={"required": _("Give the incident a short title.")},
     )
-    when = forms.CharField(label=_("When it happened"), max_length=10, help_text=_DATE_HELP)
+    # No max_length: a date that long is in no format, and parse_when says so.
+    when = forms.CharField(
+        label=_("When it happened"),
+        help_text=_DATE_HELP,
+        error_messages={"required": _("Enter when it happened: a date, a month or a year.")},
+    )
     exact_time = forms.TimeField(
         label=_("Time (if known)"),
         required=False,
@@ -75,7 +86,9 @@ class IncidentForm(forms.Form):
     subdivision = forms.ChoiceField(label=_("Region"), required=False)
     place = private_text(_("Exact place"), rows=2, max_length=2000, help_text=_("Encrypted."))
     types = forms.MultipleChoiceField(
-        label=_("What kind of incident"), widget=forms.CheckboxSelectMultiple
+        label=_("What kind of incident"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of incident.")},
     )
     nature = forms.ChoiceField(
         label=_("Physical or digital"),
@@ -89,12 +102,18 @@ class IncidentForm(forms.Form):
         max_length=50000,
         required=True,
         help_text=_("Encrypted. The facts as reported: who, what, where, when, how."),
+        error_messages={"required": _("Describe what happened: the facts as reported.")},
     )
     consequences = private_text(_("Harm and consequences"), rows=3, max_length=20000)
     affected = forms.MultipleChoiceField(
         label=_("Who was affected"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    authority_response = forms.ChoiceField(label=_("Reported to the authorities?"))
+    authority_response = forms.ChoiceField(
+        label=_("Reported to the authorities?"),
+        error_messages={
+            "required": _("Choose whether it was reported to the authorities (or “Unknown”).")
+        },
+    )
     authority_details = private_text(_("Their response in detail"), rows=2, max_length=20000)
     reaction = private_text(
         _("Immediate reaction"),
@@ -114,6 +133,13 @@ class IncidentForm(forms.Form):
         label=_("Severity"), required=False, coerce=int, empty_value=None
     )
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # The order of the page (the error summary lists problems in this order).
+    field_order = [
+        *("title", "when", "exact_time", "country", "subdivision", "place", "types", "nature"),
+        *("narrative", "consequences", "affected", "authority_response", "authority_details"),
+        *("severity", "analysis", "reaction"),
+    ]
 
     def __init__(self, *args: Any, default_country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,7 +214,7 @@ def incident_data(
     )
 
 
-class PerpetratorForm(forms.Form):
+class PerpetratorForm(Form):
     actor = forms.ChoiceField(label=_("Who"), required=False)
     new_type = forms.ChoiceField(label=_("Type of a new actor"), required=False)
     new_name = forms.CharField(
@@ -255,7 +281,7 @@ class PerpetratorForm(forms.Form):
         }
 
 
-class SourceForm(forms.Form):
+class SourceForm(Form):
     connection = forms.ChoiceField(label=_("Connection to the information"), required=False)
     reliability = forms.ChoiceField(label=_("Reliability"), required=False)
     description = private_text(_("Who or what (staff only, encrypted)"), rows=2, max_length=5000)
@@ -296,19 +322,36 @@ class SourceForm(forms.Form):
         }
 
 
+class PerpetratorRows(BaseFormSet):
+    row_label = _("Actor %(n)s")  # how the error summary names a row (as the form does)
+
+
+class SourceRows(BaseFormSet):
+    row_label = _("Source %(n)s")
+
+
 #: The incident form's repeatable parts: two empty perpetrator rows and one source row to fill
 #: without JavaScript (saving shows fresh empty rows again).
-PerpetratorFormSet = formset_factory(PerpetratorForm, extra=2, max_num=20, validate_max=True)
-SourceFormSet = formset_factory(SourceForm, extra=1, max_num=20, validate_max=True)
+PerpetratorFormSet = formset_factory(
+    PerpetratorForm, formset=PerpetratorRows, extra=2, max_num=20, validate_max=True
+)
+SourceFormSet = formset_factory(
+    SourceForm, formset=SourceRows, extra=1, max_num=20, validate_max=True
+)
 
 
-class ActorForm(forms.Form):
-    actor_type = forms.ChoiceField(label=_("Type"))
+class ActorForm(Form):
+    actor_type = forms.ChoiceField(
+        label=_("Type"), error_messages={"required": _("Choose the type of actor.")}
+    )
     name = forms.CharField(
         label=_("Name or description"),
         max_length=500,
         widget=forms.TextInput(attrs=_PRIVATE),
         help_text=_("Staff only, encrypted."),
+        error_messages={
+            "required": _("Enter a name or a description of the actor, even a rough one.")
+        },
     )
     notes = private_text(_("Notes"), rows=3, max_length=20000)
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -318,27 +361,27 @@ class ActorForm(forms.Form):
         set_choices(self, "actor_type", vocabularies.load("perpetrator_types").choices())
 
 
-class FilterForm(forms.Form):
+class FilterForm(Form):
     words = forms.CharField(
         label=_("Words"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
         help_text=_("Encrypted search in titles, narratives, places…"),
+        error_messages={"max_length": SEARCH_TOO_LONG},
     )
     types = forms.MultipleChoiceField(
         label=_("Types"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
+    # No max_length on the months: a longer value is no month, and _month says so.
     month_from = forms.CharField(
         label=_("From (YYYY-MM)"),
         required=False,
-        max_length=7,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026-01"}),
     )
     month_to = forms.CharField(
         label=_("To (YYYY-MM)"),
         required=False,
-        max_length=7,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026-12"}),
     )
     country = forms.ChoiceField(label=_("Country"), required=False)

@@ -9,4 +9,6 @@ class RecordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from protectdesk.records import checks, signals  # noqa: F401 - connect and register
+        from protectdesk.records import checks, integration, signals  # noqa: F401 - connect and register
+
+        integration.register()

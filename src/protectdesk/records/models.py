@@ -318,7 +318,9 @@ class JobSecret(models.Model):
     ``key_id`` (in one worker's memory, for as long as the job has not started) it opens nothing.
     """
 
-    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="secret")
+    job = models.OneToOneField(
+        Job, on_delete=models.CASCADE, primary_key=True, related_name="secret"
+    )
     key_id = models.UUIDField()
     sealed_key = models.BinaryField()
     wrapped = models.BinaryField()

@@ -51,8 +51,21 @@ def invite(
     display_name: str = "",
     user: User | None = None,
 ) -> tuple[Invitation, str]:
-    """Create a one-time invitation; returns it and the token to hand over (shown once)."""
+    """Create a one-time invitation; returns it and the token to hand over (shown once).
+
+    An invitation for an existing account (``user``) needs a coordinator: accepting it replaces
+    the account's password and keys, which shuts its owner out of their cases until their
+    access is restored with the recovery phrase, so an administrator alone must not do it.
+    """
     _require_manager(actor)
+    if user is not None and actor.role != Role.COORDINATOR:
+        raise AccountError(
+            _(
+                "Only a coordinator can give an existing account a new invitation, because "
+                "accepting it replaces the person's keys and shuts them out of their cases "
+                "until their access is restored. Ask a coordinator."
+            )
+        )
     login = normalise_login(login)
     if user is None:
         if role not in STAFF_ROLES and role != Role.DEFENDER:
@@ -218,7 +231,10 @@ def accept_invitation(
         invitation.accepted_at = timezone.now()
         invitation.user = user
         invitation.wrapped_private_key = None
-        invitation.save(update_fields=["accepted_at", "user", "wrapped_private_key"])
+        invitation.replaced_keys = replaced  # its owner is told at their next sign-in
+        invitation.save(
+            update_fields=["accepted_at", "user", "wrapped_private_key", "replaced_keys"]
+        )
         _close_other_invitations(user, keep=invitation)
         Session.objects.filter(user=user).delete()
         if replaced:

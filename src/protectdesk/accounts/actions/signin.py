@@ -1,25 +1,23 @@
-"""Signing in: opening the private key with the password, and throttling the attempts.
+"""Signing in: opening the private key with the password, and the sign-in events.
 
-Attempts are counted per typed name, by its keyed digest, before the password is checked, so
-parallel requests cannot try more passwords than the limit; the audit log records the digest,
-never the name. A successful sign-in also gives older accounts their keypair, or re-seals it
-with the current Argon2id parameters.
+The throttle (delays per typed name, the way through them with a second factor) is in
+``throttle``. A successful sign-in also gives older accounts their keypair, or re-seals it with
+the current Argon2id parameters, and collects what the owner must be told.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from protectdesk.accounts.actions import throttle
 from protectdesk.accounts.actions._common import _give_keypair, _sealed_key_of
-from protectdesk.accounts.models import LoginThrottle, Session, User, normalise_login
+from protectdesk.accounts.models import Invitation, Session, User
 from protectdesk.audit.actions import record
 from protectdesk.crypto import userkeys
-from protectdesk.lib.server_keys import digest
 
 # --- the private key, opened at sign-in -----------------------------------------------------
 
@@ -46,58 +44,19 @@ def unlock_private_key(user: User, password: str) -> bytes:
     return private_key
 
 
-# --- sign-in events and throttling ----------------------------------------------------------
+# --- sign-in events ---------------------------------------------------------------------------
 
 
-def login_name_digest(typed: str) -> bytes:
-    return digest("pd-login-name", normalise_login(typed))
+@dataclass(frozen=True)
+class SignInNotices:
+    """What the account's owner is told once they are signed in (see ``notices.py``)."""
 
-
-def begin_attempt(typed: str) -> bool:
-    """Count a sign-in attempt for the typed name *before* the password is checked.
-
-    Returns False when the name is locked (or this attempt goes over the limit), so parallel
-    requests cannot try more passwords than the limit allows. A success deletes the count.
-    """
-    name_digest = login_name_digest(typed)
-    now = timezone.now()
-    cooloff = timedelta(minutes=settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES)
-    with transaction.atomic():
-        row, created = LoginThrottle.objects.select_for_update().get_or_create(
-            name_digest=name_digest, defaults={"failures": 0}
-        )
-        if row.locked_until and row.locked_until > now:
-            return False
-        if not created and row.last_failure_at < now - cooloff:
-            row.failures = 0  # failures older than the cool-off are forgiven
-        if row.failures >= settings.PROTECTDESK_LOGIN_FAILURE_LIMIT:
-            _lock(row, now, cooloff)
-            return False
-        row.failures += 1
-        row.last_failure_at = now
-        row.save()
-    return True
-
-
-def _lock(row: LoginThrottle, now: Any, cooloff: timedelta) -> None:
-    row.locked_until = now + cooloff
-    row.failures = 0
-    row.save()
-    record("login.locked", actor=None, detail={"name_digest": bytes(row.name_digest).hex()[:32]})
-
-
-def note_login_failure(typed: str) -> bool:
-    """Audit a failed attempt (already counted); returns True if the name is now locked."""
-    name_digest = login_name_digest(typed)
-    now = timezone.now()
-    cooloff = timedelta(minutes=settings.PROTECTDESK_LOGIN_COOLOFF_MINUTES)
-    with transaction.atomic():
-        record("login.failed", actor=None, detail={"name_digest": name_digest.hex()[:32]})
-        row = LoginThrottle.objects.select_for_update().filter(name_digest=name_digest).first()
-        if row is not None and row.failures >= settings.PROTECTDESK_LOGIN_FAILURE_LIMIT:
-            _lock(row, now, cooloff)
-            return True
-    return False
+    #: failed attempts on their name since their last sign-in (shown once, then cleared)
+    failed_attempts: throttle.FailedAttempts | None = None
+    #: a re-invitation they accepted, which replaced their keys (shown once)
+    keys_replaced: Invitation | None = None
+    #: an unused re-invitation of their account: whoever accepts it replaces their keys
+    open_reinvitation: Invitation | None = None
 
 
 def clear_expired_sessions() -> int:
@@ -106,21 +65,36 @@ def clear_expired_sessions() -> int:
     return count
 
 
-def note_login(user: User) -> None:
+def note_login(user: User) -> SignInNotices:
+    """A completed sign-in: audit it, start the failure count again, collect the notices."""
     clear_expired_sessions()
+    now = timezone.now()
     with transaction.atomic():
-        LoginThrottle.objects.filter(name_digest=login_name_digest(user.login)).delete()
-        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        failed = throttle.take_failed_attempts(user)
+        untold = Invitation.objects.filter(
+            user=user, replaced_keys=True, owner_told_at=None, accepted_at__isnull=False
+        )
+        replaced = untold.order_by("-accepted_at").first()
+        untold.update(owner_told_at=now)
+        pending = (
+            Invitation.objects.filter(
+                user=user,
+                accepted_at=None,
+                revoked_at=None,
+                expires_at__gt=now,
+                wrapped_private_key__isnull=True,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        User.objects.filter(pk=user.pk).update(last_login=now)
         record("login.succeeded", actor=user, target=user)
+    return SignInNotices(failed, replaced, pending)
 
 
-def clear_attempts(typed: str) -> None:
-    LoginThrottle.objects.filter(name_digest=login_name_digest(typed)).delete()
-
-
-def note_unlock(user: User) -> None:
+def note_unlock(user: User, attempt: throttle.Attempt) -> None:
     with transaction.atomic():
-        LoginThrottle.objects.filter(name_digest=login_name_digest(user.login)).delete()
+        throttle.refund_attempt(attempt)
         record("login.unlocked", actor=user, target=user)
 
 

@@ -76,13 +76,14 @@ def _replace_recovery_codes(user: User) -> list[str]:
     RecoveryCode.objects.filter(user=user).delete()
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(user=user, code_digest=_recovery_digest(user.id, code)) for code in codes
+        RecoveryCode(user=user, code_digest=recovery_digest(user.id, code)) for code in codes
     )
     record("account.recovery_codes_created", actor=user, target=user, detail={"count": len(codes)})
     return codes
 
 
-def _recovery_digest(user_id: uuid.UUID, code: str) -> bytes:
+def recovery_digest(user_id: uuid.UUID, code: str) -> bytes:
+    """The keyed digest a recovery code is stored as (bound to its account)."""
     return digest("pd-recovery-code", f"{user_id}:{code.strip().lower()}")
 
 
@@ -90,7 +91,7 @@ def use_recovery_code(*, user: User, code: str) -> bool:
     """Spend one recovery code; True if it was valid and unused."""
     with transaction.atomic():
         spent = RecoveryCode.objects.filter(
-            user=user, code_digest=_recovery_digest(user.id, code), used_at=None
+            user=user, code_digest=recovery_digest(user.id, code), used_at=None
         ).update(used_at=timezone.now())
         if spent:
             record("account.recovery_code_used", actor=user, target=user)

@@ -1,7 +1,14 @@
-"""``protectdesk serve``: the production WSGI server (gunicorn), or runserver in debug mode."""
+"""``protectdesk serve``: the production WSGI server (gunicorn), or runserver in debug mode.
+
+Beside it, as a child process, the background-job worker (``protectdesk worker``), stopped
+when the server stops; ``--no-worker`` leaves that to you (e.g. a separate service).
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +29,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background-job worker (run `protectdesk worker` yourself)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -41,11 +53,45 @@ class Command(BaseCommand):
                 f"    http://{options['bind']}/setup/{token}/\n"
                 f"  (or stop the server and run: protectdesk init)\n\n"
             )
-        if settings.DEBUG:
-            call_command("runserver", options["bind"], use_reloader=False)
-            return
         connections.close_all()  # gunicorn forks; no connection may cross the fork
-        _Gunicorn(options).run()
+        worker = None if options["no_worker"] else start_worker()
+        try:
+            if settings.DEBUG:
+                call_command("runserver", options["bind"], use_reloader=False)
+            else:
+                _Gunicorn(options).run()
+        finally:
+            stop_worker(worker)
+
+
+#: How long a stopping worker may take to finish the batch it is converting (then: SIGKILL; the
+#: rotation resumes from its last saved batch all the same).
+WORKER_STOP_SECONDS = 30
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """``protectdesk worker`` as a child process.
+
+    In a session of its own, so a Ctrl+C meant for the server reaches it once, from us (a
+    second signal would stop the job under way at once); ``--parent`` makes it exit should this
+    process be killed without a chance to stop it.
+    """
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and entry point, fixed arguments
+        [sys.executable, "-m", "protectdesk.cli", "worker", "--parent", str(os.getpid())],
+        start_new_session=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
+    """Ask the worker to stop (a job under way stops after its current batch), then insist."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 class _Gunicorn:
