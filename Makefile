@@ -9,7 +9,8 @@ VENV := .venv
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 PD := $(VENV)/bin/protectdesk
-PYTEST_ARGS ?=
+# Two workers on the 2-core CI machine (pytest-xdist); each gets its own data dir and test DB.
+PYTEST_ARGS ?= -n auto
 export PROTECTDESK_DATA_DIR ?= $(CURDIR)/var
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
