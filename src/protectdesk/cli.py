@@ -1,6 +1,8 @@
 """The ``protectdesk`` command: the project's commands plus every Django management command.
 
-protectdesk serve          run the app (gunicorn; runserver when PROTECTDESK_DEBUG=1)
+protectdesk serve          run the app (gunicorn; runserver when PROTECTDESK_DEBUG=1) and
+                           its background worker (--no-worker to run the worker elsewhere)
+protectdesk worker         the background-job worker alone (serve starts one)
 protectdesk init           create the database, the first desk and its coordinator
 protectdesk demo           create the demo desk (fictional people only)
 protectdesk audit verify   verify the audit chain [--head SEQ:HASH]
