@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from protectdesk.accounts.actions import invitations
 from protectdesk.accounts.actions.errors import AccountError
@@ -233,3 +233,73 @@ def test_opening_an_invitation_link_does_not_sign_anyone_out(desks, signed_in_cl
     page = client.get(f"/invitation/{token}/")
     assert b"Creating this account signs you out" in page.content
     assert client.get("/account/").status_code == 200
+
+
+# --- re-invitations: coordinators only, and the owner is told --------------------------------
+
+
+def _reinvite_path(response) -> str:
+    match = re.search(rb'value="http://testserver(/invitation/[^"]+/)"', response.content)
+    assert match, response.content[:500]
+    return match.group(1).decode()
+
+
+def test_an_administrator_cannot_reinvite_an_existing_account(desks, signed_in_client):
+    client = signed_in_client(desks.admin)
+    old_public = bytes(desks.caseworker.public_key)
+    staff = client.get("/staff/").content
+    assert f"/staff/{desks.caseworker.pk}/reinvite/".encode() not in staff
+    assert b"Ask a coordinator to give them a new invitation" in staff
+    response = client.post(f"/staff/{desks.caseworker.pk}/reinvite/")
+    assert response.status_code == 403
+    assert b"Only a coordinator can give an existing account a new invitation" in response.content
+    assert b"Ask a coordinator." in response.content
+    assert not Invitation.objects.filter(user=desks.caseworker, accepted_at=None).exists()
+    desks.caseworker.refresh_from_db()
+    assert bytes(desks.caseworker.public_key) == old_public
+    with pytest.raises(AccountError):
+        invitations.invite(
+            actor=desks.admin,
+            role=desks.defender.role,
+            login=desks.defender.login,
+            user=desks.defender,
+        )
+    # A new account is still the administrator's to invite.
+    assert _invite(client, "fresh@test.example")
+
+
+def test_a_coordinator_reinvites_and_the_owner_is_told_at_the_next_sign_in(desks, signed_in_client):
+    owner = desks.caseworker
+    response = signed_in_client(desks.coordinator).post(f"/staff/{owner.pk}/reinvite/")
+    assert response.status_code == 200
+    path = _reinvite_path(response)
+    today = formats.date_format(timezone.localtime(timezone.now()), "DATE_FORMAT").encode()
+
+    # Before it is used, the owner (who can still sign in) is warned it exists.
+    before = Client()
+    sign_in(before, owner.login)
+    page = before.get("/").content
+    assert b"A new invitation for your account was made on " + today in page
+    assert b"If you did not ask for it, ask a coordinator to revoke it." in page
+
+    assert _accept(path).status_code == 302
+    after = Client()
+    sign_in(after, owner.login, NEW_PASSWORD)
+    page = after.get("/").content
+    assert b"A coordinator gave you a new invitation on " + today in page
+    assert b"replaced your password and your encryption keys" in page
+    assert b"restores your access with the desk&#x27;s recovery phrase" in page
+    assert b"has not been used" not in page
+    # Once only.
+    again = Client()
+    sign_in(again, owner.login, NEW_PASSWORD)
+    assert b"new invitation" not in again.get("/").content
+
+
+def test_a_first_invitation_brings_no_notice(desks, signed_in_client):
+    path = _invite(signed_in_client(desks.coordinator))
+    assert _accept(path).status_code == 302
+    client = Client()
+    sign_in(client, "newcomer@test.example", NEW_PASSWORD)
+    assert b"new invitation" not in client.get("/").content
+    assert not Invitation.objects.get(login="newcomer@test.example").replaced_keys

@@ -213,12 +213,14 @@ def test_during_a_delay_the_answer_does_not_tell_whether_the_password_was_right(
             sorted(response.cookies.keys()),
             len(queries),
         )
-    assert answers["right, no code"] == answers["wrong, no code"] == answers[
-        "unknown name, no code"
-    ]
-    assert answers["right, wrong code"] == answers["wrong, wrong code"] == answers[
-        "unknown name, a code"
-    ]
+    assert (
+        answers["right, no code"] == answers["wrong, no code"] == answers["unknown name, no code"]
+    )
+    assert (
+        answers["right, wrong code"]
+        == answers["wrong, wrong code"]
+        == answers["unknown name, a code"]
+    )
     assert answers["right, no code"][0] == 200
     assert not _signed_in(attacker)
 

@@ -82,3 +82,39 @@ def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, serv
     assert not _on_disk(photo[at - 60 : at + 60], started)  # the EXIF block around the marker
     assert not _on_disk(photo[-300:], started)  # the original's compressed pixels
     audit.assert_clean()
+
+
+def test_a_file_name_with_quotes_and_accents_comes_back_as_it_was(journey, audit, server):
+    """Chromium writes `"` in a file name as %22 in the form data; the list shows the name as
+    chosen and the download carries it back (RFC 6266 / 5987)."""
+    _desk, coordinator, _phrase = make_desk("Names Desk", "NM", "coordinator@nm.example")
+    caseworker = add_user(coordinator, "caseworker", "caseworker@nm.example", "Nora Caseworker")
+    case = actions.open_case(
+        actor=caseworker,
+        keyring=keyring_of(caseworker),
+        profile=actions.DefenderProfile(
+            kind="individual", country="GT", name="Inés Example (fictional)"
+        ),
+    )
+    name = 'acta "final"; 100% señal.txt'
+    worker = journey("caseworker")
+    worker.sign_in(caseworker.login)
+    worker.goto(f"/cases/{case.id}/")
+    worker.page.get_by_label("Add a file").set_input_files(
+        files=[{"name": name, "mimeType": "text/plain", "buffer": b"minutes of the meeting"}]
+    )
+    worker.click(worker.page.get_by_role("button", name="Upload"))
+    files = worker.page.locator("#attachments ul.files")
+    expect(files.get_by_role("link")).to_have_text([name])
+    expect(files).not_to_contain_text("%22")
+    worker.check("file-with-awkward-name")
+
+    with worker.page.expect_download() as download_info:
+        files.get_by_role("link", name=name).click()
+    download = download_info.value
+    assert Path(download.path()).read_bytes() == b"minutes of the meeting"
+    Path(download.path()).unlink()
+    # From filename* (the ASCII fallback would have lost "ñ" and "%"); Chromium itself makes
+    # `"` safe for a file system. Never "%22" or "%2522".
+    assert download.suggested_filename == name.replace('"', "_")
+    audit.assert_clean()

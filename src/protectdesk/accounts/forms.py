@@ -179,7 +179,9 @@ class InviteForm(Form):
         try:
             validate_email(value)
         except forms.ValidationError:
-            raise forms.ValidationError(_("Enter a valid e-mail address.")) from None
+            raise forms.ValidationError(
+                _("Enter an e-mail address in the form name@example.org.")
+            ) from None
         return value
 
 

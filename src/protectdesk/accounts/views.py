@@ -128,7 +128,12 @@ def _sign_in_during_delay(
     outcome = throttle.sign_in_during_delay(attempt, typed, password, code)
     if outcome.user is None:
         shown.add_error(
-            None, refusal + " " + _("If you typed a code, the password or the code was not right.")
+            None,
+            refusal
+            + " "
+            + _(
+                "The password and code did not sign you in: check both, or wait and sign in as usual."
+            ),
         )
         return shown
     user = outcome.user

@@ -43,6 +43,7 @@ the header before decoding, the in-process peak is already bounded and small.
 from __future__ import annotations
 
 import io
+import struct
 import threading
 import warnings
 
@@ -61,6 +62,9 @@ Image.MAX_IMAGE_PIXELS = MAX_WORKING_BYTES // 2
 WAIT_SECONDS = 30.0
 
 _CLEANING = threading.BoundedSemaphore(1)
+
+#: What Pillow's decoders (and the metadata parsers they run) raise on malformed files.
+_DECODING_ERRORS = (OSError, ValueError, SyntaxError, EOFError, TypeError, IndexError, struct.error)
 
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", GIF: "GIF", WEBP: "WEBP", TIFF: "TIFF"}
 
@@ -143,13 +147,16 @@ def strip_metadata(data: bytes, kind: Kind) -> bytes:
             opened = Image.open(io.BytesIO(data), formats=[pillow_format])
     except Image.DecompressionBombError:
         raise TooManyPixels(0, 0, max_megapixels()) from None
-    except (OSError, ValueError, SyntaxError):
+    except _DECODING_ERRORS:
         raise UnreadableImage from None
     try:
         _check_size(opened.size, opened.mode, _decoder_bytes(opened, kind))
     except TooManyPixels:
         opened.close()
         raise
+    except _DECODING_ERRORS:  # nonsense in the header's tags
+        opened.close()
+        raise UnreadableImage from None
     if not _CLEANING.acquire(timeout=WAIT_SECONDS):
         opened.close()
         raise CleanerBusy
@@ -157,7 +164,7 @@ def strip_metadata(data: bytes, kind: Kind) -> bytes:
         pixels, method, transparency = _decode(opened)
         del opened  # the file object, and a WebP decoder's canvas, go before the copy below
         return _encode(pixels, method, transparency, kind)
-    except (OSError, ValueError, SyntaxError, EOFError):
+    except _DECODING_ERRORS:
         raise UnreadableImage from None
     finally:
         _CLEANING.release()

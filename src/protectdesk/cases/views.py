@@ -140,7 +140,7 @@ def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
     return render(
         request,
         "cases/edit_defender.html",
-        {"case": case, "form": form, "conflict": conflict},
+        {"case": case, "defender": defender, "form": form, "conflict": conflict},
         status=status,
     )
 

@@ -322,11 +322,12 @@ class SourceForm(Form):
         }
 
 
-class PerpetratorRows(BaseFormSet):
+# BaseFormSet is generic in the type stubs only; at run time it cannot be subscripted.
+class PerpetratorRows(BaseFormSet):  # type: ignore[type-arg]
     row_label = _("Actor %(n)s")  # how the error summary names a row (as the form does)
 
 
-class SourceRows(BaseFormSet):
+class SourceRows(BaseFormSet):  # type: ignore[type-arg]
     row_label = _("Source %(n)s")
 
 

@@ -148,7 +148,8 @@ def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResp
     form = IncidentForm(request.POST or None, default_country=_default_country(case))
     perpetrators, sources = _formsets(request, keyring, case, None)
     if request.method == "POST" and "refresh" not in request.POST:
-        if form.is_valid() and perpetrators.is_valid() and sources.is_valid():
+        # All three are validated (no short cut), so every error shows at once.
+        if all([form.is_valid(), perpetrators.is_valid(), sources.is_valid()]):
             incident = actions.log_incident(
                 actor=current_user(request),
                 keyring=keyring,
@@ -157,12 +158,6 @@ def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResp
             )
             messages.success(request, _("The incident is logged."))
             return redirect("incidents:detail", case_id=case.id, incident_id=incident.id)
-        messages.error(
-            request,
-            _(
-                "Some fields need your attention; nothing was saved yet and nothing you typed is lost."
-            ),
-        )
         status = 400
     else:
         status = 200
@@ -175,6 +170,7 @@ def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResp
             "perpetrators": perpetrators,
             "sources": sources,
             "case": case,
+            "defender": case_queries.defender_of(keyring, case),
             "incident": None,
         },
         status,
@@ -216,10 +212,12 @@ def edit_incident(
         "perpetrators": perpetrators,
         "sources": sources,
         "case": case,
+        "defender": case_queries.defender_of(keyring, case),
         "incident": incident,
     }
     if request.method == "POST" and "refresh" not in request.POST:
-        if form.is_valid() and perpetrators.is_valid() and sources.is_valid():
+        # All three are validated (no short cut), so every error shows at once.
+        if all([form.is_valid(), perpetrators.is_valid(), sources.is_valid()]):
             try:
                 actions.update_incident(
                     actor=current_user(request),
@@ -236,12 +234,6 @@ def edit_incident(
                 return _form_page(request, context, status=409)
             messages.success(request, _("The incident is saved."))
             return redirect("incidents:detail", case_id=case.id, incident_id=incident.id)
-        messages.error(
-            request,
-            _(
-                "Some fields need your attention; nothing was saved yet and nothing you typed is lost."
-            ),
-        )
         return _form_page(request, context, status=400)
     if "refresh" in request.POST:
         clear_errors(form)
@@ -327,7 +319,12 @@ def actors(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     return render(
         request,
         "incidents/actors.html",
-        {"case": case, "rows": rows, "form": form},
+        {
+            "case": case,
+            "defender": case_queries.defender_of(keyring, case),
+            "rows": rows,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -373,6 +370,12 @@ def edit_actor(
     return render(
         request,
         "incidents/actor_form.html",
-        {"case": case, "form": form, "target": target, "conflict": conflict},
+        {
+            "case": case,
+            "defender": case_queries.defender_of(keyring, case),
+            "form": form,
+            "target": target,
+            "conflict": conflict,
+        },
         status=status,
     )

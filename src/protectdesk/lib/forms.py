@@ -22,7 +22,7 @@ import datetime
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from django import forms
 from django.core import validators
@@ -171,6 +171,11 @@ def explain(form: forms.BaseForm) -> None:
             if not widget.is_hidden:
                 hint = gettext("Up to %(limit)s characters.") % {"limit": count(int(limit))}
                 field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
+        if isinstance(widget, forms.EmailInput | forms.URLInput):
+            # The browser would check the format itself, in its own language, before the form
+            # is sent: a text input with the same on-screen keyboard instead.
+            widget.attrs.setdefault("inputmode", widget.input_type)
+            widget.input_type = "text"
         if field.required and _takes_aria_required(widget):
             widget.attrs["aria-required"] = "true"
 
@@ -222,7 +227,8 @@ def check_day(year: int, month: int, day: int) -> datetime.date:
 EARLIEST_YEAR = 1950
 
 
-def raise_too_old() -> None:
+def raise_too_old() -> NoReturn:
+    """Refuse a year before the earliest the desk records."""
     raise ValidationError(
         _("This date is too far in the past: enter a year from %(year)s on."),
         code="invalid",
@@ -338,11 +344,18 @@ def _formset_problems(formset: BaseFormSet[Any]) -> Iterator[Problem]:
 
 def problems_in(values: Iterable[Any]) -> list[Problem]:
     """The errors of every validated form and formset among ``values`` (a page's context;
-    lists and tuples of forms too), in context order then field order."""
+    lists and tuples of forms too), in context order then field order.
+
+    A :class:`Problem` among the values is listed as it is: a view whose input is not a
+    Django form (a refused file) can put one in its context.
+    """
     problems: list[Problem] = []
     seen: set[int] = set()
     for value in values:
         for item in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
             if not isinstance(item, forms.BaseForm | BaseFormSet) or id(item) in seen:
                 continue
             seen.add(id(item))

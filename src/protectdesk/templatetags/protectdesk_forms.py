@@ -12,7 +12,9 @@ anywhere in the template context, usually with status 400.
   ``base.html`` puts it first in ``<main>``; a page extending ``base.html`` must not use it
   again.
 
-Only forms and formsets a view has validated count (the tags never validate anything).
+Only forms and formsets a view has validated count (the tags never validate anything). A
+``protectdesk.lib.forms.Problem`` (or a list of them) in the context is listed too, for input
+that is not a Django form: ``Problem(message, label="Add a file", target="id_file_…")``.
 """
 
 from __future__ import annotations

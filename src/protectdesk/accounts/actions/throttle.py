@@ -306,7 +306,7 @@ def take_failed_attempts(user: User) -> FailedAttempts | None:
         return None
     summary = _summary(row)
     row.delete()
-    return summary
+    return summary if summary.count >= NOTICE_AFTER else None
 
 
 def failed_attempts_of(users: list[User]) -> dict[uuid.UUID, FailedAttempts]:

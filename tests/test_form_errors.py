@@ -1,0 +1,695 @@
+"""One error pattern for every form (issue 10), held for every form route of the app.
+
+For each URL that takes a POST, :data:`FORMS` says either what invalid data to send (and which
+fields the error summary must then name), or why the route has nothing to type. Each refusal is
+posted as a persona allowed to use the form, and the page that answers must:
+
+* answer 400 (409 for an edit conflict), with a ``<title>`` starting "Error:";
+* open ``<main>`` with the summary (``role="alert"``, a heading), before the form;
+* link every field in error from the summary to the id of its input (``<input>``, ``<select>``
+  or ``<textarea>``, the first one of a group), the link naming the field's label and saying
+  the same message that stands beside the field, joined to it by ``aria-describedby``;
+* show again everything that was typed or chosen (passwords excepted: never echoed back).
+
+A route that takes a POST and has no entry fails :func:`test_every_form_route_has_an_entry`:
+adding a form means adding its refusal here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+
+from protectdesk.accounts import setup
+from protectdesk.accounts.actions import two_factor
+from protectdesk.cases.models import Defender
+from protectdesk.incidents.models import Actor, Incident
+from tests.conftest import PASSWORD, sign_in
+from tests.routes import MATRIX
+
+# --- reading a page -------------------------------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    order: int  # position in the document
+    text: str = ""
+    fieldset: Element | None = None  # the nearest enclosing <fieldset>
+    legend: str = ""  # a <fieldset>'s legend
+    selected: list[str] = field(default_factory=list)  # a <select>'s chosen values
+    options: list[str] = field(default_factory=list)  # a <select>'s values
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the pattern is about."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: dict[str, Element] = {}
+        self.elements: list[Element] = []
+        self.labels: dict[str, str] = {}  # <label for=…> → its text
+        self.summary: Element | None = None
+        self.summary_links: list[tuple[str, str]] = []  # (href, text)
+        self.summary_items: list[str] = []
+        self.main_first: Element | None = None
+        self.title = ""
+        self._open: list[Element] = []
+        self.feed(html)
+        self.close()
+
+    def _nearest(self, tag: str) -> Element | None:
+        return next((e for e in reversed(self._open) if e.tag == tag), None)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: v or "" for k, v in attrs}, len(self.elements))
+        element.fieldset = self._nearest("fieldset")
+        self.elements.append(element)
+        if "id" in element.attrs:
+            assert element.attrs["id"] not in self.ids, f"id {element.attrs['id']!r} repeated"
+            self.ids[element.attrs["id"]] = element
+        if self._open and self._open[-1].tag == "main" and self.main_first is None:
+            self.main_first = element
+        if "error-summary" in element.classes:
+            self.summary = element
+        if tag == "option" and (select := self._nearest("select")) is not None:
+            select.options.append(element.attrs.get("value", ""))
+            if "selected" in element.attrs:
+                select.selected.append(element.attrs.get("value", ""))
+        if tag not in VOID:
+            self._open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        if all(element.tag != tag for element in self._open):
+            return  # a stray end tag closes nothing
+        while self._open:
+            element = self._open.pop()
+            self._closed(element)
+            if element.tag == tag:
+                break
+
+    def _closed(self, element: Element) -> None:
+        text = " ".join(element.text.split())
+        element.text = text
+        if element.tag == "label" and "for" in element.attrs:
+            self.labels[element.attrs["for"]] = text
+        elif element.tag == "legend" and element.fieldset is not None:
+            element.fieldset.legend = text
+        elif element.tag == "title":
+            self.title = text
+        inside_summary = self.summary is not None and self.summary in self._open
+        if inside_summary and element.tag == "a":
+            self.summary_links.append((element.attrs.get("href", ""), text))
+        elif inside_summary and element.tag == "li":
+            self.summary_items.append(text)
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            element.text += data
+
+    # what the checks ask ---------------------------------------------------------------------
+
+    def controls(self, name: str) -> list[Element]:
+        return [
+            e
+            for e in self.elements
+            if e.tag in ("input", "select", "textarea") and e.attrs.get("name") == name
+        ]
+
+    def label_of(self, control: Element) -> str:
+        if control.attrs.get("type") in ("radio", "checkbox") and control.fieldset is not None:
+            return control.fieldset.legend
+        return self.labels.get(control.attrs.get("id", ""), "")
+
+    def described_by(self, control: Element) -> list[Element]:
+        """The elements that describe a control (a group's: its fieldset's)."""
+        grouped = control.attrs.get("type") in ("radio", "checkbox") and control.fieldset
+        owner = control.fieldset if grouped else control
+        assert owner is not None
+        ids = owner.attrs.get("aria-describedby", "").split()
+        return [self.ids[i] for i in ids if i in self.ids]
+
+
+# --- what each form route must do with invalid data ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Invalid data for a form, and what the error summary must then name."""
+
+    persona: str  # who posts: "anonymous" or an attribute of the desks fixture
+    data: Callable[[Any], dict[str, Any]]  # desks → the invalid payload
+    bad: tuple[str, ...]  # the posted field names the summary must link to
+    status: tuple[int, ...] = (400,)
+    client: Callable[[Any], Client] | None = None  # a client in a particular state
+    fresh: bool = False  # a server with no desk yet (first run): posted from its own test
+
+
+@dataclass(frozen=True)
+class NothingToType:
+    """A form route the pattern does not apply to, and why."""
+
+    reason: str
+
+
+BUTTONS = NothingToType("a button only (its values are fixed in the page)")
+LIST_CHOICE = NothingToType(
+    "one choice from a list and a button, in a table or a section: a value not on the list can "
+    "only be forged, and is refused with a message after a redirect"
+)
+
+
+def _client_as(desks: Any, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, getattr(desks, persona).login)
+    return client
+
+
+def _half_signed_in_with_code(desks: Any) -> Client:
+    """A browser at the code step: the caseworker has an authenticator app."""
+    secret = two_factor.new_enrolment_secret()
+    code = f"{totp(bytes.fromhex(secret)):06d}"
+    assert two_factor.confirm_totp(user=desks.caseworker, secret_hex=secret, code=code)
+    client = Client()
+    response = client.post("/login/", {"login": desks.caseworker.login, "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:login_code")
+    return client
+
+
+def _half_signed_in_must_enrol(desks: Any) -> Client:
+    """A browser at the forced enrolment step: the desk now requires two-factor for staff."""
+    desks.desk.require_staff_2fa = True
+    desks.desk.save(update_fields=["require_staff_2fa"])
+    client = Client()
+    response = client.post("/login/", {"login": desks.caseworker.login, "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:login_enrol")
+    return client
+
+
+def _without_key(desks: Any) -> Client:
+    """A signed-in browser that lost its ``pd_key`` cookie: it must unlock again."""
+    client = _client_as(desks, "caseworker")
+    del client.cookies["pd_key"]
+    return client
+
+
+def _incident(**extra: Any) -> dict[str, Any]:
+    """An incident with a missing title, a day that does not exist, no type; a new actor with
+    neither type nor name; a source described but not rated."""
+    return {
+        "title": "",
+        "when": "31/02/2026",
+        "exact_time": "21:40",
+        "country": "GT",
+        "subdivision": "GT-16",
+        "place": "Corner of the market",
+        "nature": "physical",
+        "narrative": "Two men asked neighbours at what time she leaves home.",
+        "consequences": "She changed her route.",
+        "affected": ["defender", "family"],
+        "authority_response": "not_reported",
+        "reaction": "She stayed with relatives.",
+        "perpetrators-TOTAL_FORMS": "2",
+        "perpetrators-INITIAL_FORMS": "0",
+        "perpetrators-0-actor": "new",
+        "perpetrators-0-new_type": "",
+        "perpetrators-0-new_name": "",
+        "perpetrators-0-confidence": "likely",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "0",
+        "sources-0-description": "The shopkeeper across the street",
+        **extra,
+    }
+
+
+INCIDENT_BAD = (
+    "title",
+    "when",
+    "types",
+    "perpetrators-0-new_type",
+    "perpetrators-0-new_name",
+    "sources-0-connection",
+    "sources-0-reliability",
+)
+
+
+def _defender_version(desks: Any) -> int:
+    return int(Defender.objects.get(case=desks.case).row_version)
+
+
+FORMS: dict[str, Refusal | NothingToType] = {
+    # --- the shell and sign-in (the sign-in views answer 200 today; 400 is the pattern) ---
+    "set_language": NothingToType("the language menu: an unknown language is ignored"),
+    "accounts:login": Refusal(
+        "anonymous",
+        lambda desks: {"login": "someone@test.example", "password": ""},
+        ("password",),
+        status=(200, 400),
+    ),
+    "accounts:login_code": Refusal(
+        "anonymous",
+        lambda desks: {"code": ""},
+        ("code",),
+        status=(200, 400),
+        client=_half_signed_in_with_code,
+    ),
+    "accounts:login_enrol": Refusal(
+        "anonymous",
+        lambda desks: {"code": ""},
+        ("code",),
+        status=(200, 400),
+        client=_half_signed_in_must_enrol,
+    ),
+    "accounts:unlock": Refusal(
+        "caseworker",
+        lambda desks: {"password": ""},
+        ("password",),
+        status=(200, 400),
+        client=_without_key,
+    ),
+    "accounts:logout": BUTTONS,
+    "accounts:accept_invitation": Refusal(
+        "anonymous",
+        lambda desks: {
+            "display_name": "Ana Nueva",
+            "new_password": "a quiet river under the old bridge",
+            "new_password_again": "a quiet river under the new bridge",
+        },
+        ("new_password_again",),
+        status=(200, 400),
+    ),
+    "accounts:first_run": Refusal(
+        "anonymous",
+        lambda desks: {
+            "desk_name": "",
+            "country": "XX",
+            "reference_prefix": "G T!",
+            "email": "not an address",
+            "display_name": "First Coordinator",
+            "new_password": "first coordinator passphrase",
+            "new_password_again": "first coordinator passphrase",
+        },
+        ("desk_name", "country", "reference_prefix", "email"),
+        fresh=True,
+    ),
+    # --- my account ---
+    "accounts:change_password": Refusal(
+        "caseworker",
+        lambda desks: {"old_password": "", "new_password": "one", "new_password_again": "two"},
+        ("old_password", "new_password_again"),
+    ),
+    "accounts:revoke_sessions": BUTTONS,
+    "accounts:totp_enrol": Refusal(
+        "caseworker", lambda desks: {"code": ""}, ("code",), status=(200, 400)
+    ),
+    "accounts:totp_disable": NothingToType(
+        "a password confirming a button on the account page: refused with a message after a "
+        "redirect (accounts/views.py, the sign-in work)"
+    ),
+    "accounts:recovery_codes": NothingToType(
+        "a password confirming a button on the account page: refused with a message after a "
+        "redirect (accounts/views.py, the sign-in work)"
+    ),
+    # --- staff and the desk ---
+    "accounts:invite": Refusal(
+        "coordinator",
+        lambda desks: {"login": "not an address", "display_name": "Ana Nueva", "role": "pilot"},
+        ("login", "role"),
+    ),
+    "accounts:reinvite": BUTTONS,
+    "accounts:change_role": LIST_CHOICE,
+    "accounts:set_active": BUTTONS,
+    "accounts:revoke_invitation": BUTTONS,
+    "accounts:desk_settings": Refusal(
+        "coordinator",
+        lambda desks: {"name": "", "require_staff_2fa": "on"},
+        ("name", "languages"),
+    ),
+    # --- cases ---
+    "cases:new": Refusal(
+        "caseworker",
+        lambda desks: {
+            "kind": "",
+            "name": "",
+            "aliases": "Ani",
+            "country": "GT",
+            "subdivision": "GT-16",
+            "location": "Zona 1, behind the church",
+            "contacts": "+502 5555 0000",
+            "sectors": ["land_environment"],
+            "description": "w" * 20001,
+        },
+        ("kind", "name", "description"),
+    ),
+    "cases:edit_defender": Refusal(
+        "caseworker",
+        lambda desks: {
+            "row_version": _defender_version(desks),
+            "kind": "individual",
+            "name": "",
+            "aliases": "Ani",
+            "country": "XX",
+            "contacts": "Signal only",
+        },
+        ("name", "country"),
+    ),
+    "cases:consent": Refusal(
+        "caseworker",
+        lambda desks: {
+            "given_on": "31/02/2026",
+            "store_data": "on",
+            "share_with_partners": "on",
+            "partners": "",
+            "notes": "Given by phone, with her lawyer present",
+        },
+        ("given_on", "partners"),
+    ),
+    "cases:notes": Refusal(
+        "caseworker",
+        lambda desks: {"staff_notes": "n" * 50001, "row_version": desks.case.row_version},
+        ("staff_notes",),
+    ),
+    "cases:status": LIST_CHOICE,
+    "cases:add_member": LIST_CHOICE,
+    "cases:link": LIST_CHOICE,
+    "cases:remove_member": BUTTONS,
+    "cases:unlink": BUTTONS,
+    "cases:invite_defender": BUTTONS,
+    "cases:rotate": BUTTONS,
+    "cases:restore_access": Refusal("coordinator", lambda desks: {"phrase": ""}, ("phrase",)),
+    # --- files ---
+    "attachments:upload": NothingToType(
+        "a file: refused with a message placed at the files section (the uploads work)"
+    ),
+    "attachments:remove": BUTTONS,
+    # --- incidents ---
+    "incidents:list": Refusal(
+        "caseworker",
+        lambda desks: {
+            "words": "market",
+            "month_from": "2026-13",
+            "month_to": "soon",
+            "severity_min": "9",
+            "types": ["surveillance"],
+        },
+        ("month_from", "month_to", "severity_min"),
+    ),
+    "incidents:new": Refusal("caseworker", lambda desks: _incident(), INCIDENT_BAD),
+    "incidents:edit": Refusal(
+        "caseworker",
+        lambda desks: _incident(row_version=str(Incident.objects.get(case=desks.case).row_version)),
+        INCIDENT_BAD,
+    ),
+    "incidents:actors": Refusal(
+        "caseworker",
+        lambda desks: {"actor_type": "", "name": "", "notes": "Seen twice near the office"},
+        ("actor_type", "name"),
+    ),
+    "incidents:edit_actor": Refusal(
+        "caseworker",
+        lambda desks: {
+            "actor_type": "state_police",
+            "name": "",
+            "notes": "Seen twice near the office",
+            "row_version": str(Actor.objects.get(case=desks.case).row_version),
+        },
+        ("name",),
+    ),
+    # --- search ---
+    "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
+    # --- the test suite's own module (tests/notes) ---
+    "notes:delete": BUTTONS,
+}
+
+REFUSALS = sorted(name for name, entry in FORMS.items() if isinstance(entry, Refusal))
+
+
+def test_every_form_route_has_an_entry(desks):
+    """Every route that takes a POST (anything but 405 to an anonymous POST) is in FORMS."""
+    takes_post = set()
+    anonymous = Client()
+    for name, route in MATRIX.items():
+        if anonymous.post(reverse(name, kwargs=route.kwargs(desks)), {}).status_code != 405:
+            takes_post.add(name)
+    missing = takes_post - set(FORMS)
+    stale = set(FORMS) - takes_post
+    assert not missing, f"form routes with no refusal in FORMS: {sorted(missing)}"
+    assert not stale, f"FORMS entries for routes that take no POST: {sorted(stale)}"
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def assert_the_pattern(html: str, data: dict[str, Any], bad: tuple[str, ...]) -> Page:
+    """The error pattern on a page answering ``data``, whose ``bad`` fields are refused."""
+    page = Page(html)
+    assert page.title.startswith("Error:"), page.title
+    summary = page.summary
+    assert summary is not None, "no error summary"
+    assert page.main_first is summary, "the summary is not the first thing in <main>"
+    assert summary.attrs.get("role") == "alert"
+    heading = page.ids.get(summary.attrs.get("aria-labelledby", ""))
+    assert heading is not None and heading.tag == "h2" and heading.text
+    assert page.summary_items, "the summary lists nothing"
+
+    linked: dict[str, str] = {}  # name of the control → the summary line
+    for href, text in page.summary_links:
+        assert href.startswith("#"), href
+        target = page.ids.get(href[1:])
+        assert target is not None, f"{href} links to no element of the page"
+        assert target.tag in ("input", "select", "textarea"), f"{href} is a <{target.tag}>"
+        assert target.attrs.get("type") != "hidden", f"{href} links to a hidden input"
+        assert target.order > summary.order, f"{href}: the summary is not before the form"
+        label = page.label_of(target)
+        assert label and f"{label}: " in text, f"{text!r} does not name {label!r}"
+        message = text.split(f"{label}: ", 1)[1]
+        beside = [e.text for e in page.described_by(target) if "error" in e.classes]
+        assert beside, f"{href}: no error message joined to the field by aria-describedby"
+        assert any(message in line for line in beside), (message, beside)
+        linked[target.attrs.get("name", "")] = text
+    missing = [name for name in bad if name not in linked]
+    assert not missing, f"the summary does not link to {missing}; it says {page.summary_items}"
+
+    for name, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        controls = page.controls(name)
+        for typed in map(str, values):
+            _assert_kept(page, name, typed, controls)
+    return page
+
+
+def _assert_kept(page: Page, name: str, typed: str, controls: list[Element]) -> None:
+    """What was typed or chosen for ``name`` is shown again (where the page has a control)."""
+    if not controls or not typed:
+        return
+    kinds = {c.attrs.get("type", c.tag) for c in controls}
+    if "password" in kinds:
+        return  # never echoed back, by design
+    if kinds <= {"radio", "checkbox"}:
+        offered = [c for c in controls if c.attrs.get("value", "on") == typed]
+        assert not offered or "checked" in offered[0].attrs, f"{name}={typed!r} not ticked"
+        return
+    control = controls[0]
+    if control.tag == "select":
+        if typed in control.options:
+            assert typed in control.selected, f"{name}={typed!r} not selected"
+        return
+    shown = control.text if control.tag == "textarea" else control.attrs.get("value", "")
+    assert " ".join(typed.split()) == " ".join(shown.split()), f"{name}: {typed[:40]!r} lost"
+
+
+@pytest.mark.parametrize("name", [n for n in REFUSALS if not FORMS[n].fresh])
+def test_invalid_data_is_refused_with_the_pattern(desks, name):
+    entry = FORMS[name]
+    assert isinstance(entry, Refusal)
+    url = reverse(name, kwargs=MATRIX[name].kwargs(desks))
+    client = entry.client(desks) if entry.client else _client_as(desks, entry.persona)
+    data = entry.data(desks)
+    response = client.post(url, data)
+    assert response.status_code in entry.status, (name, response.status_code)
+    assert_the_pattern(response.content.decode(), data, entry.bad)
+
+
+def test_first_run_refuses_with_the_pattern(db):
+    entry = FORMS["accounts:first_run"]
+    assert isinstance(entry, Refusal) and entry.fresh
+    token = setup.issue_token()
+    assert token
+    data = entry.data(None)
+    response = Client().post(reverse("accounts:first_run", args=[token]), data)
+    assert response.status_code in entry.status
+    assert_the_pattern(response.content.decode(), data, entry.bad)
+
+
+# --- what the messages say ------------------------------------------------------------------
+
+
+def _summary_of(response: Any) -> list[str]:
+    return Page(response.content.decode()).summary_items
+
+
+def test_a_form_of_the_case_page_is_shown_again_with_the_summary_on_top(desks, signed_in_client):
+    """The consent form sits low on the long case page: the summary is at the top of it."""
+    client = signed_in_client(desks.caseworker)
+    response = client.post(
+        reverse("cases:consent", args=[desks.case.id]), {"given_on": "2099-01-01"}
+    )
+    assert response.status_code == 400
+    page = Page(response.content.decode())
+    assert page.main_first is page.summary
+    [(href, text)] = page.summary_links
+    assert href == "#id_given_on"
+    assert text.startswith("Date consent was given: This date is in the future")
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("31/02/2026", "February 2026 has no day 31: it has 28 days."),
+        ("2026-02-30", "February 2026 has no day 30: it has 28 days."),
+        ("29/02/2025", "February 2025 has no day 29: it has 28 days."),
+        ("2026-13-01", "There is no month 13: months go from 1 to 12."),
+        ("13/2026", "There is no month 13: months go from 1 to 12."),
+        ("2099-01-01", "This date is in the future"),
+        ("2099", "This date is in the future"),
+        ("1900-05-01", "This date is too far in the past: enter a year from 1950 on."),
+        ("yesterday", "This does not match any accepted format."),
+        ("2026.10.12", "YYYY-MM-DD or DD/MM/YYYY, as YYYY-MM or MM/YYYY"),
+    ],
+)
+def test_incident_dates_say_what_is_wrong(desks, signed_in_client, typed, says):
+    client = signed_in_client(desks.caseworker)
+    response = client.post(
+        reverse("incidents:new", args=[desks.case.id]), _incident(title="T", when=typed)
+    )
+    assert response.status_code == 400
+    when = [line for line in _summary_of(response) if line.startswith("When it happened:")]
+    assert when and says in when[0], _summary_of(response)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2026-02-31", "February 2026 has no day 31"),
+        ("31/04/2026", "April 2026 has no day 31: it has 30 days."),
+        ("2099-12-01", "This date is in the future: enter a date up to today"),
+        ("next week", "This does not match any accepted date format. Write it as YYYY-MM-DD"),
+        ("", "Enter the date consent was given."),
+    ],
+)
+def test_consent_dates_say_what_is_wrong(desks, signed_in_client, typed, says):
+    client = signed_in_client(desks.caseworker)
+    response = client.post(reverse("cases:consent", args=[desks.case.id]), {"given_on": typed})
+    assert response.status_code == 400
+    assert any(says in line for line in _summary_of(response)), _summary_of(response)
+
+
+def test_a_valid_day_in_either_format_is_read(desks, signed_in_client):
+    from protectdesk.cases import queries
+    from tests.conftest import keyring_of
+
+    client = signed_in_client(desks.caseworker)
+    for typed in ("14/03/2026", "2026-03-15"):
+        response = client.post(
+            reverse("cases:consent", args=[desks.case.id]), {"given_on": typed, "store_data": "on"}
+        )
+        assert response.status_code == 302, _summary_of(response)
+    consent = queries.current_consent(keyring_of(desks.caseworker), desks.case)
+    assert consent is not None and str(consent.given_on) == "2026-03-15"
+
+
+def test_an_over_long_search_is_refused_with_its_length_not_cut(desks, signed_in_client):
+    client = signed_in_client(desks.caseworker)
+    page = client.get(reverse("search:search")).content.decode()
+    assert "maxlength" not in page  # the browser would cut a paste silently
+    assert "Up to 200 characters." in page  # said before typing
+    response = client.post(reverse("search:search"), {"query": "q" * 3000})
+    assert response.status_code == 400
+    assert _summary_of(response) == [
+        "Words to find: This is 3,000 characters; the limit is 200. Shorten it and search again."
+    ]
+    assert "q" * 3000 in response.content.decode()  # shown again whole, to shorten
+
+
+def test_lengths_are_written_in_the_users_language(desks, signed_in_client):
+    client = signed_in_client(desks.caseworker)
+    client.cookies["django_language"] = "pt"
+    response = client.post(
+        reverse("cases:notes", args=[desks.case.id]),
+        {"staff_notes": "n" * 50001, "row_version": desks.case.row_version},
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "50.001" in content and "50.000" in content
+
+
+def test_no_field_of_any_form_carries_maxlength_or_required(desks, signed_in_client):
+    """Browsers neither cut what is typed nor answer in their own language before the page."""
+    client = signed_in_client(desks.caseworker)
+    pages = [
+        reverse("cases:new"),
+        reverse("cases:detail", args=[desks.case.id]),
+        reverse("cases:edit_defender", args=[desks.case.id]),
+        reverse("incidents:new", args=[desks.case.id]),
+        reverse("incidents:actors", args=[desks.case.id]),
+        reverse("incidents:list"),
+        reverse("search:search"),
+        reverse("accounts:account"),
+    ]
+    for url in pages:
+        page = Page(client.get(url).content.decode())
+        for element in page.elements:
+            if element.tag in ("input", "select", "textarea"):
+                assert "maxlength" not in element.attrs, (url, element.attrs)
+                assert "required" not in element.attrs, (url, element.attrs)
+
+
+# --- the tags themselves ----------------------------------------------------------------------
+
+
+def test_the_tags_list_problems_put_in_the_context_and_forms_a_view_validated(db):
+    from django.template import Context, Template
+
+    from protectdesk.lib.forms import Problem
+    from protectdesk.search.forms import SearchForm
+
+    template = Template(
+        "{% load protectdesk_forms %}<title>{% error_title_prefix %}T</title>{% error_summary %}"
+    )
+    quiet = SearchForm({"query": ""})  # bound, never validated by a view: says nothing
+    assert template.render(Context({"form": quiet})).strip() == "<title>T</title>"
+    refused = SearchForm({"query": ""})
+    refused.is_valid()
+    upload = Problem("The file is empty.", "Add a file", "id_file_x")
+    page = Page(template.render(Context({"form": refused, "upload": upload})))
+    assert page.title == "Error: T"
+    assert page.summary_links == [
+        ("#id_query", "Words to find: Enter the words to find."),
+        ("#id_file_x", "Add a file: The file is empty."),
+    ]
+
+
+def test_showing_the_regions_of_a_country_is_no_error(desks, signed_in_client):
+    """The "show the regions" button re-renders the form unvalidated: no summary, no title."""
+    client = signed_in_client(desks.caseworker)
+    response = client.post(
+        reverse("incidents:new", args=[desks.case.id]), _incident(country="HN", refresh="1")
+    )
+    assert response.status_code == 200
+    page = Page(response.content.decode())
+    assert page.summary is None and not page.title.startswith("Error:")
