@@ -131,7 +131,10 @@ MATRIX: dict[str, Route] = {
     "accounts:recovery_codes": Route("POST", _all(LOGIN, 302)),
     "accounts:staff": Route("GET", _managers(LOGIN, 200)),
     "accounts:invite": Route("POST", _managers(LOGIN, 400)),
-    "accounts:reinvite": Route("POST", _managers(LOGIN, 200, outsider=404), _staff_target),
+    # Only a coordinator re-invites an existing account (it replaces their keys): issue 10.
+    "accounts:reinvite": Route(
+        "POST", {**_managers(LOGIN, 200, outsider=404), "admin": 403}, _staff_target
+    ),
     "accounts:change_role": Route("POST", _managers(LOGIN, 302, outsider=404), _staff_target),
     "accounts:set_active": Route("POST", _managers(LOGIN, 302, outsider=404), _staff_target),
     "accounts:revoke_invitation": Route(
