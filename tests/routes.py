@@ -127,7 +127,7 @@ MATRIX: dict[str, Route] = {
     "accounts:change_password": Route("POST", _all(LOGIN, 400)),
     "accounts:revoke_sessions": Route("POST", _all(LOGIN, 302)),
     "accounts:totp_enrol": Route("GET", _all(LOGIN, 200)),
-    "accounts:totp_disable": Route("POST", _all(LOGIN, 302)),
+    "accounts:totp_disable": Route("POST", _all(LOGIN, 400)),  # no password: shown again
     "accounts:recovery_codes": Route("POST", _all(LOGIN, 302)),
     "accounts:staff": Route("GET", _managers(LOGIN, 200)),
     "accounts:invite": Route("POST", _managers(LOGIN, 400)),

@@ -191,6 +191,15 @@ def _half_signed_in_with_code(desks: Any) -> Client:
     return client
 
 
+def _signed_in_with_two_factor(desks: Any) -> Client:
+    """The caseworker, signed in, who has since set up an authenticator app."""
+    client = _client_as(desks, "caseworker")
+    secret = two_factor.new_enrolment_secret()
+    code = f"{totp(bytes.fromhex(secret)):06d}"
+    assert two_factor.confirm_totp(user=desks.caseworker, secret_hex=secret, code=code)
+    return client
+
+
 def _half_signed_in_must_enrol(desks: Any) -> Client:
     """A browser at the forced enrolment step: the desk now requires two-factor for staff."""
     desks.desk.require_staff_2fa = True
@@ -317,13 +326,17 @@ FORMS: dict[str, Refusal | NothingToType] = {
     "accounts:totp_enrol": Refusal(
         "caseworker", lambda desks: {"code": ""}, ("code",), status=(200, 400)
     ),
-    "accounts:totp_disable": NothingToType(
-        "a password confirming a button on the account page: refused with a message after a "
-        "redirect (accounts/views.py, the sign-in work)"
+    "accounts:totp_disable": Refusal(
+        "caseworker",
+        lambda desks: {"password": "not my password"},
+        ("password",),
+        client=_signed_in_with_two_factor,
     ),
-    "accounts:recovery_codes": NothingToType(
-        "a password confirming a button on the account page: refused with a message after a "
-        "redirect (accounts/views.py, the sign-in work)"
+    "accounts:recovery_codes": Refusal(
+        "caseworker",
+        lambda desks: {"password": ""},
+        ("password",),
+        client=_signed_in_with_two_factor,
     ),
     # --- staff and the desk ---
     "accounts:invite": Refusal(

@@ -441,7 +441,11 @@ def _account_context(user: User, password_form: ChangePasswordForm) -> dict[str,
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    return render(request, "accounts/account.html", _account_context(user, ChangePasswordForm()))
+    return render(
+        request,
+        "accounts/account.html",
+        {**_account_context(user, ChangePasswordForm()), **_reauth_forms()},
+    )
 
 
 @require_POST
@@ -526,30 +530,49 @@ def _password_ok(user: User, form: forms.Form) -> bool:
     return True
 
 
-def _reauthenticated(request: HttpRequest, user: User) -> bool:
-    """The password typed with a sensitive change is right (failures count like sign-ins)."""
-    form = ReauthForm(request.POST)
+def _reauth_forms(**bound: ReauthForm) -> dict[str, ReauthForm]:
+    """The two password confirmations of the account page (each with its own field ids)."""
+    forms = {
+        "codes_form": ReauthForm(auto_id="reauth-codes-%s"),
+        "off_form": ReauthForm(auto_id="reauth-off-%s"),
+    }
+    forms.update(bound)
+    return forms
+
+
+def _reauthenticated(request: HttpRequest, user: User, auto_id: str) -> ReauthForm | None:
+    """The password typed with a sensitive change, checked (failures count like sign-ins).
+
+    ``None`` when it is right; otherwise the bound form with its error, for the account page
+    to show again with the error summary (nothing else on the page is lost).
+    """
+    form = ReauthForm(request.POST, auto_id=auto_id)
     if not form.is_valid():
-        messages.error(request, _("Type your password to confirm this change."))
-        return False
+        return form
     attempt = throttle.begin_attempt(user.login)
     if attempt.delayed_until is not None:
         throttle.refuse(attempt)
-        messages.error(request, notices.delayed_message(_wait(attempt.delayed_until)))
-        return False
+        form.add_error("password", notices.delayed_message(_wait(attempt.delayed_until)))
+        return form
     if not user.check_password(form.cleaned_data["password"]):
-        messages.error(request, _wrong_password(attempt))
-        return False
+        form.add_error("password", _wrong_password(attempt))
+        return form
     throttle.refund_attempt(attempt)
-    return True
+    return None
+
+
+def _account_page_again(request: HttpRequest, user: User, **bound: ReauthForm) -> HttpResponse:
+    context = {**_account_context(user, ChangePasswordForm()), **_reauth_forms(**bound)}
+    return render(request, "accounts/account.html", context, status=400)
 
 
 @require_POST
 @signed_in
 def totp_disable(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not _reauthenticated(request, user):
-        return redirect("accounts:account")
+    refused = _reauthenticated(request, user, "reauth-off-%s")
+    if refused is not None:
+        return _account_page_again(request, user, off_form=refused)
     try:
         two_factor.disable_totp(user=user)
     except AccountError as error:
@@ -566,7 +589,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not queries.has_confirmed_totp(user):
         messages.error(request, _("Set up two-factor authentication first."))
         return redirect("accounts:account")
-    if not _reauthenticated(request, user):
-        return redirect("accounts:account")
+    refused = _reauthenticated(request, user, "reauth-codes-%s")
+    if refused is not None:
+        return _account_page_again(request, user, codes_form=refused)
     codes = two_factor.new_recovery_codes(user=user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "after_login": False})

@@ -168,7 +168,9 @@ def explain(form: forms.BaseForm) -> None:
                 else v
                 for v in field.validators
             ]
-            if not widget.is_hidden:
+            # A password's maximum guards the server (hashing cost), it is no limit a person
+            # meets: enforced with its message, not announced.
+            if not widget.is_hidden and not isinstance(widget, forms.PasswordInput):
                 hint = gettext("Up to %(limit)s characters.") % {"limit": count(int(limit))}
                 field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
         if isinstance(widget, forms.EmailInput | forms.URLInput):
