@@ -226,6 +226,8 @@ if ONION:
 # The only upload handler encrypts as bytes arrive (images are cleaned in memory first); see
 # protectdesk/attachments/uploads.py. Django's own handlers would write large files to /tmp.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# One file per request: every upload form takes one (and each may be 25 MB of ciphertext).
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 FILE_UPLOAD_HANDLERS = ["protectdesk.attachments.uploads.EncryptingUploadHandler"]
 
 # --- internationalisation -----------------------------------------------------------------

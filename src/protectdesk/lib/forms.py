@@ -197,6 +197,17 @@ class Form(forms.Form, metaclass=_ExplainedForm):
 
     use_required_attribute = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A value that failed to open (records.keyring.DAMAGED) is shown empty, never as its
+        # notice: saving the form must not store "[damaged …]" as the record's text.
+        initial = kwargs.get("initial")
+        if initial:
+            kwargs["initial"] = {
+                name: ("" if getattr(value, "is_damaged", False) else value)
+                for name, value in initial.items()
+            }
+        super().__init__(*args, **kwargs)
+
 
 # --- dates ----------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from protectdesk.audit.actions import record as audit_record
 from protectdesk.records import damage, index, registry
 from protectdesk.records.fields import searchable_fields
 from protectdesk.records.keyring import Keyring, case_id_of, encrypted_fields_of
+from protectdesk.records.models import Case
 
 #: A case record (a CaseRecord subclass) or a Case.
 R = TypeVar("R", bound=models.Model)
@@ -67,16 +68,24 @@ def save(
     ``seal_empty=False`` leaves a new record's other encrypted fields absent, for types whose
     fields are alternatives (an attachment is described under the shared *or* the staff key).
     """
-    keyring.keys_for(case_id_of(record))  # membership and an opening box, or NoCaseAccess
+    case_id = case_id_of(record)
+    keyring.keys_for(case_id)  # membership and an opening box, or NoCaseAccess
     adding = record._state.adding
     if not adding and expected_version is None:
         raise ValueError("updating a record needs the row version the form was loaded with")
     with transaction.atomic():
+        if not (adding and isinstance(record, Case)):
+            _lock_case_version(keyring, case_id)
+        if not adding:
+            # A value reported damaged is not replaced by an empty one (a form can only show
+            # it empty): its ciphertext stays for a restore, and `check` keeps listing it.
+            damaged = damage.damaged_fields(record)
+            values = {name: v for name, v in values.items() if v or name not in damaged}
         keyring.seal(record, dict(values), fill_missing=adding and seal_empty)
         if adding:
             record.save(force_insert=True)
         else:
-            _update(record, int(expected_version or 0))
+            _update(record, int(expected_version or 0), sealed=set(values))
         written = (
             searchable_fields(type(record))
             if adding
@@ -93,18 +102,33 @@ def save(
     return record
 
 
+def _lock_case_version(keyring: Keyring, case_id: Any) -> None:
+    """Lock the case row and seal with its key version as it is now.
+
+    A rotation's finish takes the same lock before it destroys the old keys, so a write can
+    never leave an envelope under a key that is about to go (records.rotation._finish).
+    """
+    version = Case.objects.select_for_update().values_list("key_version", flat=True).get(pk=case_id)
+    if keyring.keys_for(case_id).current_version != version:
+        keyring.forget(case_id)  # a rotation started since: the new keys are in the boxes
+        keyring.keys_for(case_id)
+
+
 #: Never written by an edit: identity, and the row version the update itself raises.
 _IMMUTABLE = frozenset({"id", "case", "created_at", "row_version"})
 
 
-def _update(record: models.Model, expected_version: int) -> None:
+def _update(record: models.Model, expected_version: int, sealed: set[str]) -> None:
     """Write the record's fields if nobody changed it since ``expected_version``.
 
     Fields a model lists in ``maintained_fields`` (the case's key version, an attachment's file
-    generation) are kept by rotation, not by edits, and are never written back from a form.
+    generation) are kept by rotation, not by edits, and are never written back from a form;
+    encrypted fields are written only if just ``sealed`` (a rotation may have re-sealed the
+    others since this row was read, without raising its version).
     """
     model = type(record)
-    skip = _IMMUTABLE | frozenset(getattr(model, "maintained_fields", ()))
+    untouched = {name for name in encrypted_fields_of(model) if name not in sealed}
+    skip = _IMMUTABLE | frozenset(getattr(model, "maintained_fields", ())) | untouched
     changes: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or field.name in skip:
@@ -156,4 +180,7 @@ def _cascade(record: models.Model) -> list[models.Model]:
     for model, instances in collector.data.items():
         if encrypted_fields_of(model):
             found.extend(instances)
+    for queryset in collector.fast_deletes:  # children Django deletes without loading them
+        if encrypted_fields_of(queryset.model):
+            found.extend(queryset)
     return found

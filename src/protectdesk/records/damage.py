@@ -55,5 +55,14 @@ def cleared(record: models.Model, fields: list[str] | None = None) -> None:
     rows.delete()
 
 
+def damaged_fields(record: models.Model) -> set[str]:
+    """The fields of ``record`` reported damaged and not written since."""
+    return set(
+        DamagedRecord.objects.filter(
+            record_type=str(record._meta.label_lower), record_id=record.pk
+        ).values_list("field", flat=True)
+    )
+
+
 def listing() -> list[DamagedRecord]:
     return list(DamagedRecord.objects.order_by("found_at"))

@@ -342,6 +342,9 @@ class Damaged:
     notice instead of silently hiding the damage; iterated (a list-valued field) it is empty.
     """
 
+    #: Forms show a damaged value empty (lib.forms.Form), never as this notice.
+    is_damaged = True
+
     def __str__(self) -> str:
         return gettext("[damaged — restore this record from a backup]")
 

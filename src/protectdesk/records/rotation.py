@@ -162,11 +162,11 @@ def resume(
                 if after_batch is not None:
                     after_batch(rotation)
         if not _any_stale(case, version):
-            break
+            finished = _finish(actor, rotation)
+            if finished is not None:
+                return finished
         rotation.progress = {}  # a write raced with the pass: go over everything again
-    else:
-        raise RuntimeError("old envelopes remain after three passes; run the rotation again")
-    return _finish(actor, rotation)
+    raise RuntimeError("old envelopes remain after three passes; run the rotation again")
 
 
 def _any_stale(case: Case, version: int) -> bool:
@@ -177,10 +177,18 @@ def _any_stale(case: Case, version: int) -> bool:
     return False
 
 
-def _finish(actor: User, rotation: CaseRotation) -> CaseRotation:
+def _finish(actor: User, rotation: CaseRotation) -> CaseRotation | None:
+    """Destroy the old keys — unless a write slipped an old envelope in since the last pass.
 
+    The case row is locked first: every write through ``records.actions.save`` takes the same
+    lock before sealing, so no old-version envelope can land between this check and the
+    deletion of the keys that open it. ``None``: something is stale, convert again.
+    """
     case, old = rotation.case, rotation.from_version
     with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        if _any_stale(case, rotation.to_version):
+            return None
         CaseKeyBox.objects.filter(case=case, version__lt=rotation.to_version).delete()
         SearchToken.objects.filter(case=case, key_version__lt=rotation.to_version).delete()
         rotation.finished_at = timezone.now()
