@@ -265,6 +265,11 @@ def start_rotation(*, actor: User, keyring: Keyring, case: Case) -> Job | None:
     keys = keyring.keys_for(case.id).all_keys()  # both versions, opened by the user's keyring
     try:
         with transaction.atomic():
+            # Under the case-row lock, so two requests cannot both start a job for one rotation.
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            under_way = active_job(case)
+            if under_way is not None:
+                raise _AlreadyUnderWay(under_way)
             taken, _ = JobKey.objects.filter(pk=key.pk).delete()
             if not taken:  # another request took it, or the worker went meanwhile
                 raise _NoFreeKey
@@ -287,7 +292,17 @@ def start_rotation(*, actor: User, keyring: Keyring, case: Case) -> Job | None:
             )
     except _NoFreeKey:
         return None
+    except _AlreadyUnderWay as already:
+        return already.job
     return job
+
+
+class _AlreadyUnderWay(Exception):
+    """Another request started this case's job a moment ago: that one is the job."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__("a job of this case is already under way")
+        self.job = job
 
 
 # --- what waits in the job-secret row ---------------------------------------------------------
