@@ -101,6 +101,23 @@ def desks(db) -> Desks:
     )
 
 
+def caseworker_with_a_case(
+    desk_name: str, prefix: str, caseworker_name: str, defender_name: str
+) -> tuple[User, Case]:
+    """A desk of its own, a caseworker of it, and one case that caseworker opened."""
+    slug = prefix.lower()
+    _desk, coordinator, _phrase = make_desk(desk_name, prefix, f"coordinator@{slug}.example")
+    caseworker = add_user(
+        coordinator, Role.CASEWORKER, f"caseworker@{slug}.example", caseworker_name
+    )
+    case = case_actions.open_case(
+        actor=caseworker,
+        keyring=keyring_of(caseworker),
+        profile=case_actions.DefenderProfile(kind="individual", country="GT", name=defender_name),
+    )
+    return caseworker, case
+
+
 def keyring_of(user: User, password: str = PASSWORD) -> Keyring:
     """The keyring a signed-in user would have (their private key opened with their password)."""
     user.refresh_from_db()

@@ -4,6 +4,7 @@ and comes out without it; no part of the original is ever on disk in clear."""
 from __future__ import annotations
 
 import io
+import os
 import time
 from pathlib import Path
 
@@ -12,8 +13,7 @@ from django.conf import settings
 from PIL import Image
 from playwright.sync_api import expect
 
-from protectdesk.cases import actions
-from tests.conftest import add_user, keyring_of, make_desk
+from tests.conftest import caseworker_with_a_case
 from tests.images import GPS_IFD, jpeg_with_exif
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +23,10 @@ def _on_disk(needle: bytes, since: float) -> list[str]:
     """Files under the data dir (any) and /tmp (written during the test) that hold ``needle``."""
     hits = []
     for root, newer_than in ((Path(settings.DATA_DIR), 0.0), (Path("/tmp"), since)):
-        for path in root.rglob("*"):
+        # os.walk, not rglob: other processes (a parallel test's browser) delete their temp
+        # folders while we walk, and rglob raises on a folder that vanished.
+        paths = (Path(top) / name for top, _dirs, files in os.walk(root) for name in files)
+        for path in paths:
             try:
                 stat = path.stat()
                 if not path.is_file() or stat.st_mtime < newer_than or stat.st_size > 50_000_000:
@@ -36,14 +39,8 @@ def _on_disk(needle: bytes, since: float) -> list[str]:
 
 
 def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, server):
-    _desk, coordinator, _phrase = make_desk("Evidence Desk", "EV", "coordinator@ev.example")
-    caseworker = add_user(coordinator, "caseworker", "caseworker@ev.example", "Eva Caseworker")
-    case = actions.open_case(
-        actor=caseworker,
-        keyring=keyring_of(caseworker),
-        profile=actions.DefenderProfile(
-            kind="individual", country="GT", name="Lucía Example (fictional)"
-        ),
+    caseworker, case = caseworker_with_a_case(
+        "Evidence Desk", "EV", "Eva Caseworker", "Lucía Example (fictional)"
     )
     from tests.incidents.helpers import log_incident_with
 
@@ -87,14 +84,8 @@ def test_photo_with_gps_is_stored_and_downloaded_without_it(journey, audit, serv
 def test_a_file_name_with_quotes_and_accents_comes_back_as_it_was(journey, audit, server):
     """Chromium writes `"` in a file name as %22 in the form data; the list shows the name as
     chosen and the download carries it back (RFC 6266 / 5987)."""
-    _desk, coordinator, _phrase = make_desk("Names Desk", "NM", "coordinator@nm.example")
-    caseworker = add_user(coordinator, "caseworker", "caseworker@nm.example", "Nora Caseworker")
-    case = actions.open_case(
-        actor=caseworker,
-        keyring=keyring_of(caseworker),
-        profile=actions.DefenderProfile(
-            kind="individual", country="GT", name="Inés Example (fictional)"
-        ),
+    caseworker, case = caseworker_with_a_case(
+        "Names Desk", "NM", "Nora Caseworker", "Inés Example (fictional)"
     )
     name = 'acta "final"; 100% señal.txt'
     worker = journey("caseworker")

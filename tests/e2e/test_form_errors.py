@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from protectdesk.cases import actions
-from tests.conftest import add_user, keyring_of, make_desk
+from tests.conftest import caseworker_with_a_case
 from tests.e2e.conftest import PHONE, Journey
 
 pytestmark = pytest.mark.e2e
@@ -26,13 +25,7 @@ def _submit_refused(person: Journey, button: str, step: str) -> str:
 
 
 def test_refused_forms_land_on_the_error_summary(journey, audit, server):
-    _desk, coordinator, _phrase = make_desk("Errors Desk", "ER", "coordinator@er.example")
-    caseworker = add_user(coordinator, "caseworker", "caseworker@er.example", "Eli Caseworker")
-    case = actions.open_case(
-        actor=caseworker,
-        keyring=keyring_of(caseworker),
-        profile=actions.DefenderProfile(kind="individual", country="GT", name="Rosa Example"),
-    )
+    caseworker, case = caseworker_with_a_case("Errors Desk", "ER", "Eli Caseworker", "Rosa Example")
 
     worker = journey("caseworker")
     worker.sign_in(caseworker.login)

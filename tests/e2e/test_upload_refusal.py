@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from protectdesk.cases import actions
-from tests.conftest import add_user, keyring_of, make_desk
+from tests.conftest import caseworker_with_a_case
 from tests.e2e.conftest import PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
@@ -31,14 +30,8 @@ def _on_screen(page: Page, target: Locator) -> None:
 
 
 def test_a_refused_upload_shows_its_message_on_screen(journey, audit, server):
-    _desk, coordinator, _phrase = make_desk("Refusal Desk", "RF", "coordinator@rf.example")
-    caseworker = add_user(coordinator, "caseworker", "caseworker@rf.example", "Rosa Caseworker")
-    case = actions.open_case(
-        actor=caseworker,
-        keyring=keyring_of(caseworker),
-        profile=actions.DefenderProfile(
-            kind="individual", country="GT", name="Marta Example (fictional)"
-        ),
+    caseworker, case = caseworker_with_a_case(
+        "Refusal Desk", "RF", "Rosa Caseworker", "Marta Example (fictional)"
     )
     worker = journey("caseworker")
     worker.page.set_viewport_size(PHONE)
