@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "protectdesk.attachments",
     "protectdesk.search",
     "protectdesk.incidents",
+    "protectdesk.threats",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

@@ -26,8 +26,8 @@ def _crumbs(html: str) -> list[str]:
         ("incidents:new", "Log an incident"),
         ("incidents:detail", "Incident"),
         ("incidents:edit", "Edit incident"),
-        ("incidents:actors", "Actors"),
-        ("incidents:edit_actor", "Edit actor"),
+        ("threats:actors", "Actors map"),
+        ("threats:edit_actor", "Edit actor"),
     ],
 )
 def test_the_breadcrumb_names_the_case_by_name_and_reference(desks, signed_in_client, page, last):
@@ -42,7 +42,7 @@ def test_the_breadcrumb_names_the_case_by_name_and_reference(desks, signed_in_cl
     kwargs = {"case_id": desks.case.id}
     if page in ("incidents:detail", "incidents:edit"):
         kwargs["incident_id"] = incident.id
-    if page == "incidents:edit_actor":
+    if page == "threats:edit_actor":
         kwargs["actor_id"] = actor.id
     response = signed_in_client(desks.caseworker).get(reverse(page, kwargs=kwargs))
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_the_breadcrumb_names_the_case_by_name_and_reference(desks, signed_in_cl
         assert crumbs == ["Cases", case]
     else:
         assert crumbs[-1] == last
-        assert crumbs[2:-1] in ([], ["Incident"], ["Actors"])
+        assert crumbs[2:-1] in ([], ["Incident"], ["Actors map"])
 
 
 def test_the_defenders_own_account_sees_the_same_breadcrumb(desks, signed_in_client):

@@ -25,6 +25,7 @@ from protectdesk.incidents.models import (
     Incident,
     IncidentPerpetrator,
     IncidentSource,
+    Stance,
     Step,
 )
 from protectdesk.records import actions as records
@@ -150,6 +151,7 @@ def log_incident(*, actor: User, keyring: Keyring, case: Case, data: IncidentDat
             detail={"types": list(incident.types), "severity": incident.severity},
         )
         _replace_links(actor, keyring, incident, data)
+        records.changed(actor, keyring, incident)  # watchers see the perpetrators too
     return incident
 
 
@@ -179,6 +181,7 @@ def update_incident(
             detail={"types": list(current.types), "severity": current.severity},
         )
         _replace_links(actor, keyring, current, data)
+        records.changed(actor, keyring, current)  # watchers see the perpetrators too
     return current
 
 
@@ -222,18 +225,71 @@ def _replace_links(actor: User, keyring: Keyring, incident: Incident, data: Inci
         records.save(actor, keyring, row, {"description": source.description}, audit=None)
 
 
+class ActorLoop(ValueError):
+    """The chosen larger actor is this actor itself, or one of its own sub-units."""
+
+
+@dataclass(frozen=True)
+class ActorProfile:
+    """What the actors map records of an actor besides its type and name (methodology §5)."""
+
+    stance: str = Stance.UNKNOWN
+    influence: int | None = None  # 1 (little) to 5 (decisive); None: not assessed
+    parent_id: uuid.UUID | None = None  # the larger actor this one is part of
+    interests: str = ""  # the interests the defender's work affects (staff key)
+    resources: str = ""  # staff key
+
+
+def _apply_profile(case_id: uuid.UUID, target: Actor, profile: ActorProfile) -> None:
+    """Stance, influence and parent on ``target``, refusing another case's actor and loops."""
+    if profile.stance not in Stance.values:
+        raise ValueError(f"unknown stance {profile.stance!r}")
+    if profile.influence is not None and not 1 <= profile.influence <= 5:
+        raise ValueError("influence is rated 1 to 5")
+    parent = None
+    if profile.parent_id is not None:
+        parent = Actor.objects.filter(case_id=case_id, pk=profile.parent_id).first()
+        if parent is None:
+            raise NoCaseAccess("actor of another case")
+        # Walk up from the chosen parent: meeting the actor itself closes a loop.
+        seen: set[uuid.UUID] = set()
+        step: Actor | None = parent
+        while step is not None and step.pk not in seen:
+            if step.pk == target.pk:
+                raise ActorLoop
+            seen.add(step.pk)
+            step = step.parent
+    target.stance = profile.stance
+    target.influence = profile.influence
+    target.parent = parent
+
+
 def add_actor(
-    *, actor: User, keyring: Keyring, case: Case, actor_type: str, name: str, notes: str = ""
+    *,
+    actor: User,
+    keyring: Keyring,
+    case: Case,
+    actor_type: str,
+    name: str,
+    notes: str = "",
+    profile: ActorProfile | None = None,
 ) -> Actor:
     """A new actor of the case (named under the staff key)."""
     if not keyring.has_staff_key(case.id):
         raise NoCaseAccess("only staff members of the case")
+    profile = profile or ActorProfile()
     new = Actor(case=case, actor_type=actor_type, created_by=actor)
+    _apply_profile(case.id, new, profile)
     return records.save(
         actor,
         keyring,
         new,
-        {"name": name, "notes": notes},
+        {
+            "name": name,
+            "notes": notes,
+            "interests": profile.interests,
+            "resources": profile.resources,
+        },
         audit="actor.created",
         detail={"type": actor_type},
     )
@@ -248,17 +304,24 @@ def update_actor(
     name: str,
     notes: str,
     expected_version: int,
+    profile: ActorProfile | None = None,
 ) -> Actor:
+    """Save an edited actor; ``profile=None`` leaves its place in the map as it is."""
     if not keyring.has_staff_key(target.case_id):
         raise NoCaseAccess("only staff members of the case")
-    current = Actor.objects.get(pk=target.pk)
-    current.actor_type = actor_type
-    return records.save(
-        actor,
-        keyring,
-        current,
-        {"name": name, "notes": notes},
-        audit="actor.updated",
-        expected_version=expected_version,
-        detail={"type": actor_type},
-    )
+    with transaction.atomic():
+        current = Actor.objects.select_for_update().get(pk=target.pk)
+        current.actor_type = actor_type
+        values = {"name": name, "notes": notes}
+        if profile is not None:
+            _apply_profile(current.case_id, current, profile)
+            values.update(interests=profile.interests, resources=profile.resources)
+        return records.save(
+            actor,
+            keyring,
+            current,
+            values,
+            audit="actor.updated",
+            expected_version=expected_version,
+            detail={"type": actor_type},
+        )

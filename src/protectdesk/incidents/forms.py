@@ -341,27 +341,6 @@ SourceFormSet = formset_factory(
 )
 
 
-class ActorForm(Form):
-    actor_type = forms.ChoiceField(
-        label=_("Type"), error_messages={"required": _("Choose the type of actor.")}
-    )
-    name = forms.CharField(
-        label=_("Name or description"),
-        max_length=500,
-        widget=forms.TextInput(attrs=_PRIVATE),
-        help_text=_("Staff only, encrypted."),
-        error_messages={
-            "required": _("Enter a name or a description of the actor, even a rough one.")
-        },
-    )
-    notes = private_text(_("Notes"), rows=3, max_length=20000)
-    row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(self, "actor_type", vocabularies.load("perpetrator_types").choices())
-
-
 class FilterForm(Form):
     words = forms.CharField(
         label=_("Words"),

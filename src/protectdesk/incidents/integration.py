@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from protectdesk.accounts.models import STAFF_ROLES, User
 from protectdesk.audit import codes
 from protectdesk.incidents import actions, queries
-from protectdesk.incidents.models import Actor, Incident
+from protectdesk.incidents.models import Incident
 from protectdesk.records import registry
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
@@ -23,10 +23,6 @@ def _incident_page(case: Case, record_id: Any) -> str:
     return reverse("incidents:detail", args=[case.id, record_id])
 
 
-def _actors_page(case: Case, _record_id: Any) -> str:
-    return reverse("incidents:actors", args=[case.id])
-
-
 def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[str, Any]:
     return {"incidents": queries.case_incidents(keyring, case)}
 
@@ -34,7 +30,6 @@ def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[st
 def register() -> None:
     registry.register_urls("", "protectdesk.incidents.urls")
     registry.register(RecordType(Incident, _("Security incident"), _incident_page, attachable=True))
-    registry.register(RecordType(Actor, _("Actor"), _actors_page))
     registry.register_section(
         Section("incidents", "incidents/_case_section.html", _case_section, order=30)
     )
@@ -63,8 +58,6 @@ def register() -> None:
                 "GET", "case", member=200, defender=200, sample=_sample_incident
             ),
             "incidents:edit": RouteRule("GET", "case", member=200, sample=_sample_incident),
-            "incidents:actors": RouteRule("GET", "case", member=200),
-            "incidents:edit_actor": RouteRule("GET", "case", member=200, sample=_sample_actor),
         }
     )
 
@@ -84,10 +77,3 @@ def _sample_incident(actor: User, keyring: Keyring, case: Case) -> dict[str, Any
         ),
     )
     return {"incident_id": incident.id}
-
-
-def _sample_actor(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
-    found = actions.add_actor(
-        actor=actor, keyring=keyring, case=case, actor_type="state_police", name="Unit 7"
-    )
-    return {"actor_id": found.id}

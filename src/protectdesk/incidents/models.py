@@ -46,18 +46,43 @@ class Confidence(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class Actor(CaseRecord):
-    """An actor of the case: a perpetrator (or, later, any party of the context map).
+class Stance(models.TextChoices):
+    """Where an actor stands towards the defender's work (methodology.md §5)."""
 
-    Named under the staff key. "Repeated perpetrator" compares actor ids, never names.
+    SUPPORTING = "supporting", _("Supporting")
+    RESISTING = "resisting", _("Resisting")
+    NEUTRAL = "neutral", _("Neutral")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Actor(CaseRecord):
+    """An actor of the case: a perpetrator, and any party of the case's actors map.
+
+    The model stays in ``incidents`` (its label is bound into every envelope's associated data
+    and stored in the audit log); the map that reads and edits its stance, influence and
+    sub-units is the ``threats`` module's. Named under the staff key, and so are the interests
+    the defender's work affects and the actor's resources. "Repeated perpetrator" compares actor
+    ids, never names. ``parent``: the larger actor this one is a part of (a battalion of the
+    army), never forming a loop (checked on every write).
     """
 
     actor_type = statistical(models.CharField(_("type"), max_length=40))
     created_by = statistical(
         models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     )
+    stance = statistical(
+        models.CharField(_("stance"), max_length=12, choices=Stance.choices, default=Stance.UNKNOWN)
+    )
+    influence = statistical(models.PositiveSmallIntegerField(_("influence"), null=True))
+    parent = statistical(
+        models.ForeignKey("self", null=True, on_delete=models.SET_NULL, related_name="units")
+    )
     name = EncryptedText(_("name or description of the actor"), key=STAFF, searchable=True)
     notes = EncryptedText(_("notes on the actor"), key=STAFF, searchable=True)
+    interests = EncryptedText(
+        _("interests the defender's work affects"), key=STAFF, searchable=True
+    )
+    resources = EncryptedText(_("resources of the actor"), key=STAFF, searchable=True)
 
     class Meta:
         ordering = ["created_at"]

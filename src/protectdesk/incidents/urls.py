@@ -13,6 +13,4 @@ urlpatterns = [
     path(
         "cases/<uuid:case_id>/incidents/<uuid:incident_id>/edit/", views.edit_incident, name="edit"
     ),
-    path("cases/<uuid:case_id>/actors/", views.actors, name="actors"),
-    path("cases/<uuid:case_id>/actors/<uuid:actor_id>/", views.edit_actor, name="edit_actor"),
 ]

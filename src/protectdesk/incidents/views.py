@@ -21,7 +21,6 @@ from protectdesk.cases.models import Defender
 from protectdesk.incidents import actions, queries
 from protectdesk.incidents.forms import (
     SEVERITY_LABELS,
-    ActorForm,
     FilterForm,
     IncidentForm,
     PerpetratorForm,
@@ -30,7 +29,7 @@ from protectdesk.incidents.forms import (
     SourceFormSet,
     incident_data,
 )
-from protectdesk.incidents.models import Actor, Incident, Step
+from protectdesk.incidents.models import Incident, Step
 from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import clear_errors, rebind
 from protectdesk.records.access import case_view
@@ -286,96 +285,3 @@ def incident_detail(
         max_upload_mb=max_upload_megabytes(),
     )
     return render(request, "incidents/detail.html", context)
-
-
-# --- actors ---------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@case_view(staff_only=True)
-def actors(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
-    form = ActorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.add_actor(
-            actor=current_user(request),
-            keyring=keyring,
-            case=case,
-            actor_type=form.cleaned_data["actor_type"],
-            name=form.cleaned_data["name"],
-            notes=form.cleaned_data["notes"],
-        )
-        messages.success(request, _("The actor is recorded."))
-        return redirect("incidents:actors", case_id=case.id)
-    types = vocabularies.load("perpetrator_types")
-    rows = [
-        {
-            "actor": a,
-            "opened": opened,
-            "type": types.label(a.actor_type),
-            "incidents": a.incidents.count(),
-        }
-        for a, opened in queries.actors_of(keyring, case)
-    ]
-    return render(
-        request,
-        "incidents/actors.html",
-        {
-            "case": case,
-            "defender": case_queries.defender_of(keyring, case),
-            "rows": rows,
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@case_view(staff_only=True)
-def edit_actor(
-    request: HttpRequest, case: Case, keyring: Keyring, actor_id: uuid.UUID
-) -> HttpResponse:
-    target = Actor.objects.filter(case=case, pk=actor_id).first()
-    if target is None:
-        raise Http404
-    opened = keyring.opened(target)
-    form = ActorForm(
-        request.POST or None,
-        initial={
-            "actor_type": target.actor_type,
-            "name": opened.name,
-            "notes": opened.notes,
-            "row_version": target.row_version,
-        },
-    )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_actor(
-                actor=current_user(request),
-                keyring=keyring,
-                target=target,
-                actor_type=form.cleaned_data["actor_type"],
-                name=form.cleaned_data["name"],
-                notes=form.cleaned_data["notes"],
-                expected_version=form.cleaned_data["row_version"] or 0,
-            )
-        except EditConflict:
-            target.refresh_from_db()
-            conflict = keyring.opened(target)
-            rebind(form, row_version=str(target.row_version))
-        else:
-            messages.success(request, _("The actor is saved."))
-            return redirect("incidents:actors", case_id=case.id)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render(
-        request,
-        "incidents/actor_form.html",
-        {
-            "case": case,
-            "defender": case_queries.defender_of(keyring, case),
-            "form": form,
-            "target": target,
-            "conflict": conflict,
-        },
-        status=status,
-    )

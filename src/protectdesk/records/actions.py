@@ -12,7 +12,9 @@ no action seals, indexes or audits by hand. In one transaction, :func:`save`
 3. indexes exactly the fields declared ``searchable`` among those written, under the same key
    version (a new record: all of them);
 4. clears any damage recorded for the values it has just replaced, and
-5. appends the audit entry (who, what, which record — never content).
+5. appends the audit entry (who, what, which record — never content), and
+6. tells the modules that watch this record type (:func:`changed`): they recompute what they
+   derive from it (escalation flags), in the same transaction.
 
 :func:`delete` finds everything the deletion takes with it (Django's cascade), then, in one
 transaction: lets modules that own more than envelopes act (attachments schedule their files
@@ -99,7 +101,23 @@ def save(
             damage.cleared(record, list(values))
         if audit is not None:
             audit_record(audit, actor=actor, target=audit_target or record, detail=detail or None)
+        changed(actor, keyring, record)
     return record
+
+
+def changed(actor: User | None, keyring: Keyring, record: models.Model) -> None:
+    """Tell the modules watching ``record``'s type that it changed in its case.
+
+    :func:`save` and :func:`delete` call it; an action that writes a record *and* rows that
+    belong to it without encrypted fields (an incident's perpetrator links) calls it again once
+    the whole write is done, so watchers see the final state.
+    """
+    watchers = registry.watchers_for(registry.label_of(record))
+    if not watchers or isinstance(record, Case):
+        return
+    case = Case.objects.get(pk=case_id_of(record))
+    for watcher in watchers:
+        watcher(actor, keyring, case)
 
 
 def _lock_case_version(keyring: Keyring, case_id: Any) -> None:
@@ -169,6 +187,15 @@ def delete(
             index.forget_record(item)
             damage.cleared(item)
         record.delete()
+        if not isinstance(record, Case):
+            watchers = {
+                watcher
+                for label in {registry.label_of(item) for item in going}
+                for watcher in registry.watchers_for(label)
+            }
+            case = Case.objects.get(pk=case_id_of(record)) if watchers else None
+            for watcher in watchers:
+                watcher(actor, keyring, case)  # type: ignore[arg-type]
     return len(going)
 
 

@@ -11,6 +11,9 @@ A module never edits a central file to exist. In its ``AppConfig.ready`` it call
 * its **URLs** (a prefix and its ``urls`` module), its **navigation** entries, its **audit codes** (``protectdesk.audit.codes.register``);
 * hooks for records that own more than envelopes (:class:`Dependents`: files to destroy when
   their record goes, a custom rotation step);
+* **watches** (:func:`register_watch`): what to recompute in a case when a record of given
+  types is saved or deleted (escalation flags when an incident changes, for example), so a
+  module reacts to another's writes without the writer knowing it exists;
 * its **authorization-matrix routes** and **canary writers** (:class:`RouteRule`,
   :func:`register_canary`), which the test suite enumerates: a route or an identifying field
   without one fails the tests.
@@ -132,6 +135,33 @@ def rotate_step_for(model: type[models.Model]) -> RotateStep | None:
         if dependents.model is model and dependents.rotate is not None:
             return dependents.rotate
     return None
+
+
+# --- watching other modules' writes -------------------------------------------------------
+
+#: (actor, keyring, case) → recompute what the module derives from the case's records. Runs
+#: inside the writing transaction, after the write; it must not write encrypted fields of the
+#: watched types (it would be called again).
+Watcher = Callable[["User | None", "Keyring", Case], None]
+
+
+@dataclass(frozen=True)
+class Watch:
+    labels: frozenset[str]  # model labels, lower case ("incidents.incident")
+    callback: Watcher
+
+
+WATCHES: list[Watch] = []
+
+
+def register_watch(labels: Iterable[str], callback: Watcher) -> None:
+    watch = Watch(frozenset(label.lower() for label in labels), callback)
+    if watch not in WATCHES:
+        WATCHES.append(watch)
+
+
+def watchers_for(label: str) -> list[Watcher]:
+    return [watch.callback for watch in WATCHES if label.lower() in watch.labels]
 
 
 # --- the case page --------------------------------------------------------------------------

@@ -1,0 +1,295 @@
+"""Reading the threats module: the actors map, the timeline, assessments, flags, flagged cases."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from protectdesk import vocabularies
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
+from protectdesk.cases.models import Defender
+from protectdesk.incidents.models import Actor, Incident, IncidentPerpetrator, Stance
+from protectdesk.records.keyring import Keyring, Opened
+from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.threats import flags as flag_text
+from protectdesk.threats.models import (
+    ActorRelation,
+    AssessmentVersion,
+    Escalation,
+    ThreatAssessment,
+)
+
+STANCE_ORDER = [Stance.RESISTING, Stance.SUPPORTING, Stance.NEUTRAL, Stance.UNKNOWN]
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ActorRow:
+    actor: Actor
+    opened: Opened
+    type_label: str
+    parent_name: str = ""
+    incidents: list[tuple[Incident, Opened]] = field(default_factory=list)
+    relations: list[tuple[ActorRelation, str, Opened, Opened]] = field(default_factory=list)
+    depth: int = 0  # how many larger actors it sits inside
+
+    @property
+    def indent(self) -> str:
+        return "↳" * self.depth
+
+
+def actor_choices(
+    keyring: Keyring, case: Case, exclude: uuid.UUID | None = None
+) -> list[tuple[str, str]]:
+    types = vocabularies.load("perpetrator_types")
+    return [
+        (str(a.id), f"{keyring.opened(a).name} · {types.label(a.actor_type)}")
+        for a in Actor.objects.filter(case=case)
+        if a.pk != exclude
+    ]
+
+
+def _depth(actor: Actor, by_id: dict[uuid.UUID, Actor]) -> int:
+    depth, seen, step = 0, {actor.pk}, actor.parent_id
+    while step is not None and step in by_id and step not in seen:
+        seen.add(step)
+        depth += 1
+        step = by_id[step].parent_id
+    return depth
+
+
+def actors_map(keyring: Keyring, case: Case) -> list[tuple[str, str, list[ActorRow]]]:
+    """The case's actors grouped by stance (resisting first), each with its incidents and the
+    relations it starts; within a group a larger actor comes before its sub-units."""
+    types = vocabularies.load("perpetrator_types")
+    actors = list(Actor.objects.filter(case=case))
+    by_id = {a.pk: a for a in actors}
+    opened = {a.pk: keyring.opened(a) for a in actors}
+    incidents: dict[uuid.UUID, list[tuple[Incident, Opened]]] = {}
+    for link in IncidentPerpetrator.objects.filter(case=case).select_related("incident"):
+        incidents.setdefault(link.actor_id, []).append(
+            (link.incident, keyring.opened(link.incident))
+        )
+    relations: dict[uuid.UUID, list[tuple[ActorRelation, str, Opened, Opened]]] = {}
+    for relation in ActorRelation.objects.filter(case=case):
+        relations.setdefault(relation.source_id, []).append(
+            (
+                relation,
+                relation.get_kind_display(),
+                opened[relation.target_id],
+                keyring.opened(relation),
+            )
+        )
+
+    def path(actor: Actor) -> list[str]:
+        chain, seen, step = [str(opened[actor.pk].name)], {actor.pk}, actor.parent_id
+        while step is not None and step in by_id and step not in seen:
+            seen.add(step)
+            chain.insert(0, str(opened[step].name))
+            step = by_id[step].parent_id
+        return chain
+
+    groups = []
+    for stance in STANCE_ORDER:
+        rows = [
+            ActorRow(
+                actor=a,
+                opened=opened[a.pk],
+                type_label=types.label(a.actor_type),
+                parent_name=str(opened[a.parent_id].name) if a.parent_id in opened else "",
+                incidents=sorted(
+                    incidents.get(a.pk, []), key=lambda pair: pair[0].month or str(pair[0].year)
+                ),
+                relations=relations.get(a.pk, []),
+                depth=_depth(a, by_id),
+            )
+            for a in sorted(actors, key=lambda a: [s.casefold() for s in path(a)])
+            if a.stance == stance
+        ]
+        if rows:
+            groups.append((stance.value, str(stance.label), rows))
+    return groups
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    incident: Incident
+    opened: Opened
+    type_labels: list[str]
+    perpetrators: list[str]
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class TimelineMonth:
+    label: str  # "2026-10", or "2025" for incidents known only by year
+    incidents: list[TimelineRow]
+
+
+def timeline(
+    keyring: Keyring, case: Case, flagged: set[str]
+) -> tuple[list[TimelineRow], list[TimelineMonth]]:
+    """The case's incidents oldest first (the table), and grouped by month (the timeline)."""
+    types = vocabularies.load("incident_types")
+    names: dict[uuid.UUID, list[str]] = {}
+    for link in IncidentPerpetrator.objects.filter(case=case).select_related("actor"):
+        names.setdefault(link.incident_id, []).append(str(keyring.opened(link.actor).name))
+    incidents = sorted(
+        Incident.objects.filter(case=case),
+        key=lambda i: (i.year, i.month or f"{i.year}-00", i.created_at),
+    )
+    rows = [
+        TimelineRow(
+            incident=i,
+            opened=keyring.opened(i),
+            type_labels=[types.label(code) for code in i.types],
+            perpetrators=names.get(i.pk, []),
+            flagged=str(i.pk) in flagged,
+        )
+        for i in incidents
+    ]
+    months: dict[str, list[TimelineRow]] = {}
+    for row in rows:
+        months.setdefault(row.incident.when_label, []).append(row)
+    return rows, [TimelineMonth(label, items) for label, items in months.items()]
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFlag:
+    explained: flag_text.Explained
+    incidents: list[tuple[uuid.UUID, str]]  # (id, title) for members, oldest first
+
+
+def escalation_of(case: Case) -> Escalation | None:
+    return Escalation.objects.filter(case=case).first()
+
+
+def case_flags(keyring: Keyring, case: Case) -> list[CaseFlag]:
+    """The case's flags for a staff member: sentences with the actor and incidents named."""
+    row = escalation_of(case)
+    if row is None or not row.flags:
+        return []
+    actors = {str(a.pk): str(keyring.opened(a).name) for a in Actor.objects.filter(case=case)}
+    titles = {
+        str(i.pk): (i.pk, str(keyring.opened(i).title)) for i in Incident.objects.filter(case=case)
+    }
+    return [
+        CaseFlag(
+            flag_text.explain(flag, actors),
+            [titles[i] for i in flag.get("incidents", []) if i in titles],
+        )
+        for flag in row.flags
+    ]
+
+
+def flagged_ids(case: Case) -> set[str]:
+    row = escalation_of(case)
+    return {i for flag in (row.flags if row else []) for i in flag.get("incidents", [])}
+
+
+@dataclass(frozen=True)
+class FlaggedCase:
+    case: Case
+    defender_name: str  # only when the viewer is a member who can open it
+    flags: list[flag_text.Explained]
+    latest: str
+    gravity: int
+    computed_on: Any
+
+    @property
+    def worst(self) -> int:
+        """The highest severity among the incidents behind the flags (see escalation.gravity)."""
+        return self.gravity // 10
+
+
+def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
+    """Every flagged case of the viewer's desk, by reference, most recent and serious first.
+
+    No name is shown unless the viewer is a member whose keyring opens the case."""
+    if viewer.role not in ACCOUNT_MANAGERS:
+        raise PermissionError("the flagged cases are for coordinators and administrators")
+    rows = list(
+        Escalation.objects.filter(case__desk_id=viewer.desk_id)
+        .exclude(flags=[])
+        .select_related("case")
+    )
+    member_of = set(
+        CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values_list(
+            "case_id", flat=True
+        )
+    )
+    defenders = {
+        d.case_id: d for d in Defender.objects.filter(case_id__in=[r.case_id for r in rows])
+    }
+    result = []
+    for row in rows:
+        name = ""
+        defender = defenders.get(row.case_id)
+        if (
+            keyring is not None
+            and row.case_id in member_of
+            and defender is not None
+            and keyring.can_open(row.case_id)
+        ):
+            name = str(keyring.opened(defender).name)
+        result.append(
+            FlaggedCase(
+                case=row.case,
+                defender_name=name,
+                flags=[flag_text.explain(flag) for flag in row.flags],
+                latest=row.latest_month,
+                gravity=row.gravity,
+                computed_on=row.computed_on,
+            )
+        )
+    result.sort(key=lambda r: (r.latest, r.gravity), reverse=True)
+    return result
+
+
+# --- assessments ------------------------------------------------------------------------------
+
+
+def assessments_of(keyring: Keyring, case: Case) -> list[tuple[ThreatAssessment, Opened]]:
+    return [(a, keyring.opened(a)) for a in ThreatAssessment.objects.filter(case=case)]
+
+
+def assessment_in_case(case: Case, assessment_id: Any) -> ThreatAssessment | None:
+    return (
+        ThreatAssessment.objects.filter(case=case, pk=assessment_id)
+        .select_related("source_actor")
+        .first()
+    )
+
+
+def versions_of(assessment: ThreatAssessment) -> list[AssessmentVersion]:
+    return list(AssessmentVersion.objects.filter(assessment=assessment).select_related("saved_by"))
+
+
+def incident_titles(keyring: Keyring, case: Case, ids: list[str]) -> list[tuple[uuid.UUID, str]]:
+    found = {str(i.pk): i for i in Incident.objects.filter(case=case, pk__in=ids)}
+    return [(found[i].pk, str(keyring.opened(found[i]).title)) for i in ids if i in found]
+
+
+def incident_choices(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
+    return [
+        (str(i.pk), f"{i.when_label} · {keyring.opened(i).title}")
+        for i in sorted(
+            Incident.objects.filter(case=case),
+            key=lambda i: (i.year, i.month, i.created_at),
+            reverse=True,
+        )
+    ]
+
+
+def actor_name(keyring: Keyring, case: Case, actor_id: str) -> str:
+    actor = Actor.objects.filter(case=case, pk=actor_id).first() if actor_id else None
+    return str(keyring.opened(actor).name) if actor else ""
