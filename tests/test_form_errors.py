@@ -17,6 +17,7 @@ adding a form means adding its refusal here.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -257,6 +258,14 @@ INCIDENT_BAD = (
 )
 
 
+def _with_an_incident(desks: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """``data``, once the case has an incident to choose (a forged one is chosen instead)."""
+    from tests.incidents.helpers import log_incident_with
+
+    log_incident_with(desks.caseworker, desks.case)
+    return data
+
+
 def _defender_version(desks: Any) -> int:
     return int(Defender.objects.get(case=desks.case).row_version)
 
@@ -428,20 +437,46 @@ FORMS: dict[str, Refusal | NothingToType] = {
         lambda desks: _incident(row_version=str(Incident.objects.get(case=desks.case).row_version)),
         INCIDENT_BAD,
     ),
-    "incidents:actors": Refusal(
+    # --- threats: the actors map and the five steps ---
+    "threats:actors": Refusal(
         "caseworker",
-        lambda desks: {"actor_type": "", "name": "", "notes": "Seen twice near the office"},
-        ("actor_type", "name"),
+        lambda desks: {
+            "actor_type": "",
+            "name": "",
+            "stance": "resisting",
+            "influence": "9",
+            "notes": "Seen twice near the office",
+        },
+        ("actor_type", "name", "influence"),
     ),
-    "incidents:edit_actor": Refusal(
+    "threats:edit_actor": Refusal(
         "caseworker",
         lambda desks: {
             "actor_type": "state_police",
             "name": "",
+            "stance": "",
             "notes": "Seen twice near the office",
             "row_version": str(Actor.objects.get(case=desks.case).row_version),
         },
-        ("name",),
+        ("name", "stance"),
+    ),
+    "threats:add_relation": Refusal(
+        "caseworker",
+        lambda desks: {"relation-source": "", "relation-kind": "funds", "relation-target": ""},
+        ("relation-source", "relation-target"),
+    ),
+    "threats:remove_relation": BUTTONS,
+    "threats:new": Refusal(
+        "caseworker",
+        lambda desks: _with_an_incident(
+            desks, {"title": "", "facts": "", "incidents": [str(uuid.uuid4())]}
+        ),
+        ("title", "incidents", "facts"),
+    ),
+    "threats:step": Refusal(
+        "caseworker",
+        lambda desks: {"pattern": "", "row_version": "1"},
+        ("pattern",),
     ),
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
@@ -659,7 +694,8 @@ def test_no_field_of_any_form_carries_maxlength_or_required(desks, signed_in_cli
         reverse("cases:detail", args=[desks.case.id]),
         reverse("cases:edit_defender", args=[desks.case.id]),
         reverse("incidents:new", args=[desks.case.id]),
-        reverse("incidents:actors", args=[desks.case.id]),
+        reverse("threats:actors", args=[desks.case.id]),
+        reverse("threats:new", args=[desks.case.id]),
         reverse("incidents:list"),
         reverse("search:search"),
         reverse("accounts:account"),
@@ -677,6 +713,7 @@ def test_no_field_of_any_form_carries_maxlength_or_required(desks, signed_in_cli
 
 def test_the_tags_list_problems_put_in_the_context_and_forms_a_view_validated(db):
     from django.template import Context, Template
+    from django.utils import translation
 
     from protectdesk.lib.forms import Problem
     from protectdesk.search.forms import SearchForm
@@ -684,12 +721,14 @@ def test_the_tags_list_problems_put_in_the_context_and_forms_a_view_validated(db
     template = Template(
         "{% load protectdesk_forms %}<title>{% error_title_prefix %}T</title>{% error_summary %}"
     )
-    quiet = SearchForm({"query": ""})  # bound, never validated by a view: says nothing
-    assert template.render(Context({"form": quiet})).strip() == "<title>T</title>"
-    refused = SearchForm({"query": ""})
-    refused.is_valid()
-    upload = Problem("The file is empty.", "Add a file", "id_file_x")
-    page = Page(template.render(Context({"form": refused, "upload": upload})))
+    # In English, whatever language an earlier test of this worker left active.
+    with translation.override("en"):
+        quiet = SearchForm({"query": ""})  # bound, never validated by a view: says nothing
+        assert template.render(Context({"form": quiet})).strip() == "<title>T</title>"
+        refused = SearchForm({"query": ""})
+        refused.is_valid()
+        upload = Problem("The file is empty.", "Add a file", "id_file_x")
+        page = Page(template.render(Context({"form": refused, "upload": upload})))
     assert page.title == "Error: T"
     assert page.summary_links == [
         ("#id_query", "Words to find: Enter the words to find."),

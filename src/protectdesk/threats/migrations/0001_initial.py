@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
-        ('incidents', '0002_actor_influence_actor_interests_actor_parent_and_more'),
+        ('incidents', '0002_actors_map'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
