@@ -362,7 +362,8 @@ def step(
     except EditConflict:
         assessment.refresh_from_db()
         rebind(form, row_version=str(assessment.row_version))
-        context.update(conflict=_detail(keyring, case, assessment), conflict_step=step)
+        # What the other person saved, shown beside the form (the _values template's names).
+        context.update(_detail(keyring, case, assessment), conflict=True, conflict_step=step)
         return render(request, "threats/step.html", context, status=409)
     messages.success(request, _("Step %(number)s is saved.") % {"number": step})
     if step < 5:
