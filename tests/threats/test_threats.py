@@ -179,7 +179,7 @@ def test_a_likelihood_out_of_range_is_refused_with_how_to_fix_it(desks, likeliho
         response.content.decode()
     )
     for out_of_range in (0, 6):  # the action refuses it too, whatever sends it
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="rated 1 to 5"):
             actions.save_step(
                 actor=desks.caseworker,
                 keyring=keyring_of(desks.caseworker),
