@@ -40,3 +40,33 @@ def test_the_demo_is_idempotent_and_need_to_know_holds(demo_desk):
     caseworker2 = User.objects.get(login=demo.CASEWORKER2)
     keyring = keyring_of(caseworker2, demo.DEMO_PASSWORD)
     assert queries.search(keyring, "camioneta blanca").total == 0  # not their case
+
+
+def test_the_demo_shows_an_escalating_flagged_case_and_assessments_in_two_languages(demo_desk):
+    from protectdesk.threats.models import Escalation, ThreatAssessment
+
+    caseworker = User.objects.get(login=demo.CASEWORKER)
+    keyring = keyring_of(caseworker, demo.DEMO_PASSWORD)
+    flagged = {
+        row.case.reference: [flag["code"] for flag in row.flags]
+        for row in Escalation.objects.exclude(flags=[]).select_related("case")
+    }
+    rosa = next(
+        a.case for a in ThreatAssessment.objects.filter(steps_done=5).select_related("case")
+    )
+    assert flagged[rosa.reference] == [
+        "more_often",
+        "more_often",
+        "severity_rising",
+        "repeated_perpetrator",
+        "threat_then_physical",
+        "likely_threat",
+    ]
+    titles = {keyring.opened(a).title: a.steps_done for a in ThreatAssessment.objects.all()}
+    assert titles["Amenaza de muerte a Rosa por hablar con la prensa"] == 5  # Spanish, all steps
+    assert titles["“We know where she lives”: smear campaign turning to threats"] == 3  # English
+
+    client = Client()
+    sign_in(client, demo.COORDINATOR, demo.DEMO_PASSWORD)
+    page = client.get("/flagged/").content.decode()
+    assert rosa.reference in page and "Rosa Caal" not in page  # the coordinator is no member

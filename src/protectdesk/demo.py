@@ -1,5 +1,7 @@
 """The demo desk: fictional people only, created through the same actions as real data.
 
+Who and what the demo holds is data, in :mod:`protectdesk.demo_cases`; this module makes it.
+
 Every demo account shares one documented password. The demo desk does not require 2FA.
 Cases are opened, shared and given a defender account through the real action functions, so
 the demo database is encrypted exactly like a real one.
@@ -7,7 +9,6 @@ the demo database is encrypted exactly like a real one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -19,254 +20,35 @@ from protectdesk.attachments import actions as attachment_actions
 from protectdesk.attachments.uploads import encrypt_bytes
 from protectdesk.cases import actions as case_actions
 from protectdesk.crypto import userkeys
+from protectdesk.demo_cases import (
+    ACCOUNTS,
+    CASES,
+    CASEWORKER,
+    CASEWORKER2,
+    COORDINATOR,
+    DEFENDER_HANDLE,
+    DEMO_PASSWORD,
+    DemoAssessment,
+    DemoCase,
+)
+from protectdesk.incidents import actions as incident_actions
+from protectdesk.incidents.forms import parse_when
+from protectdesk.incidents.models import Actor, Incident
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case, CaseStatus
+from protectdesk.threats import actions as threat_actions
 
-DEMO_PASSWORD = "protect-demo-2026"  # noqa: S105 - the documented, public demo password
-COORDINATOR = "coordinator@demo.example"
-CASEWORKER = "caseworker@demo.example"
-CASEWORKER2 = "caseworker2@demo.example"
-DEFENDER_HANDLE = "demo-defender"
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    login: str
-    name: str
-    role: str
-
-
-ACCOUNTS = [
-    DemoAccount("admin@demo.example", "Ana Admin", Role.ADMIN),
-    DemoAccount(COORDINATOR, "Carla Coordinator", Role.COORDINATOR),
-    DemoAccount(CASEWORKER, "Camilo Caseworker", Role.CASEWORKER),
-    DemoAccount(CASEWORKER2, "Catalina Caseworker", Role.CASEWORKER),
-    DemoAccount(DEFENDER_HANDLE, "", Role.DEFENDER),
-]
-
-
-@dataclass(frozen=True)
-class DemoIncident:
-    """A fictional incident; ``actor`` names an actor of the case (created once, then reused)."""
-
-    when: str  # as typed in the form: YYYY-MM-DD, YYYY-MM or YYYY
-    types: tuple[str, ...]
-    nature: str
-    title: str
-    narrative: str
-    place: str = ""
-    actor: tuple[str, str] | None = None  # (perpetrator type, name)
-    confidence: str = "possible"
-    analysis: str = ""
-    reaction: str = ""
-    authority_response: str = "not_reported"
-
-
-@dataclass(frozen=True)
-class DemoCase:
-    """A fictional defender. ``owner`` opens the case; ``also`` are added as members."""
-
-    owner: str
-    profile: case_actions.DefenderProfile
-    staff_notes: str
-    also: tuple[str, ...] = ()
-    status: str = CaseStatus.OPEN
-    defender_account: bool = False
-    files: tuple[tuple[str, bytes, bool], ...] = ()
-    incidents: tuple[DemoIncident, ...] = ()
-    member_of: str = ""  # the name of a collective demo case this individual belongs to
-
-
-CASES = [
-    DemoCase(
-        CASEWORKER,
-        case_actions.DefenderProfile(
-            kind="community",
-            country="GT",
-            subdivision="GT-16",
-            sectors=("land_environment", "indigenous_peoples"),
-            size_band="251-1000",
-            name="Comunidad Río Verde (fictional)",
-            aliases="Río Verde community council",
-            contacts="Community radio, evenings only; via the parish office",
-            location="Río Verde, 14 km north of the municipal seat (fictional)",
-            description="Q'eqchi' community defending its river against a hydroelectric project; leaders face "
-            "criminal complaints and surveillance.",
-        ),
-        "Security assessment pending; the council asked for accompaniment during the next assembly.",
-        incidents=(
-            DemoIncident(
-                "2026-09-14",
-                ("surveillance",),
-                "physical",
-                "Camioneta frente a la casa comunal",
-                "Una camioneta blanca sin placas estuvo estacionada frente a la casa comunal durante tres "
-                "noches seguidas. Dos hombres tomaban fotos de quienes entraban a la asamblea.",
-                place="Casa comunal de Río Verde",
-                actor=("private_security", "Guardias de la hidroeléctrica (ficticio)"),
-                confidence="likely",
-                analysis="Coincide con la fecha de la consulta comunitaria: parece buscar intimidar a quienes participan.",
-                reaction="El consejo acordó no salir solos de noche y avisar por radio al llegar a casa.",
-            ),
-            DemoIncident(
-                "2026-10",
-                ("judicial_harassment",),
-                "physical",
-                "Denuncia penal contra tres líderes",
-                "La empresa presentó una denuncia penal por usurpación contra tres integrantes del consejo comunitario.",
-                actor=("company_national", "Hidroeléctrica del Norte S.A. (ficticia)"),
-                confidence="confirmed",
-                authority_response="investigation",
-            ),
-        ),
-    ),
-    DemoCase(
-        CASEWORKER,
-        case_actions.DefenderProfile(
-            kind="individual",
-            country="GT",
-            subdivision="GT-16",
-            sectors=("land_environment", "community_leadership"),
-            gender="woman",
-            age_band="45-59",
-            name="Rosa Caal (fictional)",
-            contacts="Through the community radio",
-            location="Río Verde (fictional)",
-            description="Spokesperson of the Río Verde community council.",
-        ),
-        "Most exposed person of the council: she speaks to the press.",
-        member_of="Comunidad Río Verde (fictional)",
-        incidents=(
-            DemoIncident(
-                "2026-10-02",
-                ("death_threat",),
-                "physical",
-                "Amenaza de muerte en el mercado",
-                "Un hombre se le acercó en el mercado y le dijo que si seguía hablando con la prensa no vería la cosecha.",
-                place="Mercado municipal",
-                actor=("private_security", "Guardias de la hidroeléctrica (ficticio)"),
-                confidence="possible",
-            ),
-        ),
-    ),
-    DemoCase(
-        CASEWORKER,
-        case_actions.DefenderProfile(
-            kind="individual",
-            country="GT",
-            subdivision="GT-01",
-            sectors=("journalism_media",),
-            gender="woman",
-            age_band="30-44",
-            name="María Fernanda Coj (fictional)",
-            aliases="Mafer",
-            contacts="Signal only; no calls",
-            location="Zona 1, Guatemala City (fictional)",
-            description="Independent journalist covering corruption in municipal contracts; target of an online smear campaign.",
-        ),
-        "Consider a temporary relocation if the smear campaign escalates into physical threats.",
-        defender_account=True,
-        incidents=(
-            DemoIncident(
-                "2026-10-12",
-                ("stalking", "intimidation"),
-                "physical",
-                "Followed from the newsroom",
-                "A man photographed her leaving the newsroom, then followed her to the bus stop and took the same bus.",
-                place="Zona 1, near the newsroom (fictional)",
-                reaction="She changed her route home and shares her location with a colleague.",
-            ),
-            DemoIncident(
-                "2026-10-20",
-                ("stigmatisation", "online_harassment"),
-                "digital",
-                "Campanha de difamação",
-                "Uma conta anônima publicou a foto dela chamando-a de traidora da pátria; a publicação foi compartilhada centenas de vezes.",
-                actor=("media", "@fake_account_demo (fictional)"),
-                confidence="confirmed",
-            ),
-        ),
-        files=(
-            ("screenshot-smear-post.png", b"", False),  # drawn at run time, see _demo_image
-            (
-                "statement-2026-10.txt",
-                b"Statement (fictional): on 12 October a man photographed me leaving the newsroom, "
-                b"then followed me to the bus stop.\n",
-                False,
-            ),
-            (
-                "source-contact.txt",
-                b"Fictional: the driver who warned us works for the contractor.\n",
-                True,
-            ),
-        ),
-    ),
-    DemoCase(
-        CASEWORKER,
-        case_actions.DefenderProfile(
-            kind="organisation",
-            country="GT",
-            subdivision="GT-13",
-            sectors=("womens_rights",),
-            size_band="11-50",
-            name="Colectivo Voces del Norte (fictional)",
-            contacts="Office landline; coordinator's safe phone",
-            location="Huehuetenango town centre (fictional)",
-            description="Women's organisation supporting survivors of gender-based violence in rural municipalities.",
-        ),
-        "Office was broken into last year; digital security training scheduled.",
-        also=(COORDINATOR,),
-        incidents=(
-            DemoIncident(
-                "2025",
-                ("raid", "property_damage"),
-                "physical",
-                "Cambriolage du bureau",
-                "Le bureau a été cambriolé pendant la nuit ; seuls les ordinateurs portables ont été volés, l'argent est resté sur place.",
-                analysis="Le vol ciblé des ordinateurs suggère une recherche d'informations sur les survivantes accompagnées.",
-                reaction="Mots de passe changés et comptes vérifiés le lendemain.",
-                authority_response="no_response",
-            ),
-        ),
-    ),
-    DemoCase(
-        CASEWORKER2,
-        case_actions.DefenderProfile(
-            kind="network",
-            country="GT",
-            subdivision="GT-09",
-            sectors=("community_leadership", "land_environment"),
-            size_band="51-250",
-            name="Red de Defensoras Rurales (fictional)",
-            description="Network of rural women leaders across the western highlands.",
-        ),
-        "Network members report being followed after meetings.",
-        incidents=(
-            DemoIncident(
-                "2026-08",
-                ("death_threat",),
-                "digital",
-                "Ameaças por telefone",
-                "Duas integrantes da rede receberam ameaças de morte por telefone depois da assembleia regional.",
-            ),
-        ),
-    ),
-    DemoCase(
-        CASEWORKER2,
-        case_actions.DefenderProfile(
-            kind="individual",
-            country="GT",
-            subdivision="GT-09",
-            sectors=("lawyers_justice",),
-            gender="man",
-            age_band="45-59",
-            name="Julián Pérez Tzul (fictional)",
-            contacts="Law office; assistant screens calls",
-            description="Lawyer representing indigenous communities in land disputes; faces a defamation lawsuit.",
-        ),
-        "Lawsuit hearing in March; monitoring.",
-        status=CaseStatus.MONITORING,
-    ),
+__all__ = [
+    "ACCOUNTS",
+    "CASES",
+    "CASEWORKER",
+    "CASEWORKER2",
+    "COORDINATOR",
+    "DEFENDER_HANDLE",
+    "DEMO_PASSWORD",
+    "create_demo",
+    "demo_desk",
+    "demo_exists",
 ]
 
 
@@ -344,7 +126,10 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
         case_actions.add_member(actor=owner, keyring=keyring, case=case, user=users[login])
     if demo.status != CaseStatus.OPEN:
         case_actions.change_status(actor=owner, keyring=keyring, case=case, status=demo.status)
+    _actors_map(demo, owner, keyring, case)
     _incidents(demo, owner, keyring, case)
+    for assessment in demo.assessments:
+        _assess(assessment, owner, keyring, case)
     case_actions.record_consent(
         actor=owner,
         keyring=keyring,
@@ -378,10 +163,6 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
 
 
 def _incidents(demo: DemoCase, owner: User, keyring: Keyring, case: Case) -> None:
-    from protectdesk.incidents import actions as incident_actions
-    from protectdesk.incidents.forms import parse_when
-    from protectdesk.incidents.models import Actor
-
     for item in demo.incidents:
         perpetrators: tuple[incident_actions.PerpetratorEntry, ...] = ()
         if item.actor:
@@ -406,7 +187,7 @@ def _incidents(demo: DemoCase, owner: User, keyring: Keyring, case: Case) -> Non
             keyring=keyring,
             case=case,
             data=incident_actions.IncidentData(
-                when=parse_when(item.when),
+                when=parse_when(item.typed_date),
                 country=case.desk.country,
                 subdivision="",
                 title=item.title,
@@ -419,6 +200,79 @@ def _incidents(demo: DemoCase, owner: User, keyring: Keyring, case: Case) -> Non
                 authority_response=item.authority_response,
                 perpetrators=perpetrators,
             ),
+        )
+
+
+def _actor_named(keyring: Keyring, case: Case, name: str) -> Actor:
+    return next(a for a in Actor.objects.filter(case=case) if keyring.opened(a).name == name)
+
+
+def _actors_map(demo: DemoCase, owner: User, keyring: Keyring, case: Case) -> None:
+    """The case's actors, larger actors first (their sub-units name them), then relations."""
+    for item in demo.actors:
+        incident_actions.add_actor(
+            actor=owner,
+            keyring=keyring,
+            case=case,
+            actor_type=item.actor_type,
+            name=item.name,
+            profile=incident_actions.ActorProfile(
+                stance=item.stance,
+                influence=item.influence,
+                parent_id=_actor_named(keyring, case, item.parent).id if item.parent else None,
+                interests=item.interests,
+                resources=item.resources,
+            ),
+        )
+    for item in demo.actors:
+        for kind, other in item.relations:
+            threat_actions.add_relation(
+                actor=owner,
+                keyring=keyring,
+                case=case,
+                source_id=_actor_named(keyring, case, item.name).id,
+                target_id=_actor_named(keyring, case, other).id,
+                kind=kind,
+            )
+
+
+def _assess(item: DemoAssessment, owner: User, keyring: Keyring, case: Case) -> None:
+    """An assessment through the real steps, as far as the demo answers them."""
+    incidents = [
+        i.id
+        for title in item.incidents
+        for i in Incident.objects.filter(case=case)
+        if keyring.opened(i).title == title
+    ]
+    assessment = threat_actions.start_assessment(
+        actor=owner,
+        keyring=keyring,
+        case=case,
+        facts=threat_actions.Facts(item.title, item.facts, tuple(incidents)),
+    )
+    steps: list[threat_actions.StepData] = []
+    if item.pattern:
+        steps.append(threat_actions.Pattern(item.pattern))
+    if item.objective[0]:
+        steps.append(threat_actions.Objective(item.objective[0], "", item.objective[1]))
+    if item.source[1]:
+        name, confidence, possibly_false, why = item.source
+        source = _actor_named(keyring, case, name).id if name else None
+        steps.append(threat_actions.Source(source, confidence, possibly_false, why))
+    if item.conclusion:
+        kind, intent, capacity, likelihood, rationale, declared, shown = item.conclusion
+        steps.append(
+            threat_actions.Conclusion(
+                kind, intent, capacity, likelihood, rationale, declared, shown
+            )
+        )
+    for data in steps:
+        assessment = threat_actions.save_step(
+            actor=owner,
+            keyring=keyring,
+            assessment=assessment,
+            data=data,
+            expected_version=assessment.row_version,
         )
 
 

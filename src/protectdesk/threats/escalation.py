@@ -67,29 +67,35 @@ class Point:
     actors: tuple[str, ...] = ()  # ids of the actors named as (possible) perpetrators
     created_at: datetime | None = None  # orders incidents of the same day
 
+    def _month(self) -> tuple[int, int] | None:
+        if not self.month:
+            return None
+        year, month = (int(part) for part in self.month.split("-"))
+        return year, month
+
+    # An exact date the writer could not open (``day`` None) is known by its month, like a
+    # month-only date; a date with neither day nor month, by its year.
+
     def earliest(self) -> date:
-        if self.precision == "exact" and self.day:
+        if self.day is not None:
             return self.day
-        if self.precision == "month" and self.month:
-            year, month = (int(part) for part in self.month.split("-"))
-            return date(year, month, 1)
-        return date(self.year, 1, 1)
+        month = self._month()
+        return date(*month, 1) if month else date(self.year, 1, 1)
 
     def latest(self) -> date:
-        if self.precision == "exact" and self.day:
+        if self.day is not None:
             return self.day
-        if self.precision == "month" and self.month:
-            year, month = (int(part) for part in self.month.split("-"))
-            return date(year, month, calendar.monthrange(year, month)[1])
+        month = self._month()
+        if month:
+            return date(*month, calendar.monthrange(*month)[1])
         return date(self.year, 12, 31)
 
     def placed(self, today: date) -> date | None:
-        """The day used for windows, or None for a year-only date."""
-        if self.precision == "exact" and self.day:
+        """The day used for windows, or None for a date known only by its year."""
+        if self.day is not None:
             return self.day
-        if self.precision == "month" and self.month:
-            return min(self.earliest().replace(day=15), today)
-        return None
+        month = self._month()
+        return min(date(*month, 15), today) if month else None
 
     @property
     def when(self) -> str:
