@@ -38,6 +38,15 @@ class RelationKind(models.TextChoices):
     PRESSURES = "pressures", _("pressures")
 
 
+#: How a relation reads from its target's side ("the battalion is *commanded by* the army").
+INCOMING = {
+    RelationKind.ALLY_OF: _("is an ally of"),
+    RelationKind.COMMANDS: _("is commanded by"),
+    RelationKind.FUNDS: _("is funded by"),
+    RelationKind.PRESSURES: _("is pressured by"),
+}
+
+
 class ActorRelation(CaseRecord):
     """``source`` *kind* ``target``: the 7th battalion *is commanded by*… (always one way)."""
 

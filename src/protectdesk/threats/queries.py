@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from protectdesk import vocabularies
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
 from protectdesk.cases.models import Defender
@@ -14,9 +16,11 @@ from protectdesk.records.keyring import Keyring, Opened
 from protectdesk.records.models import Case, CaseMember, MemberKind
 from protectdesk.threats import flags as flag_text
 from protectdesk.threats.models import (
+    INCOMING,
     ActorRelation,
     AssessmentVersion,
     Escalation,
+    RelationKind,
     ThreatAssessment,
 )
 
@@ -33,6 +37,7 @@ class ActorRow:
     type_label: str
     parent_name: str = ""
     incidents: list[tuple[Incident, Opened]] = field(default_factory=list)
+    #: (relation, how it reads from this actor, the other actor, the relation opened)
     relations: list[tuple[ActorRelation, str, Opened, Opened]] = field(default_factory=list)
     depth: int = 0  # how many larger actors it sits inside
 
@@ -75,13 +80,13 @@ def actors_map(keyring: Keyring, case: Case) -> list[tuple[str, str, list[ActorR
         )
     relations: dict[uuid.UUID, list[tuple[ActorRelation, str, Opened, Opened]]] = {}
     for relation in ActorRelation.objects.filter(case=case):
+        seen = keyring.opened(relation)
+        kind = RelationKind(relation.kind)
         relations.setdefault(relation.source_id, []).append(
-            (
-                relation,
-                relation.get_kind_display(),
-                opened[relation.target_id],
-                keyring.opened(relation),
-            )
+            (relation, str(kind.label), opened[relation.target_id], seen)
+        )
+        relations.setdefault(relation.target_id, []).append(
+            (relation, str(INCOMING[kind]), opened[relation.source_id], seen)
         )
 
     def path(actor: Actor) -> list[str]:
@@ -154,10 +159,31 @@ def timeline(
         )
         for i in incidents
     ]
-    months: dict[str, list[TimelineRow]] = {}
+    grouped: dict[str, list[TimelineRow]] = {}
     for row in rows:
-        months.setdefault(row.incident.when_label, []).append(row)
-    return rows, [TimelineMonth(label, items) for label, items in months.items()]
+        grouped.setdefault(row.incident.when_label, []).append(row)
+    return rows, [TimelineMonth(label, grouped.get(label, [])) for label in _axis(grouped)]
+
+
+#: Beyond this many months, the timeline shows only the months that had incidents.
+QUIET_MONTHS_SHOWN = 36
+
+
+def _axis(grouped: dict[str, list[TimelineRow]]) -> list[str]:
+    """Every month from the first incident to this month, so quiet months show as gaps (a
+    year known only by its year comes before its January)."""
+    months = sorted(label for label in grouped if len(label) == 7)
+    years = sorted(label for label in grouped if len(label) == 4)
+    if months:
+        today = timezone.localdate()
+        year, month = (int(part) for part in months[0].split("-"))
+        every = []
+        while (year, month) <= (today.year, today.month):
+            every.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if len(every) <= QUIET_MONTHS_SHOWN:
+            months = sorted(set(every) | set(months))
+    return sorted([*months, *years], key=lambda label: (label[:4], len(label), label))
 
 
 # --- flags ------------------------------------------------------------------------------------
