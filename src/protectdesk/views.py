@@ -16,6 +16,7 @@ from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user, signed_in
 from protectdesk.records.keyring import keyring_for
 from protectdesk.records.models import CaseStatus
+from protectdesk.threats import queries as threat_queries
 
 
 @require_GET
@@ -51,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             status: sum(1 for r in rows if r.case.status == status) for status in CaseStatus.values
         }
         context["case_total"] = len(rows)
+        context["flagged_count"] = threat_queries.flagged_count(user)
     template = {
         Role.ADMIN: "home/admin.html",
         Role.COORDINATOR: "home/coordinator.html",

@@ -281,6 +281,11 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
     return result
 
 
+def flagged_count(viewer: User) -> int:
+    """How many cases of the viewer's desk are flagged (for the coordinator's home page)."""
+    return Escalation.objects.filter(case__desk_id=viewer.desk_id).exclude(flags=[]).count()
+
+
 # --- assessments ------------------------------------------------------------------------------
 
 
