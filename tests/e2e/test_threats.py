@@ -146,7 +146,9 @@ def test_assess_a_threat_from_two_incidents_and_the_coordinator_sees_the_case_fl
     patrol_row = worker.page.locator("tr", has=worker.page.get_by_role("link", name=PATROL))
     expect(patrol_row).to_contain_text(f"part of {COMPANY}")
     expect(patrol_row).to_contain_text("4 / 5")
-    expect(worker.page.locator("#stance-resisting")).to_have_text("Resisting")
+    # The sub-unit is listed with the stance chosen for it, its parent named.
+    expect(worker.page.locator("#stance-resisting")).to_contain_text("Resisting")
+    expect(worker.page.locator("#stance-resisting")).to_contain_text(PATROL)
     worker.check("actor-recorded", phone=True)
 
     worker.page.select_option("#id_relation-source", label=COMPANY_OPTION)
