@@ -54,14 +54,9 @@ def test_the_demo_shows_an_escalating_flagged_case_and_assessments_in_two_langua
     rosa = next(
         a.case for a in ThreatAssessment.objects.filter(steps_done=5).select_related("case")
     )
-    assert flagged[rosa.reference] == [
-        "more_often",
-        "more_often",
-        "severity_rising",
-        "repeated_perpetrator",
-        "threat_then_physical",
-        "likely_threat",
-    ]
+    # Stored at month precision; which months the dates fall in depends on the day the demo
+    # is made, but these hold on any day (the incidents are 75, 40, 12 and 5 days old).
+    assert {"more_often", "repeated_perpetrator", "likely_threat"} <= set(flagged[rosa.reference])
     titles = {keyring.opened(a).title: a.steps_done for a in ThreatAssessment.objects.all()}
     assert titles["Amenaza de muerte a Rosa por hablar con la prensa"] == 5  # Spanish, all steps
     assert titles["“We know where she lives”: smear campaign turning to threats"] == 3  # English
@@ -70,3 +65,8 @@ def test_the_demo_shows_an_escalating_flagged_case_and_assessments_in_two_langua
     sign_in(client, demo.COORDINATOR, demo.DEMO_PASSWORD)
     page = client.get("/flagged/").content.decode()
     assert rosa.reference in page and "Rosa Caal" not in page  # the coordinator is no member
+    # The caseworker, a member, sees the threat followed by the attack (exact dates).
+    worker = Client()
+    sign_in(worker, demo.CASEWORKER, demo.DEMO_PASSWORD)
+    case_page = worker.get(f"/cases/{rosa.id}/").content.decode()
+    assert "From words to acts" in case_page and "Agresión en el camino" in case_page

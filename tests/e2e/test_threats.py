@@ -299,8 +299,14 @@ def test_assess_a_threat_from_two_incidents_and_the_coordinator_sees_the_case_fl
     table = coord.page.locator("main table")
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table.locator("tbody th code")).to_have_text(case.reference)
-    for sentence in (FLAG_MORE_OFTEN, FLAG_SAME_ACTOR, FLAG_WORDS_TO_ACTS, FLAG_LIKELY):
+    for sentence in (FLAG_MORE_OFTEN, FLAG_SAME_ACTOR, FLAG_LIKELY):
         expect(table).to_contain_text(sentence)
+    # The desk-wide view works at month precision: a threat and an attack in the same month
+    # are in no known order there (the member saw it with the exact dates).
+    if THREAT_DAY[:7] == ATTACK_DAY[:7]:
+        expect(table).not_to_contain_text(FLAG_WORDS_TO_ACTS)
+    else:
+        expect(table).to_contain_text(FLAG_WORDS_TO_ACTS)
     expect(table).to_contain_text("4 / 5")  # the most severe incident behind a flag
     # Not a member: no name of the defender, of the actor or of an incident, and no link in.
     page_text = coord.page.locator("main").inner_text()

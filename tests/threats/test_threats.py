@@ -7,6 +7,7 @@ incident or an actor of another case, a sub-unit loop, a concurrent edit), and w
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,12 +18,19 @@ from protectdesk.incidents.actions import ActorProfile, PerpetratorEntry, When
 from protectdesk.incidents.models import Actor, Incident
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import NoCaseAccess
-from protectdesk.threats import actions
+from protectdesk.threats import actions, queries
 from protectdesk.threats.models import AssessmentVersion, Escalation, ThreatAssessment
 from tests.conftest import caseworker_with_a_case, keyring_of
 from tests.incidents.helpers import log_incident_with
 
-TODAY = datetime.date.today()
+TODAY = datetime.date(2026, 12, 2)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """The flags computed as on TODAY, whatever the real date (the windows are relative)."""
+    monkeypatch.setattr(queries, "timezone", SimpleNamespace(localdate=lambda: TODAY))
+    return TODAY
 
 
 def _days_ago(days: int) -> When:
@@ -415,12 +423,12 @@ def test_the_defender_sees_no_assessment_and_no_staff_key_actor_data(desks, sign
 # --- flags stored on the case ---------------------------------------------------------------
 
 
-def test_flags_are_recomputed_on_incident_and_assessment_saves(desks, signed_in_client):
+def test_flags_are_recomputed_on_incident_and_assessment_saves(desks, signed_in_client, today):
     guard = PerpetratorEntry(new_actor_type="private_security", new_actor_name="Guard")
     first = log_incident_with(
         desks.caseworker,
         desks.case,
-        when=_days_ago(20),
+        when=_days_ago(20),  # 2026-11-12
         types=("death_threat",),
         title="Threat",
         perpetrators=(guard,),
@@ -430,20 +438,28 @@ def test_flags_are_recomputed_on_incident_and_assessment_saves(desks, signed_in_
     second = log_incident_with(
         desks.caseworker,
         desks.case,
-        when=_days_ago(3),
+        when=_days_ago(3),  # 2026-11-29
         types=("physical_attack",),
         title="Attack",
         perpetrators=(PerpetratorEntry(actor_id=actor.id),),
     )
     stored = Escalation.objects.get(case=desks.case)
     codes = [flag["code"] for flag in stored.flags]
-    # Two incidents in the last 30 (and 90) days against none before; one actor in both.
-    assert codes == ["more_often", "more_often", "repeated_perpetrator", "threat_then_physical"]
+    # Stored at month precision: both on 2026-11-15, 17 days ago, none before; one actor in
+    # both. A threat and an attack in the same month are in no known order: no such flag.
+    assert codes == ["more_often", "more_often", "repeated_perpetrator"]
     assert [f["days"] for f in stored.flags[:2]] == [30, 90]
-    behind = next(f for f in stored.flags if f["code"] == "threat_then_physical")
-    assert behind["incidents"] == [str(first.id), str(second.id)]
-    assert stored.gravity == 10 * 4 + 4  # a physical attack is severity 4; four flags
-    assert stored.latest_month == second.month
+    assert stored.gravity == 10 * 4 + 3  # a physical attack is severity 4; three flags
+    assert stored.latest_month == "2026-11" and stored.computed_on == TODAY
+
+    # The member sees, with the exact dates, that the attack came after the threat.
+    page = (
+        signed_in_client(desks.caseworker)
+        .get(reverse("cases:detail", args=[desks.case.id]))
+        .content.decode()
+    )
+    assert "From words to acts" in page and "Seen with the exact dates" in page
+    assert page.count("Seen with the exact dates") == 1
 
     assessment = _start(desks, first, second)
     for data in (PATTERN, OBJECTIVE, SOURCE, CONCLUSION):
@@ -457,15 +473,50 @@ def test_flags_are_recomputed_on_incident_and_assessment_saves(desks, signed_in_
         .content.decode()
     )
     assert "The same actor, Guard, is named in 2 incidents." in page
-    assert "From words to acts" in page and ">Attack</a>" in page
+    assert ">Attack</a>" in page
 
     flagged = signed_in_client(desks.coordinator).get(reverse("threats:flagged")).content.decode()
     assert desks.case.reference in flagged
     assert "Ana Test Defender" not in flagged and "Guard" not in flagged  # not a member
     assert "The same actor is named in 2 incidents." in flagged
+    assert "From words to acts" not in flagged  # month precision: not shown desk-wide
 
 
-def test_flagged_cases_sort_by_recency_then_gravity(desks, signed_in_client):
+def test_stored_flags_tell_nothing_the_months_do_not(desks, today):
+    """Two cases whose incidents differ only in their exact days (same months) store the same
+    flags: nothing derived from an encrypted date is stored in clear."""
+    worker = desks.caseworker
+    other_worker, other = caseworker_with_a_case("Twin Desk", "TW", "Twin Worker", "Twin")
+    for user, case, days in ((worker, desks.case, (40, 4, 3)), (other_worker, other, (35, 31, 30))):
+        for day, types in zip(
+            days, (("death_threat",), ("surveillance",), ("physical_attack",)), strict=True
+        ):
+            log_incident_with(user, case, when=_days_ago(day), types=types)
+    one, two = (Escalation.objects.get(case=c) for c in (desks.case, other))
+    assert [f["code"] for f in one.flags] == [f["code"] for f in two.flags] != []
+
+    def shape(row):
+        months = {str(i.pk): i.month for i in Incident.objects.filter(case=row.case)}
+        return (
+            [{**f, "incidents": [months[i] for i in f["incidents"]]} for f in row.flags],
+            row.gravity,
+            row.latest_month,
+        )
+
+    assert shape(one) == shape(two)
+    # Control: with the exact days the two cases differ (only the first has two incidents in
+    # the last 30 days), so the equality above is the months' doing.
+    exact = {
+        case.id: queries.escalation_now([case.id], queries.exact_days(keyring_of(user), case))
+        for user, case in ((worker, desks.case), (other_worker, other))
+    }
+    codes = {k: [f.code for f in v[k].flags] for k, v in exact.items()}
+    assert (
+        codes[desks.case.id].count("more_often") == 2 and codes[other.id].count("more_often") == 1
+    )
+
+
+def test_flagged_cases_sort_by_recency_then_gravity(desks, signed_in_client, today):
     worker, older = desks.caseworker, desks.case
     keyring = keyring_of(worker)
     from protectdesk.cases import actions as case_actions

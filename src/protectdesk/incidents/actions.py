@@ -149,6 +149,7 @@ def log_incident(*, actor: User, keyring: Keyring, case: Case, data: IncidentDat
             texts,
             audit="incident.created",
             detail={"types": list(incident.types), "severity": incident.severity},
+            watch=False,
         )
         _replace_links(actor, keyring, incident, data)
         records.changed(actor, keyring, incident)  # watchers see the perpetrators too
@@ -179,6 +180,7 @@ def update_incident(
             audit="incident.updated",
             expected_version=expected_version,
             detail={"types": list(current.types), "severity": current.severity},
+            watch=False,
         )
         _replace_links(actor, keyring, current, data)
         records.changed(actor, keyring, current)  # watchers see the perpetrators too
@@ -240,6 +242,12 @@ class ActorProfile:
     resources: str = ""  # staff key
 
 
+def _lock_case(case_id: uuid.UUID) -> None:
+    """Serialise the actor writes of a case: the loop check reads the other actors' parents,
+    which a concurrent edit could change under it (PostgreSQL reads committed rows)."""
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+
+
 def _apply_profile(case_id: uuid.UUID, target: Actor, profile: ActorProfile) -> None:
     """Stance, influence and parent on ``target``, refusing another case's actor and loops."""
     if profile.stance not in Stance.values:
@@ -279,20 +287,22 @@ def add_actor(
         raise NoCaseAccess("only staff members of the case")
     profile = profile or ActorProfile()
     new = Actor(case=case, actor_type=actor_type, created_by=actor)
-    _apply_profile(case.id, new, profile)
-    return records.save(
-        actor,
-        keyring,
-        new,
-        {
-            "name": name,
-            "notes": notes,
-            "interests": profile.interests,
-            "resources": profile.resources,
-        },
-        audit="actor.created",
-        detail={"type": actor_type},
-    )
+    with transaction.atomic():
+        _lock_case(case.id)
+        _apply_profile(case.id, new, profile)
+        return records.save(
+            actor,
+            keyring,
+            new,
+            {
+                "name": name,
+                "notes": notes,
+                "interests": profile.interests,
+                "resources": profile.resources,
+            },
+            audit="actor.created",
+            detail={"type": actor_type},
+        )
 
 
 def update_actor(
@@ -310,7 +320,8 @@ def update_actor(
     if not keyring.has_staff_key(target.case_id):
         raise NoCaseAccess("only staff members of the case")
     with transaction.atomic():
-        current = Actor.objects.select_for_update().get(pk=target.pk)
+        _lock_case(target.case_id)  # two edits making A part of B and B part of A: one waits
+        current = Actor.objects.get(pk=target.pk)
         current.actor_type = actor_type
         values = {"name": name, "notes": notes}
         if profile is not None:

@@ -62,6 +62,7 @@ def save(
     detail: dict[str, Any] | None = None,
     audit_target: Any = None,
     seal_empty: bool = True,
+    watch: bool = True,
 ) -> R:
     """Write ``record`` (its statistical fields as set by the caller, ``values`` encrypted).
 
@@ -69,6 +70,8 @@ def save(
     (``None`` only for parts of a record whose own save is audited, e.g. an incident's sources).
     ``seal_empty=False`` leaves a new record's other encrypted fields absent, for types whose
     fields are alternatives (an attachment is described under the shared *or* the staff key).
+    ``watch=False``: the caller writes more rows of the record and calls :func:`changed` itself
+    once done (the watchers then run once, on the final state).
     """
     case_id = case_id_of(record)
     keyring.keys_for(case_id)  # membership and an opening box, or NoCaseAccess
@@ -101,7 +104,8 @@ def save(
             damage.cleared(record, list(values))
         if audit is not None:
             audit_record(audit, actor=actor, target=audit_target or record, detail=detail or None)
-        changed(actor, keyring, record)
+        if watch:
+            changed(actor, keyring, record)
     return record
 
 

@@ -14,7 +14,9 @@ Every save of a step, in one transaction:
 3. appends the assessment as it now stands as a new :class:`AssessmentVersion` (one sealed JSON
    value under the staff key), so every earlier version stays readable;
 4. recomputes the case's escalation flags (the floor calls :func:`recompute` for every write of
-   an incident or an assessment: ``integration.register_watch``).
+   an incident or an assessment: ``integration.register_watch``). The stored flags are derived
+   from statistical fields only (months, types, severities, ids), never from a decrypted value:
+   what is stored in clear must not tell more than the clear fields already do.
 
 Who: staff members of the case only (they hold its staff key); the defender's own account can
 neither write nor read an assessment.
@@ -22,22 +24,20 @@ neither write nor read an assessment.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import User
-from protectdesk.crypto.errors import CryptoError
-from protectdesk.incidents.models import Actor, Confidence, Incident, IncidentPerpetrator
+from protectdesk.incidents.models import Actor, Confidence, Incident
 from protectdesk.records import actions as records
-from protectdesk.records.keyring import DAMAGED, Keyring, NoCaseAccess, StaffOnly
+from protectdesk.records.keyring import DAMAGED, Keyring, NoCaseAccess
 from protectdesk.records.models import Case
-from protectdesk.threats import escalation
+from protectdesk.threats import queries
 from protectdesk.threats.models import (
     ActorRelation,
     Answer,
@@ -57,6 +57,10 @@ class StepOutOfOrder(Exception):
     def __init__(self, missing: list[int]) -> None:
         super().__init__(f"answer steps {missing} first")
         self.missing = missing
+
+
+class RelationExists(ValueError):
+    """The same relation between the same two actors is already on the map."""
 
 
 class NotInCase(ValueError):
@@ -245,6 +249,7 @@ def _save(
             else "threat_assessment.step_saved",
             expected_version=expected_version,
             detail={"step": step},
+            watch=False,
         )
         if incidents is not None:
             assessment.incidents.set(incidents)
@@ -312,13 +317,27 @@ def add_relation(
     relation = ActorRelation(
         case=case, source=actors[source_id], target=actors[target_id], kind=kind, created_by=actor
     )
+    if ActorRelation.objects.filter(
+        case=case, source_id=source_id, target_id=target_id, kind=kind
+    ).exists():
+        raise RelationExists
+    try:
+        with transaction.atomic():  # a twin added at the same moment: the constraint says so
+            return _save_relation(actor, keyring, relation, notes)
+    except IntegrityError:
+        raise RelationExists from None
+
+
+def _save_relation(
+    actor: User, keyring: Keyring, relation: ActorRelation, notes: str
+) -> ActorRelation:
     return records.save(
         actor,
         keyring,
         relation,
         {"notes": notes},
         audit="actor_relation.created",
-        detail={"kind": kind},
+        detail={"kind": relation.kind},
     )
 
 
@@ -332,76 +351,37 @@ def remove_relation(*, actor: User, keyring: Keyring, relation: ActorRelation) -
 # --- escalation -------------------------------------------------------------------------------
 
 
-def _exact_day(keyring: Keyring, incident: Incident) -> datetime.date | None:
-    """The exact date, when the writer's keyring can open it (else the month is used)."""
-    if incident.date_precision != "exact":
-        return None
-    try:
-        value = keyring.open_value(incident, "exact_date")
-    except (CryptoError, NoCaseAccess, StaffOnly):  # damaged, or not openable: use the month
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def points_of(keyring: Keyring, case: Case) -> list[escalation.Point]:
-    """The case's incidents as the escalation flags see them."""
-    types = vocabularies.load("incident_types")
-    tags = {term.code: term.extra.get("escalation") for term in types.terms}
-    actors: dict[uuid.UUID, list[str]] = {}
-    for link in IncidentPerpetrator.objects.filter(case=case).values("incident_id", "actor_id"):
-        actors.setdefault(link["incident_id"], []).append(str(link["actor_id"]))
-    points = []
-    for incident in Incident.objects.filter(case=case):
-        kinds = {tags.get(code) for code in incident.types}
-        points.append(
-            escalation.Point(
-                id=str(incident.pk),
-                precision=incident.date_precision,
-                year=incident.year,
-                month=incident.month,
-                day=_exact_day(keyring, incident),
-                severity=incident.severity,
-                declared_threat="declared_threat" in kinds,
-                physical="physical" in kinds,
-                actors=tuple(sorted(actors.get(incident.pk, []))),
-                created_at=incident.created_at,
-            )
-        )
-    return points
-
-
-def assessed_of(case: Case) -> list[escalation.Assessed]:
-    return [
-        escalation.Assessed(
-            id=str(a.pk),
-            likelihood=a.likelihood,
-            concluded=a.steps_done >= 5,
-            incidents=tuple(sorted(str(i) for i in a.incidents.values_list("pk", flat=True))),
-        )
-        for a in ThreatAssessment.objects.filter(case=case).prefetch_related("incidents")
-    ]
-
-
 def recompute(actor: User | None, keyring: Keyring, case: Case) -> None:
-    """The floor's watch: an incident or an assessment of ``case`` was written."""
-    store_flags(keyring, case)
+    """The floor's watch: an incident or an assessment of ``case`` was written. (No key is
+    used: the flags are computed from statistical fields only, see queries.escalation_now.)"""
+    store_flags(case)
 
 
-def store_flags(keyring: Keyring, case: Case) -> Escalation:
-    """Compute the case's flags now and store them, in clear, on the case."""
-    today = timezone.localdate()
-    points = points_of(keyring, case)
-    flags = escalation.flags_for(points, assessed_of(case), today)
+def store_flags(case: Case) -> Escalation:
+    """Compute the case's flags now (from statistical fields only) and store them on the case."""
+    return _store(case.id, queries.escalation_now([case.id])[case.id])
+
+
+def _store(case_id: uuid.UUID, now: queries.Computed) -> Escalation:
     row, _created = Escalation.objects.update_or_create(
-        case=case,
+        case_id=case_id,
         defaults={
-            "flags": [flag.as_json() for flag in flags],
-            "gravity": escalation.gravity(points, flags),
-            "latest_month": escalation.latest(points, flags),
-            "computed_on": today,
+            "flags": [flag.as_json() for flag in now.flags],
+            "gravity": now.gravity,
+            "latest_month": now.latest,
+            "computed_on": now.today,
         },
     )
     return row
+
+
+def refresh_all_flags() -> tuple[int, int]:
+    """Store the flags of every case as of today; returns (cases, cases flagged)."""
+    flagged = 0
+    case_ids = list(Case.objects.values_list("id", flat=True))
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        for case_id, now in queries.escalation_now(chunk).items():
+            _store(case_id, now)
+            flagged += bool(now.flags)
+    return len(case_ids), flagged

@@ -37,6 +37,7 @@ Flags:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import itertools
 from collections.abc import Iterable, Sequence
@@ -119,6 +120,17 @@ class Flag:
     incidents: tuple[str, ...]  # ids, oldest first
     facts: dict[str, Any] = field(default_factory=dict)  # numbers and ids the sentence uses
 
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Which flag this is, whatever incidents it names: the same key at two precisions
+        is the same flag (the 30-day window, this actor, this assessment)."""
+        return (
+            self.code,
+            self.facts.get("days"),
+            self.facts.get("actor"),
+            self.facts.get("assessment"),
+        )
+
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "incidents": list(self.incidents), **self.facts}
 
@@ -197,19 +209,16 @@ def repeated_perpetrator(points: Sequence[Point]) -> list[Flag]:
 
 
 def threat_then_physical(points: Sequence[Point]) -> list[Flag]:
-    """The first declared threat and the first physical incident certainly not before it."""
+    """The first declared threat (by its latest possible day) and the first physical incident
+    certainly not before it. Sorted once, then a binary search per threat: O(n log n)."""
     threats = sorted((p for p in points if p.declared_threat), key=lambda p: (p.latest(), p.id))
+    physical = sorted((p for p in points if p.physical), key=lambda p: (p.earliest(), p.id))
+    starts = [p.earliest() for p in physical]
     for threat in threats:
-        after = sorted(
-            (
-                p
-                for p in points
-                if p.physical and p.id != threat.id and p.earliest() >= threat.latest()
-            ),
-            key=lambda p: (p.earliest(), p.id),
-        )
-        if after:
-            return [Flag(THREAT_THEN_PHYSICAL, (threat.id, after[0].id), {})]
+        index = bisect.bisect_left(starts, threat.latest())
+        after = next((p for p in physical[index : index + 2] if p.id != threat.id), None)
+        if after is not None:
+            return [Flag(THREAT_THEN_PHYSICAL, (threat.id, after.id), {})]
     return []
 
 

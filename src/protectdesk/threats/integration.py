@@ -35,10 +35,8 @@ def _version_page(case: Case, record_id: Any) -> str:
 
 
 def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[str, Any]:
-    row = queries.escalation_of(case)
     return {
         "case_flags": queries.case_flags(keyring, case),
-        "flags_computed_on": row.computed_on if row else None,
         "assessments": queries.assessments_of(keyring, case),
     }
 
@@ -65,6 +63,7 @@ def register() -> None:
             "threat_assessment.created": _("Threat assessment started"),
             "threat_assessment.step_saved": _("Threat assessment step saved"),
             "threat_assessment.viewed": _("Threat assessment viewed"),
+            "actors_map.viewed": _("Actors map viewed"),
             "actor_relation.created": _("Relation between actors recorded"),
             "actor_relation.removed": _("Relation between actors removed"),
         }

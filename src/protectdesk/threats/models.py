@@ -123,7 +123,7 @@ class ThreatAssessment(CaseRecord):
     pattern = EncryptedText(_("pattern"), key=STAFF, searchable=True)
     objective_other = EncryptedText(_("other objective"), key=STAFF, searchable=True)
     objective_notes = EncryptedText(_("how the objective was traced"), key=STAFF, searchable=True)
-    source_notes = EncryptedText(_("source"), key=STAFF, searchable=True)
+    source_notes = EncryptedText(_("who is behind it"), key=STAFF, searchable=True)
     declared = EncryptedText(_("what was declared"), key=STAFF, searchable=True)
     capacity_intent = EncryptedText(_("intent and capacity"), key=STAFF, searchable=True)
     rationale = EncryptedText(_("rationale"), key=STAFF, searchable=True)

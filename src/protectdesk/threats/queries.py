@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from protectdesk.cases.models import Defender
 from protectdesk.incidents.models import Actor, Incident, IncidentPerpetrator, Stance
 from protectdesk.records.keyring import Keyring, Opened
 from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.threats import escalation
 from protectdesk.threats import flags as flag_text
 from protectdesk.threats.models import (
     INCOMING,
@@ -186,40 +188,132 @@ def _axis(grouped: dict[str, list[TimelineRow]]) -> list[str]:
     return sorted([*months, *years], key=lambda label: (label[:4], len(label), label))
 
 
-# --- flags ------------------------------------------------------------------------------------
+# --- flags ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A case's flags as of ``today``."""
+
+    flags: list[escalation.Flag]
+    gravity: int
+    latest: str
+    today: datetime.date
+
+
+def escalation_now(
+    case_ids: list[uuid.UUID], days: dict[uuid.UUID, datetime.date] | None = None
+) -> dict[uuid.UUID, Computed]:
+    """The flags of each case, computed now — from **statistical fields only** unless ``days``
+    gives exact dates (incident id → day) a member's keyring opened.
+
+    An exact date is encrypted because the day is identifying; only its month is in clear. The
+    stored flags and the coordinators' view are computed without ``days``, from the month (an
+    exact date counts as a month-only one, on the 15th): a flag, its counts and the order of
+    its incidents then tell nothing the clear month did not, whoever saved last, and need no key
+    — so pages compute them fresh (the windows move with the calendar) and anyone can refresh
+    the stored rows (``protectdesk refresh_flags``). A member's own pages pass ``days`` and may
+    see a flag the month cannot show (a threat and an attack in the same month, in order); it
+    is shown to them, never stored.
+    """
+    today = timezone.localdate()
+    types = vocabularies.load("incident_types")
+    tags = {term.code: term.extra.get("escalation") for term in types.terms}
+    actors: dict[uuid.UUID, list[str]] = {}
+    for link in IncidentPerpetrator.objects.filter(case_id__in=case_ids).values(
+        "incident_id", "actor_id"
+    ):
+        actors.setdefault(link["incident_id"], []).append(str(link["actor_id"]))
+    points: dict[uuid.UUID, list[escalation.Point]] = {case_id: [] for case_id in case_ids}
+    for incident in Incident.objects.filter(case_id__in=case_ids).only(
+        "id", "case_id", "date_precision", "year", "month", "severity", "types", "created_at"
+    ):
+        kinds = {tags.get(code) for code in incident.types}
+        points[incident.case_id].append(
+            escalation.Point(
+                id=str(incident.pk),
+                precision=incident.date_precision,
+                year=incident.year,
+                month=incident.month,
+                day=(days or {}).get(incident.pk),
+                severity=incident.severity,
+                declared_threat="declared_threat" in kinds,
+                physical="physical" in kinds,
+                actors=tuple(sorted(actors.get(incident.pk, []))),
+                created_at=incident.created_at,
+            )
+        )
+    assessed: dict[uuid.UUID, list[escalation.Assessed]] = {case_id: [] for case_id in case_ids}
+    for assessment in ThreatAssessment.objects.filter(case_id__in=case_ids).prefetch_related(
+        "incidents"
+    ):
+        assessed[assessment.case_id].append(
+            escalation.Assessed(
+                id=str(assessment.pk),
+                likelihood=assessment.likelihood,
+                concluded=assessment.steps_done >= 5,
+                incidents=tuple(sorted(str(i.pk) for i in assessment.incidents.all())),
+            )
+        )
+    result = {}
+    for case_id in case_ids:
+        flags = escalation.flags_for(points[case_id], assessed[case_id], today)
+        result[case_id] = Computed(
+            flags,
+            escalation.gravity(points[case_id], flags),
+            escalation.latest(points[case_id], flags),
+            today,
+        )
+    return result
 
 
 @dataclass(frozen=True)
 class CaseFlag:
     explained: flag_text.Explained
     incidents: list[tuple[uuid.UUID, str]]  # (id, title) for members, oldest first
+    exact_only: bool = False  # seen only with the exact dates: not in the desk-wide view
 
 
 def escalation_of(case: Case) -> Escalation | None:
     return Escalation.objects.filter(case=case).first()
 
 
+def exact_days(keyring: Keyring, case: Case) -> dict[uuid.UUID, datetime.date]:
+    """The exact dates of the case's incidents, as this member's keyring opens them."""
+    days = {}
+    for incident in Incident.objects.filter(case=case, date_precision="exact"):
+        value = keyring.opened(incident).exact_date
+        try:
+            days[incident.pk] = datetime.date.fromisoformat(str(value))
+        except ValueError:  # damaged, or not a date: the month is used
+            continue
+    return days
+
+
 def case_flags(keyring: Keyring, case: Case) -> list[CaseFlag]:
-    """The case's flags for a staff member: sentences with the actor and incidents named."""
-    row = escalation_of(case)
-    if row is None or not row.flags:
+    """The case's flags now, for a staff member: sentences with the actor and incidents named,
+    computed with the exact dates; a flag only the exact dates show says so."""
+    flags = escalation_now([case.id], exact_days(keyring, case))[case.id].flags
+    if not flags:
         return []
+    desk_wide = {flag.key for flag in escalation_now([case.id])[case.id].flags}
     actors = {str(a.pk): str(keyring.opened(a).name) for a in Actor.objects.filter(case=case)}
     titles = {
         str(i.pk): (i.pk, str(keyring.opened(i).title)) for i in Incident.objects.filter(case=case)
     }
     return [
         CaseFlag(
-            flag_text.explain(flag, actors),
-            [titles[i] for i in flag.get("incidents", []) if i in titles],
+            flag_text.explain(flag.as_json(), actors),
+            [titles[i] for i in flag.incidents if i in titles],
+            exact_only=flag.key not in desk_wide,
         )
-        for flag in row.flags
+        for flag in flags
     ]
 
 
-def flagged_ids(case: Case) -> set[str]:
-    row = escalation_of(case)
-    return {i for flag in (row.flags if row else []) for i in flag.get("incidents", [])}
+def flagged_ids(keyring: Keyring, case: Case) -> set[str]:
+    flags = escalation_now([case.id], exact_days(keyring, case))[case.id].flags
+    return {i for flag in flags for i in flag.incidents}
 
 
 @dataclass(frozen=True)
@@ -243,47 +337,43 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
     No name is shown unless the viewer is a member whose keyring opens the case."""
     if viewer.role not in ACCOUNT_MANAGERS:
         raise PermissionError("the flagged cases are for coordinators and administrators")
-    rows = list(
-        Escalation.objects.filter(case__desk_id=viewer.desk_id)
-        .exclude(flags=[])
-        .select_related("case")
-    )
+    cases = {c.id: c for c in Case.objects.filter(desk_id=viewer.desk_id)}
+    computed = {case_id: now for case_id, now in escalation_now(list(cases)).items() if now.flags}
     member_of = set(
         CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values_list(
             "case_id", flat=True
         )
     )
-    defenders = {
-        d.case_id: d for d in Defender.objects.filter(case_id__in=[r.case_id for r in rows])
-    }
+    defenders = {d.case_id: d for d in Defender.objects.filter(case_id__in=list(computed))}
     result = []
-    for row in rows:
+    for case_id, now in computed.items():
         name = ""
-        defender = defenders.get(row.case_id)
+        defender = defenders.get(case_id)
         if (
             keyring is not None
-            and row.case_id in member_of
+            and case_id in member_of
             and defender is not None
-            and keyring.can_open(row.case_id)
+            and keyring.can_open(case_id)
         ):
             name = str(keyring.opened(defender).name)
         result.append(
             FlaggedCase(
-                case=row.case,
+                case=cases[case_id],
                 defender_name=name,
-                flags=[flag_text.explain(flag) for flag in row.flags],
-                latest=row.latest_month,
-                gravity=row.gravity,
-                computed_on=row.computed_on,
+                flags=[flag_text.explain(flag.as_json()) for flag in now.flags],
+                latest=now.latest,
+                gravity=now.gravity,
+                computed_on=now.today,
             )
         )
-    result.sort(key=lambda r: (r.latest, r.gravity), reverse=True)
+    result.sort(key=lambda r: (r.latest, r.gravity, r.case.reference), reverse=True)
     return result
 
 
 def flagged_count(viewer: User) -> int:
-    """How many cases of the viewer's desk are flagged (for the coordinator's home page)."""
-    return Escalation.objects.filter(case__desk_id=viewer.desk_id).exclude(flags=[]).count()
+    """How many cases of the viewer's desk are flagged now (the coordinator's home page)."""
+    case_ids = list(Case.objects.filter(desk_id=viewer.desk_id).values_list("id", flat=True))
+    return sum(1 for now in escalation_now(case_ids).values() if now.flags)
 
 
 # --- assessments ------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ def actors(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
         )
         messages.success(request, _("The actor is recorded."))
         return redirect("threats:actors", case_id=case.id)
+    if request.method == "GET":
+        record_access(request, "actors_map.viewed", case)
     return _map_page(request, case, keyring, form, relation_form, 400 if form.errors else 200)
 
 
@@ -94,23 +96,21 @@ def add_relation(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResp
     relation_form = RelationForm(request.POST, actors=choices, prefix="relation")
     if relation_form.is_valid():
         data = relation_form.cleaned_data
-        source, target = uuid.UUID(data["source"]), uuid.UUID(data["target"])
-        if ActorRelation.objects.filter(
-            case=case, source_id=source, target_id=target, kind=data["kind"]
-        ).exists():
-            relation_form.add_error(
-                "kind", _("This relation is already on the map: choose another one.")
-            )
-        else:
+        try:
             actions.add_relation(
                 actor=current_user(request),
                 keyring=keyring,
                 case=case,
-                source_id=source,
-                target_id=target,
+                source_id=uuid.UUID(data["source"]),
+                target_id=uuid.UUID(data["target"]),
                 kind=data["kind"],
                 notes=data["notes"],
             )
+        except actions.RelationExists:
+            relation_form.add_error(
+                "kind", _("This relation is already on the map: choose another one.")
+            )
+        else:
             messages.success(request, _("The relation is on the map."))
             return redirect("threats:actors", case_id=case.id)
     form = ActorForm(parents=choices)
@@ -138,6 +138,8 @@ def edit_actor(
     target = Actor.objects.filter(case=case, pk=actor_id).first()
     if target is None:
         raise Http404
+    if request.method == "GET":
+        record_access(request, "actors_map.viewed", target)
     opened = keyring.opened(target)
     form = ActorForm(
         request.POST or None,
@@ -249,16 +251,15 @@ def _initial(keyring: Keyring, assessment: ThreatAssessment, step: int) -> dict[
     return initial
 
 
-def _order_problem(missing: list[int]) -> Problem:
+def _order_problem(step: int, missing: list[int]) -> Problem:
     names = ", ".join(f"{n} · {STEP_NAMES[n]}" for n in missing)
-    return Problem(
-        _(
-            "Answer the steps before this one first (%(steps)s): the source comes only after the "
-            "facts, the pattern and the objective. Nothing you typed here is saved yet; it is "
-            "still in the form."
-        )
-        % {"steps": names}
-    )
+    message = _(
+        "Answer the steps before this one first (%(steps)s): the five steps go in order. "
+        "Nothing you typed here is saved yet; it is still in the form."
+    ) % {"steps": names}
+    if step == 4:
+        message += " " + _("The source comes only after the facts, the pattern and the objective.")
+    return Problem(message)
 
 
 def _step_context(
@@ -281,7 +282,7 @@ def _step_context(
         "missing": actions.missing_before(assessment, step),
     }
     if step == 2:
-        flagged = queries.flagged_ids(case)
+        flagged = queries.flagged_ids(keyring, case)
         rows, months = queries.timeline(keyring, case, flagged)
         linked = (
             {str(i) for i in assessment.incidents.values_list("pk", flat=True)}
@@ -345,6 +346,7 @@ def step(
     )
     context = _step_context(request, case, keyring, assessment, step, form)
     if request.method != "POST":
+        record_access(request, "threat_assessment.viewed", assessment, step=step)
         return render(request, "threats/step.html", context)
     if not form.is_valid():
         return render(request, "threats/step.html", context, status=400)
@@ -357,7 +359,7 @@ def step(
             expected_version=form.cleaned_data["row_version"] or 0,
         )
     except actions.StepOutOfOrder as refused:
-        context["order_problem"] = _order_problem(refused.missing)
+        context["order_problem"] = _order_problem(step, refused.missing)
         return render(request, "threats/step.html", context, status=400)
     except EditConflict:
         assessment.refresh_from_db()
@@ -418,6 +420,7 @@ def history(
     request: HttpRequest, case: Case, keyring: Keyring, assessment_id: uuid.UUID
 ) -> HttpResponse:
     assessment = _assessment(case, assessment_id)
+    record_access(request, "threat_assessment.viewed", assessment, history=True)
     return render(
         request,
         "threats/history.html",

@@ -45,6 +45,9 @@ class Command(BaseCommand):
 
         account_actions.clear_expired_sessions()
         account_actions.expire_invitations()
+        from protectdesk.threats import actions as threat_actions
+
+        threat_actions.refresh_all_flags()  # the windows moved while the server was down
 
         token = setup.issue_token()
         if token:
