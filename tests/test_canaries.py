@@ -19,6 +19,7 @@ from django.test import Client
 
 from protectdesk.accounts.models import Session
 from protectdesk.cases import actions
+from protectdesk.incidents.models import Incident
 from protectdesk.records import registry
 from protectdesk.records.fields import identifying_fields, undeclared_fields
 from protectdesk.records.models import Case
@@ -164,6 +165,40 @@ def _write_consent(desks, client, values, extra):
     return desks.case
 
 
+def _write_threats_through_the_web(desks, client, values, extra):
+    """The actors map and an assessment as a caseworker types them, and their pages viewed."""
+    case = desks.case
+    name, interests, pattern, facts = (
+        scan.canary(k) for k in ("webactor", "webinterests", "webpattern", "webfacts")
+    )
+    extra.extend([name, interests, pattern, facts])
+    base = f"/cases/{case.id}"
+    posted = client.post(
+        f"{base}/actors/",
+        {"actor_type": "state_police", "name": name, "stance": "resisting", "interests": interests},
+    )
+    assert posted.status_code == 302, posted.content[:2000]
+    incident = Incident.objects.filter(case=case).first()
+    posted = client.post(
+        f"{base}/threats/new/",
+        {"title": scan.canary("webassessment"), "facts": facts, "incidents": [str(incident.id)]},
+    )
+    assert posted.status_code == 302, posted.content[:2000]
+    step_two = posted["Location"]
+    posted = client.post(step_two, {"pattern": pattern, "row_version": "1"})
+    assert posted.status_code == 302, posted.content[:2000]
+    assessment = step_two.split("/threats/")[1].split("/")[0]
+    for page in (
+        f"{base}/actors/",
+        step_two,
+        f"{base}/threats/{assessment}/",
+        f"{base}/threats/{assessment}/history/",
+        f"{base}/threats/{assessment}/history/1/",
+    ):
+        assert client.get(page).status_code == 200, page
+    return case
+
+
 #: model label → the writer that fills that model's identifying fields through real actions.
 WRITERS = {
     "incidents.Incident": _write_incident,
@@ -173,6 +208,7 @@ WRITERS = {
     "cases.Case": _write_case_and_defender,
     "cases.Defender": _write_case_and_defender,
     "attachments.Attachment": _write_attachments,
+    "threats (web forms)": _write_threats_through_the_web,  # after the registered writers
 }
 
 
@@ -188,6 +224,7 @@ def _registered(writer):
 
 _WRAPPED = {writer: _registered(writer) for writer in set(registry.CANARY_WRITERS.values())}
 WRITERS.update({label: _WRAPPED[writer] for label, writer in registry.CANARY_WRITERS.items()})
+WRITERS["threats (web forms)"] = WRITERS.pop("threats (web forms)")  # last: it needs an incident
 
 
 def _decrypted_text(keyring, model, case):

@@ -240,3 +240,40 @@ def test_rotation_never_hands_keys_to_a_re_invited_or_deactivated_member(
         actor=desks.coordinator, phrase=desks.recovery_phrase, user=desks.caseworker2
     )
     assert keyring_of(desks.caseworker2, "coordinator's own password").can_open(desks.case.id)
+
+
+def test_rotation_re_seals_every_registered_module_record(
+    desks, signed_in_client, django_capture_on_commit_callbacks
+):
+    """Every module's records (the threats map, assessments and their kept versions, …),
+    filled through the modules' own canary writers, come out under the new keys and readable."""
+    from protectdesk.records import registry
+    from tests import canary as scan
+
+    planted = {}
+    for model, field in identifying_fields():
+        planted.setdefault(model._meta.label, {})[field.name] = scan.canary(field.name)
+    keyring = keyring_of(desks.caseworker)
+    for writer in set(registry.CANARY_WRITERS.values()):
+        writer(desks.caseworker, keyring, desks.case, planted)
+    assert _envelope_versions(desks.case) == {1}
+
+    client = signed_in_client(desks.caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cases/{desks.case.id}/rotate/")
+    assert _envelope_versions(desks.case) == {2}
+
+    keyring = keyring_of(desks.caseworker)
+    for label in registry.CANARY_WRITERS:
+        model = registry.TYPES[label.lower()].model
+        opened = " ".join(
+            str(getattr(keyring.opened(record), field.name))
+            for record in model.objects.filter(case=desks.case)
+            for m, field in identifying_fields()
+            if m is model
+        )
+        for value in planted[label].values():
+            assert value in opened, (label, value)
+    # Searchable words of the module records are found with the new search key.
+    word = planted["threats.ThreatAssessment"]["rationale"]
+    assert b"1 result" in client.post("/search/", {"query": word}).content

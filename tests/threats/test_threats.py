@@ -567,3 +567,85 @@ def test_flagged_cases_sort_by_recency_then_gravity(desks, signed_in_client, tod
     # Both recent cases' latest incident is on the same day: the graver one comes first.
     order = [page.index(c.reference) for c in (recent_grave, recent_mild, older)]
     assert order == sorted(order)
+
+
+def test_flagged_cases_stay_within_the_desk(desks, signed_in_client, today):
+    """Another desk's coordinator never sees this desk's flagged case; an administrator sees
+    it by reference only; a coordinator who is a member sees the name."""
+    guard = PerpetratorEntry(new_actor_type="private_security", new_actor_name="Guard")
+    log_incident_with(desks.caseworker, desks.case, when=_days_ago(9), perpetrators=(guard,))
+    actor = Actor.objects.get(case=desks.case)
+    log_incident_with(
+        desks.caseworker,
+        desks.case,
+        when=_days_ago(2),
+        perpetrators=(PerpetratorEntry(actor_id=actor.id),),
+    )
+    outsider = signed_in_client(desks.outsider).get(reverse("threats:flagged")).content.decode()
+    assert desks.case.reference not in outsider and "No case is flagged" in outsider
+    admin = signed_in_client(desks.admin).get(reverse("threats:flagged")).content.decode()
+    assert desks.case.reference in admin and "Ana Test Defender" not in admin
+    from protectdesk.cases import actions as case_actions
+
+    case_actions.add_member(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        user=desks.coordinator,
+    )
+    member = signed_in_client(desks.coordinator).get(reverse("threats:flagged")).content.decode()
+    assert "Ana Test Defender" in member
+    home = signed_in_client(desks.coordinator).get("/").content.decode()
+    assert "flagged: a threat getting worse" in home
+
+
+def test_the_defender_sees_no_flag(desks, signed_in_client, today):
+    guard = PerpetratorEntry(new_actor_type="private_security", new_actor_name="Guard")
+    log_incident_with(desks.caseworker, desks.case, when=_days_ago(9), perpetrators=(guard,))
+    actor = Actor.objects.get(case=desks.case)
+    log_incident_with(
+        desks.caseworker,
+        desks.case,
+        when=_days_ago(2),
+        perpetrators=(PerpetratorEntry(actor_id=actor.id),),
+    )
+    assert Escalation.objects.get(case=desks.case).flags  # flagged
+    page = signed_in_client(desks.defender).get(reverse("cases:detail", args=[desks.case.id]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Escalation flags" not in content and "The same actor" not in content
+    assert signed_in_client(desks.defender).get(reverse("threats:flagged")).status_code == 403
+
+
+def test_a_relation_already_on_the_map_is_refused_with_a_message(desks):
+    keyring = keyring_of(desks.caseworker)
+    one, two = (
+        incident_actions.add_actor(
+            actor=desks.caseworker,
+            keyring=keyring,
+            case=desks.case,
+            actor_type="state_police",
+            name=name,
+        )
+        for name in ("One", "Two")
+    )
+    data = {
+        "relation-source": str(one.id),
+        "relation-kind": "funds",
+        "relation-target": str(two.id),
+    }
+    client = _client(desks)
+    url = reverse("threats:add_relation", args=[desks.case.id])
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "relation-notes": "kept"})
+    assert again.status_code == 400
+    assert "already on the map" in again.content.decode() and "kept" in again.content.decode()
+    with pytest.raises(actions.RelationExists):
+        actions.add_relation(
+            actor=desks.caseworker,
+            keyring=keyring,
+            case=desks.case,
+            source_id=one.id,
+            target_id=two.id,
+            kind="funds",
+        )
