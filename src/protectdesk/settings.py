@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "protectdesk.search",
     "protectdesk.incidents",
     "protectdesk.threats",
+    "protectdesk.risk",
+    "protectdesk.plans",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -14,8 +15,11 @@ from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user, signed_in
+from protectdesk.plans import dashboard
+from protectdesk.plans import queries as plan_queries
 from protectdesk.records.keyring import keyring_for
 from protectdesk.records.models import CaseStatus
+from protectdesk.risk.models import Band
 from protectdesk.threats import queries as threat_queries
 
 
@@ -46,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role != Role.ADMIN:
         keyring = keyring_for(request)
         context["cards"] = case_queries.my_cases(keyring)
+        context["missed_checkins"] = plan_queries.missed_for_member(user)
     if user.role in ACCOUNT_MANAGERS:
         rows = case_queries.desk_overview(user)
         context["case_counts"] = {
@@ -53,6 +58,14 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         context["case_total"] = len(rows)
         context["flagged_count"] = threat_queries.flagged_count(user)
+        states = dashboard.desk_states(user)
+        numbers = dashboard.counts(states)
+        context["dashboard"] = numbers
+        context["attention"] = dashboard.attention(states)
+        context["risk_counts"] = [
+            (f"band-{band.value}", str(band.label), numbers[f"band-{band.value}"])
+            for band in reversed(Band)
+        ] + [("band-none", _("no risk analysis yet"), numbers["band-none"])]
     template = {
         Role.ADMIN: "home/admin.html",
         Role.COORDINATOR: "home/coordinator.html",

@@ -302,6 +302,14 @@ class DayField(forms.DateField):
             check_past_day(value)
 
 
+class PlannedDayField(DayField):
+    """A day of a plan (a due date, a review): typed like :class:`DayField`, and it may lie in
+    the future."""
+
+    def validate(self, value: Any) -> None:
+        forms.DateField.validate(self, value)
+
+
 # --- the error summary ----------------------------------------------------------------------
 
 

@@ -1,0 +1,401 @@
+"""Plan views: the current plan (the defender reads it too), its parts, reviews, versions
+compared, check-ins, and the lists behind the coordinator's dashboard."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from protectdesk import vocabularies
+from protectdesk.accounts.models import ACCOUNT_MANAGERS
+from protectdesk.audit.actions import record_access
+from protectdesk.cases import queries as case_queries
+from protectdesk.lib.access import current_user, role_required
+from protectdesk.lib.forms import Problem, rebind
+from protectdesk.plans import actions, dashboard, queries
+from protectdesk.plans.forms import (
+    CheckInForm,
+    ContingencyForm,
+    MeasureForm,
+    PlanForm,
+    ProtocolForm,
+)
+from protectdesk.plans.models import CheckIn, Measure, PlanVersion
+from protectdesk.records.access import case_view
+from protectdesk.records.actions import EditConflict
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
+
+
+def _base(case: Case, keyring: Keyring) -> dict[str, Any]:
+    return {"case": case, "defender": case_queries.defender_of(keyring, case)}
+
+
+def _current_or_404(case: Case) -> PlanVersion:
+    version = actions.current(case)
+    if version is None:
+        raise Http404
+    return version
+
+
+@require_GET
+@case_view()
+def plan(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    """The current plan. The defender's own account reads it (shared key) without staff notes."""
+    version = actions.current(case)
+    context = _base(case, keyring)
+    context["is_staff"] = keyring.has_staff_key(case.id)
+    context["protocol_kinds"] = vocabularies.load("protocol_templates").choices()
+    context["contingency_kinds"] = vocabularies.load("contingency_templates").choices()
+    if version is not None:
+        record_access(request, "plan.viewed", version)
+        context.update(
+            view=queries.plan_view(keyring, version),
+            checkins=queries.upcoming_checkins(case),
+            missed=queries.missed_checkins([case.id]),
+            checkin_form=CheckInForm(),
+        )
+    return render(request, "plans/plan.html", context)
+
+
+@require_POST
+@case_view(staff_only=True)
+def start(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    actions.start_plan(actor=current_user(request), keyring=keyring, case=case)
+    messages.success(request, _("The protection plan is started: add its objectives and measures."))
+    return redirect("plans:plan", case_id=case.id)
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def edit(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    version = _current_or_404(case)
+    opened = keyring.opened(version)
+    initial = {name: getattr(opened, name) for name in (*actions.PLAN_TEXTS, "staff_notes")}
+    initial.update(next_review=version.next_review, row_version=version.row_version)
+    form = PlanForm(request.POST or None, initial=initial)
+    context = {**_base(case, keyring), "form": form, "version": version}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "plans/edit.html", context, status=400)
+        try:
+            actions.update_plan(
+                actor=current_user(request),
+                keyring=keyring,
+                version=version,
+                data=form.data_for_action(),
+                expected_version=form.cleaned_data["row_version"] or 0,
+            )
+        except actions.Frozen:
+            context["refused"] = _frozen()
+            return render(request, "plans/edit.html", context, status=400)
+        except EditConflict:
+            version.refresh_from_db()
+            rebind(form, row_version=str(version.row_version))
+            context["conflict"] = keyring.opened(version)
+            return render(request, "plans/edit.html", context, status=409)
+        messages.success(request, _("The plan is saved."))
+        return redirect("plans:plan", case_id=case.id)
+    return render(request, "plans/edit.html", context)
+
+
+def _frozen() -> Problem:
+    return Problem(
+        _(
+            "A review has replaced this version of the plan: it is kept as it was. Change the current version."
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def measure(
+    request: HttpRequest, case: Case, keyring: Keyring, measure_id: uuid.UUID | None = None
+) -> HttpResponse:
+    version = _current_or_404(case)
+    existing = None
+    initial: dict[str, Any] = {"strategy": "protection", "status": "planned"}
+    if measure_id is not None:
+        existing = version.measures.filter(pk=measure_id).first()
+        if existing is None:
+            raise Http404
+        opened = keyring.opened(existing)
+        initial = {
+            "description": opened.description,
+            "strategy": existing.strategy,
+            "target": f"s:{existing.target_scenario_id}"
+            if existing.target_scenario_id
+            else (f"c:{existing.target_component}" if existing.target_component else ""),
+            "builds_capacity": existing.builds_capacity,
+            "owner": opened.owner,
+            "owner_is_defender": existing.owner_is_defender,
+            "due": existing.due,
+            "cost": opened.cost,
+            "status": existing.status,
+            "row_version": existing.row_version,
+        }
+    form = MeasureForm(
+        request.POST or None, initial=initial, targets=queries.target_choices(keyring, case)
+    )
+    context = {**_base(case, keyring), "form": form, "version": version, "existing": existing}
+    if request.method == "GET":
+        return render(request, "plans/measure.html", context)
+    if not form.is_valid():
+        return render(request, "plans/measure.html", context, status=400)
+    try:
+        actions.save_measure(
+            actor=current_user(request),
+            keyring=keyring,
+            version=version,
+            data=form.data_for_action(),
+            measure=existing,
+            expected_version=(form.cleaned_data["row_version"] or 0) if existing else None,
+        )
+    except actions.DueBeforePlan:
+        form.add_error(
+            "due",
+            _("Choose a due date on or after the plan's date (%(day)s).")
+            % {"day": version.started_on.isoformat()},
+        )
+        return render(request, "plans/measure.html", context, status=400)
+    except actions.Frozen:
+        context["refused"] = _frozen()
+        return render(request, "plans/measure.html", context, status=400)
+    except EditConflict:
+        if existing is None:  # a conflict needs a row that existed
+            raise
+        existing.refresh_from_db()
+        rebind(form, row_version=str(existing.row_version))
+        context["conflict"] = keyring.opened(existing)
+        return render(request, "plans/measure.html", context, status=409)
+    messages.success(request, _("The measure is saved."))
+    return redirect("plans:plan", case_id=case.id)
+
+
+@require_POST
+@case_view()
+def measure_done(
+    request: HttpRequest, case: Case, keyring: Keyring, measure_id: uuid.UUID
+) -> HttpResponse:
+    """Staff, or the defender for a measure they carry out themselves."""
+    target = Measure.objects.filter(case=case, pk=measure_id).first()
+    if target is None or not (keyring.has_staff_key(case.id) or target.owner_is_defender):
+        raise Http404
+    try:
+        actions.mark_done(actor=current_user(request), keyring=keyring, measure=target)
+    except actions.Frozen:
+        messages.error(request, str(_frozen().message))
+    else:
+        messages.success(request, _("The measure is marked done."))
+    return redirect("plans:plan", case_id=case.id)
+
+
+def _kind_or_404(vocabulary: str, kind: str) -> Any:
+    term = vocabularies.load(vocabulary).get(kind)
+    if term is None:
+        raise Http404
+    return term
+
+
+def _template_text(term: Any, field: str) -> str:
+    """A starter template's text in the reader's language (English if it has none)."""
+    language = (translation.get_language() or "en").split("-")[0]
+    return str(term.extra.get(f"{field}_{language}") or term.extra.get(f"{field}_en") or "")
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> HttpResponse:
+    term = _kind_or_404("protocol_templates", kind)
+    version = _current_or_404(case)
+    existing = version.protocols.filter(kind=kind).first()
+    text = keyring.opened(existing).text if existing else _template_text(term, "text")
+    form = ProtocolForm(request.POST or None, initial={"text": text})
+    context = {
+        **_base(case, keyring),
+        "form": form,
+        "label": term.label,
+        "existing": existing,
+        "kind": kind,
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.save_protocol(
+                    actor=current_user(request),
+                    keyring=keyring,
+                    version=version,
+                    kind=kind,
+                    text=form.cleaned_data["text"],
+                )
+            except actions.Frozen:
+                context["refused"] = _frozen()
+                return render(request, "plans/protocol.html", context, status=400)
+            messages.success(request, _("The protocol is saved."))
+            return redirect("plans:plan", case_id=case.id)
+        return render(request, "plans/protocol.html", context, status=400)
+    return render(request, "plans/protocol.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> HttpResponse:
+    term = _kind_or_404("contingency_templates", kind)
+    version = _current_or_404(case)
+    existing = version.contingencies.filter(kind=kind).first()
+    if existing:
+        opened = keyring.opened(existing)
+        initial = {
+            "steps": opened.steps,
+            "who": opened.who,
+            "contacts": opened.contacts,
+            "checkin_every_hours": existing.checkin_every_hours,
+            "checkin_from": existing.checkin_from,
+            "checkin_until": existing.checkin_until,
+        }
+    else:
+        initial = {"steps": _template_text(term, "steps"), "who": _template_text(term, "who")}
+    form = ContingencyForm(request.POST or None, initial=initial)
+    context = {
+        **_base(case, keyring),
+        "form": form,
+        "label": term.label,
+        "existing": existing,
+        "kind": kind,
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.save_contingency(
+                    actor=current_user(request),
+                    keyring=keyring,
+                    version=version,
+                    kind=kind,
+                    data=form.data_for_action(),
+                )
+            except actions.Frozen:
+                context["refused"] = _frozen()
+                return render(request, "plans/contingency.html", context, status=400)
+            messages.success(request, _("The contingency plan is saved."))
+            return redirect("plans:plan", case_id=case.id)
+        return render(request, "plans/contingency.html", context, status=400)
+    return render(request, "plans/contingency.html", context)
+
+
+@require_POST
+@case_view(staff_only=True)
+def review(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    try:
+        number = int(request.POST.get("from", ""))
+    except ValueError:
+        raise Http404 from None
+    try:
+        new = actions.review(
+            actor=current_user(request), keyring=keyring, case=case, from_number=number
+        )
+    except actions.ReviewAlreadyStarted as started:
+        messages.warning(
+            request,
+            _(
+                "This review was already made: version %(number)s is the current plan. Nothing was added."
+            )
+            % {"number": started.current.number},
+        )
+        return redirect("plans:plan", case_id=case.id)
+    except actions.Frozen:
+        raise Http404 from None
+    messages.success(
+        request,
+        _("Version %(number)s of the plan is started; version %(old)s is kept as it was.")
+        % {"number": new.number, "old": number},
+    )
+    return redirect("plans:plan", case_id=case.id)
+
+
+@require_GET
+@case_view()
+def versions(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    return render(
+        request,
+        "plans/versions.html",
+        {**_base(case, keyring), "versions": queries.versions_of(case)},
+    )
+
+
+@require_GET
+@case_view()
+def version(request: HttpRequest, case: Case, keyring: Keyring, number: int) -> HttpResponse:
+    found = queries.version_in(case, number)
+    if found is None:
+        raise Http404
+    record_access(request, "plan.viewed", found, version=number)
+    current = actions.current(case)
+    comparison = (
+        queries.compare(keyring, found, current)
+        if current is not None and current.pk != found.pk
+        else []
+    )
+    return render(
+        request,
+        "plans/version.html",
+        {
+            **_base(case, keyring),
+            "view": queries.plan_view(keyring, found),
+            "is_staff": keyring.has_staff_key(case.id),
+            "comparison": comparison,
+            "current": current,
+        },
+    )
+
+
+@require_POST
+@case_view()
+def check_in(
+    request: HttpRequest, case: Case, keyring: Keyring, checkin_id: uuid.UUID
+) -> HttpResponse:
+    target = CheckIn.objects.filter(case=case, pk=checkin_id).first()
+    if target is None:
+        raise Http404
+    form = CheckInForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    actions.record_checkin(actor=current_user(request), keyring=keyring, checkin=target, note=note)
+    messages.success(request, _("Check-in recorded: thank you."))
+    return redirect("plans:plan", case_id=case.id)
+
+
+@require_GET
+@role_required(*ACCOUNT_MANAGERS)
+def dashboard_list(request: HttpRequest, kind: str) -> HttpResponse:
+    states = dashboard.desk_states(current_user(request))
+    try:
+        rows = dashboard.cases_for(states, kind)
+    except KeyError:
+        raise Http404 from None
+    return render(
+        request,
+        "plans/dashboard_list.html",
+        {"rows": rows, "kind": kind, "title": dashboard_title(kind)},
+    )
+
+
+def dashboard_title(kind: str) -> str:
+    from protectdesk.risk.models import Band
+
+    titles = {
+        "overdue": _("Plans overdue for review"),
+        "early": _("Plans marked for early review"),
+        "flagged": _("Cases flagged for escalation"),
+        "missed": _("Missed check-ins"),
+        "late": _("Measures past due"),
+        "band-none": _("Cases without a risk analysis"),
+    }
+    if kind in titles:
+        return titles[kind]
+    return _("Cases at %(band)s risk") % {"band": Band(kind.removeprefix("band-")).label.lower()}
