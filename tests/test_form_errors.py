@@ -478,6 +478,79 @@ FORMS: dict[str, Refusal | NothingToType] = {
         lambda desks: {"pattern": "", "row_version": "1"},
         ("pattern",),
     ),
+    # --- risk ---
+    "risk:analyses": BUTTONS,
+    "risk:analysis": Refusal(
+        "caseworker",
+        lambda desks: {"threshold": "extreme", "decider": "The assembly", "row_version": "1"},
+        ("threshold",),
+    ),
+    "risk:new_scenario": Refusal(
+        "caseworker",
+        lambda desks: {
+            "title": "",
+            "threat": "7",
+            "likelihood": "3",
+            "impact": "",
+            "kind_exposure": "vulnerability",
+            "rating_exposure": "",
+            "rating_networks": "4",
+        },
+        ("title", "threat", "impact", "rating_exposure", "kind_networks"),
+    ),
+    "risk:scenario": Refusal(
+        "caseworker",
+        lambda desks: {
+            "title": "Attack on the road",
+            "threat": "0",
+            "likelihood": "3",
+            "impact": "3",
+            "row_version": "1",
+        },
+        ("threat",),
+    ),
+    "risk:delete_scenario": BUTTONS,
+    # --- plans ---
+    "plans:start": BUTTONS,
+    "plans:review": BUTTONS,
+    "plans:measure_done": BUTTONS,
+    "plans:check_in": NothingToType("a button and an optional note: nothing to refuse"),
+    "plans:edit": Refusal(
+        "caseworker",
+        lambda desks: {
+            "threats_to_reduce": "Kept",
+            "next_review": "2027-02-30",
+            "row_version": "1",
+        },
+        ("next_review",),
+    ),
+    "plans:new_measure": Refusal(
+        "caseworker",
+        lambda desks: {
+            "description": "",
+            "strategy": "",
+            "status": "planned",
+            "due": "soon",
+            "owner": "Kept",
+        },
+        ("description", "strategy", "due"),
+    ),
+    "plans:measure": Refusal(
+        "caseworker",
+        lambda desks: {
+            "description": "",
+            "strategy": "deterrence",
+            "status": "planned",
+            "row_version": "1",
+        },
+        ("description",),
+    ),
+    "plans:protocol": Refusal("caseworker", lambda desks: {"text": ""}, ("text",)),
+    "plans:contingency": Refusal(
+        "caseworker",
+        lambda desks: {"steps": "", "who": "Kept", "checkin_every_hours": "6"},
+        ("steps", "checkin_from", "checkin_until"),
+    ),
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
     # --- the test suite's own module (tests/notes) ---

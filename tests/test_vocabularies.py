@@ -16,6 +16,9 @@ NAMES = [
     "source_reliability",
     "affected",
     "authority_responses",
+    "risk_components",
+    "protocol_templates",
+    "contingency_templates",
 ]
 
 

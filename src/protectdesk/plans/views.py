@@ -294,8 +294,9 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
 def review(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     try:
         number = int(request.POST.get("from", ""))
-    except ValueError:
-        raise Http404 from None
+    except ValueError:  # a form from no plan page: say so, start nothing
+        messages.error(request, _("Start the review from the plan's page: nothing was added."))
+        return redirect("plans:plan", case_id=case.id)
     try:
         new = actions.review(
             actor=current_user(request), keyring=keyring, case=case, from_number=number
