@@ -9,11 +9,13 @@ the demo database is encrypted exactly like a real one.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from protectdesk import vocabularies
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
 from protectdesk.attachments import actions as attachment_actions
@@ -31,12 +33,18 @@ from protectdesk.demo_cases import (
     DemoAssessment,
     DemoCase,
 )
+from protectdesk.demo_protection import PROTECTION, DemoProtection
 from protectdesk.incidents import actions as incident_actions
 from protectdesk.incidents.forms import parse_when
 from protectdesk.incidents.models import Actor, Incident
+from protectdesk.plans import actions as plan_actions
+from protectdesk.plans.models import CheckIn, PlanVersion
+from protectdesk.records import actions as records
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case, CaseStatus
+from protectdesk.risk import actions as risk_actions
 from protectdesk.threats import actions as threat_actions
+from protectdesk.threats.models import ThreatAssessment
 
 __all__ = [
     "ACCOUNTS",
@@ -94,7 +102,11 @@ def create_demo() -> str:
                 display_name=account.name,
             )
         for demo in CASES:
-            _open(demo, users)
+            case = _open(demo, users)
+            protection = PROTECTION.get(demo.profile.name or "")
+            if protection is not None:
+                owner = users[demo.owner]
+                _protect(protection, owner, _keyring(owner), case)
     return created.recovery_phrase
 
 
@@ -274,6 +286,117 @@ def _assess(item: DemoAssessment, owner: User, keyring: Keyring, case: Case) -> 
             data=data,
             expected_version=assessment.row_version,
         )
+
+
+def _protect(item: DemoProtection, owner: User, keyring: Keyring, case: Case) -> None:
+    """The case's risk analysis and protection plan, through the real actions."""
+    assessments = {
+        str(keyring.opened(a).title): a.id for a in ThreatAssessment.objects.filter(case=case)
+    }
+    analysis = risk_actions.start_analysis(actor=owner, keyring=keyring, case=case)
+    analysis = risk_actions.update_analysis(
+        actor=owner,
+        keyring=keyring,
+        analysis=analysis,
+        data=risk_actions.AnalysisData(item.threshold, decider=item.decider),
+        expected_version=analysis.row_version,
+    )
+    scenarios = {}
+    for scenario in item.scenarios:
+        scenarios[scenario.title] = risk_actions.save_scenario(
+            actor=owner,
+            keyring=keyring,
+            analysis=analysis,
+            data=risk_actions.ScenarioData(
+                scenario.title,
+                scenario.threat,
+                scenario.likelihood,
+                scenario.impact,
+                assessment_id=assessments.get(scenario.assessment),
+                components=tuple(
+                    risk_actions.ComponentData(*component) for component in scenario.components
+                ),
+            ),
+        )
+    version = plan_actions.start_plan(actor=owner, keyring=keyring, case=case)
+    today = date.today()
+    review = (
+        today + timedelta(days=item.review_due_days)
+        if item.review_due_days is not None
+        else version.next_review
+    )
+    version = plan_actions.update_plan(
+        actor=owner,
+        keyring=keyring,
+        version=version,
+        data=plan_actions.PlanData(review, *item.objectives),
+        expected_version=version.row_version,
+    )
+    if item.review_due_days is not None and review < version.started_on:
+        # A plan already overdue: as if it had been made long ago (the demo only).
+        PlanVersion.objects.filter(pk=version.pk).update(started_on=review - timedelta(days=182))
+        version.refresh_from_db()
+    first = next(iter(scenarios.values()), None)
+    for measure in item.measures:
+        due = (
+            today + timedelta(days=measure.due_in_days) if measure.due_in_days is not None else None
+        )
+        if due is not None and due < version.started_on:
+            PlanVersion.objects.filter(pk=version.pk).update(started_on=due)
+            version.refresh_from_db()
+        plan_actions.save_measure(
+            actor=owner,
+            keyring=keyring,
+            version=version,
+            data=plan_actions.MeasureData(
+                measure.description,
+                measure.strategy,
+                status=measure.status,
+                target_scenario_id=first.id if first else None,
+                builds_capacity=measure.builds_capacity,
+                owner=measure.owner,
+                owner_is_defender=measure.owner_is_defender,
+                due=due,
+            ),
+        )
+    protocols = vocabularies.load("protocol_templates")
+    for kind in item.protocols:
+        text = protocols.get(kind).extra[f"text_{item.language}"]  # type: ignore[union-attr]
+        plan_actions.save_protocol(
+            actor=owner, keyring=keyring, version=version, kind=kind, text=text
+        )
+    contingencies = vocabularies.load("contingency_templates")
+    for kind in item.contingencies:
+        term = contingencies.get(kind)
+        assert term is not None  # noqa: S101 - the demo data names shipped kinds
+        now = timezone.now()
+        schedule = (
+            plan_actions.Schedule(12, now + timedelta(hours=9), now + timedelta(days=3))
+            if kind == item.missed_check_in
+            else None
+        )
+        plan_actions.save_contingency(
+            actor=owner,
+            keyring=keyring,
+            version=version,
+            kind=kind,
+            data=plan_actions.ContingencyData(
+                term.extra[f"steps_{item.language}"],
+                term.extra[f"who_{item.language}"],
+                "Mesa de protección (ficticia): +502 0000 0000",
+                schedule,
+            ),
+        )
+        if kind == item.missed_check_in:
+            # The check-in of this morning did not come (demo only: a schedule never makes
+            # check-ins in the past).
+            records.save(
+                owner,
+                keyring,
+                CheckIn(case=case, kind=kind, due_at=now - timedelta(hours=3)),
+                {},
+                audit=None,
+            )
 
 
 def _by_name(keyring: Keyring, name: str) -> Case:

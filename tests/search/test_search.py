@@ -227,4 +227,5 @@ def test_every_searchable_field_is_indexed_by_its_writer(desks, signed_in_client
     assert not planted, f"extend this test with a writer for {sorted(planted)}"
     client = signed_in_client(desks.caseworker)
     for field, word in expected.items():
-        assert b"1 result" in _search(client, word).content, field
+        # Found (a module may copy a record into its next version: then twice, never none).
+        assert re.search(rb"\b[1-9] results?\b", _search(client, word).content), field

@@ -245,8 +245,11 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
 def _check_measure(version: PlanVersion, data: MeasureData) -> None:
     if data.strategy not in Strategy.values or data.status not in MeasureStatus.values:
         raise ValueError("unknown strategy or status")
-    in_case = Scenario.objects.filter(case_id=version.case_id, pk=data.target_scenario_id)
-    if data.target_scenario_id is not None and not in_case.exists():
+    target = data.target_scenario_id
+    if (
+        target is not None
+        and not Scenario.objects.filter(case_id=version.case_id, pk=target).exists()
+    ):
         raise NotInCase("a scenario of another case")
     if (
         data.target_component
