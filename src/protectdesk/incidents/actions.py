@@ -242,12 +242,6 @@ class ActorProfile:
     resources: str = ""  # staff key
 
 
-def _lock_case(case_id: uuid.UUID) -> None:
-    """Serialise the actor writes of a case: the loop check reads the other actors' parents,
-    which a concurrent edit could change under it (PostgreSQL reads committed rows)."""
-    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
-
-
 def _apply_profile(case_id: uuid.UUID, target: Actor, profile: ActorProfile) -> None:
     """Stance, influence and parent on ``target``, refusing another case's actor and loops."""
     if profile.stance not in Stance.values:
@@ -288,7 +282,7 @@ def add_actor(
     profile = profile or ActorProfile()
     new = Actor(case=case, actor_type=actor_type, created_by=actor)
     with transaction.atomic():
-        _lock_case(case.id)
+        records.lock_case(case.id)  # the loop check reads other actors' parents
         _apply_profile(case.id, new, profile)
         return records.save(
             actor,
@@ -320,7 +314,7 @@ def update_actor(
     if not keyring.has_staff_key(target.case_id):
         raise NoCaseAccess("only staff members of the case")
     with transaction.atomic():
-        _lock_case(target.case_id)  # two edits making A part of B and B part of A: one waits
+        records.lock_case(target.case_id)  # A part of B and B part of A at once: one waits
         current = Actor.objects.get(pk=target.pk)
         current.actor_type = actor_type
         values = {"name": name, "notes": notes}

@@ -20,7 +20,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from protectdesk import vocabularies
@@ -37,7 +37,7 @@ from protectdesk.plans.models import (
     Strategy,
 )
 from protectdesk.records import actions as records
-from protectdesk.records.keyring import DAMAGED, Keyring, NoCaseAccess
+from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case
 from protectdesk.risk.models import Scenario
 from protectdesk.threats import queries as threat_queries
@@ -109,10 +109,6 @@ def _require_staff(keyring: Keyring, case_id: uuid.UUID) -> None:
         raise NoCaseAccess("only staff members of the case write the plan")
 
 
-def _lock(case_id: uuid.UUID) -> None:
-    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
-
-
 def current(case: Case | uuid.UUID) -> PlanVersion | None:
     case_id = case.pk if isinstance(case, Case) else case
     return PlanVersion.objects.filter(case_id=case_id).order_by("-number").first()
@@ -124,16 +120,11 @@ def _require_current(version: PlanVersion) -> None:
         raise Frozen
 
 
-def _text(keyring: Keyring, record: models.Model, name: str) -> str:
-    value = getattr(keyring.opened(record), name)
-    return "" if value is DAMAGED else str(value or "")
-
-
 def start_plan(*, actor: User, keyring: Keyring, case: Case) -> PlanVersion:
     """Version 1 of the case's plan, to review in six months (or the current one if any)."""
     _require_staff(keyring, case.id)
     with transaction.atomic():
-        _lock(case.id)
+        records.lock_case(case.id)
         existing = current(case)
         if existing is not None:
             return existing
@@ -153,7 +144,7 @@ def update_plan(
 ) -> PlanVersion:
     _require_staff(keyring, version.case_id)
     with transaction.atomic():
-        _lock(version.case_id)
+        records.lock_case(version.case_id)
         _require_current(version)
         fresh = PlanVersion.objects.get(pk=version.pk)
         fresh.next_review = data.next_review
@@ -171,7 +162,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
     """A new version copied from the current one, which stays as it was."""
     _require_staff(keyring, case.id)
     with transaction.atomic():
-        _lock(case.id)
+        records.lock_case(case.id)
         old = current(case)
         if old is None:
             raise Frozen
@@ -189,7 +180,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
             actor,
             keyring,
             new,
-            {name: _text(keyring, old, name) for name in (*PLAN_TEXTS, "staff_notes")},
+            {name: keyring.text(old, name) for name in (*PLAN_TEXTS, "staff_notes")},
             audit="plan.reviewed",
             detail={"from": old.number, "to": new.number},
         )
@@ -210,7 +201,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
                 actor,
                 keyring,
                 copy,
-                {name: _text(keyring, measure, name) for name in ("description", "owner", "cost")},
+                {name: keyring.text(measure, name) for name in ("description", "owner", "cost")},
                 audit=None,
             )
         for protocol in old.protocols.all():
@@ -218,7 +209,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
                 actor,
                 keyring,
                 Protocol(case=case, version=new, kind=protocol.kind),
-                {"text": _text(keyring, protocol, "text")},
+                {"text": keyring.text(protocol, "text")},
                 audit=None,
             )
         for plan in old.contingencies.all():
@@ -233,7 +224,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
                     checkin_from=plan.checkin_from,
                     checkin_until=plan.checkin_until,
                 ),
-                {name: _text(keyring, plan, name) for name in ("steps", "who", "contacts")},
+                {name: keyring.text(plan, name) for name in ("steps", "who", "contacts")},
                 audit=None,
             )
     return new
@@ -272,7 +263,7 @@ def save_measure(
     _require_staff(keyring, version.case_id)
     _check_measure(version, data)
     with transaction.atomic():
-        _lock(version.case_id)
+        records.lock_case(version.case_id)
         _require_current(version)
         if measure is None:
             target = Measure(
@@ -306,7 +297,7 @@ def mark_done(*, actor: User, keyring: Keyring, measure: Measure) -> Measure:
     if not staff and not measure.owner_is_defender:
         raise NoCaseAccess("the defender marks only their own measures")
     with transaction.atomic():
-        _lock(measure.case_id)
+        records.lock_case(measure.case_id)
         fresh = Measure.objects.select_related("version").get(pk=measure.pk)
         _require_current(fresh.version)
         fresh.status = MeasureStatus.DONE
@@ -330,7 +321,7 @@ def save_protocol(
     if kind not in vocabularies.load("protocol_templates").codes():
         raise ValueError(f"unknown protocol {kind!r}")
     with transaction.atomic():
-        _lock(version.case_id)
+        records.lock_case(version.case_id)
         _require_current(version)
         existing = version.protocols.filter(kind=kind).first()
         row = existing or Protocol(case_id=version.case_id, version=version, kind=kind)
@@ -356,7 +347,7 @@ def save_contingency(
     if schedule is not None and (schedule.every_hours < 1 or schedule.until <= schedule.start):
         raise ValueError("a check-in schedule runs forward, at least an hour apart")
     with transaction.atomic():
-        _lock(version.case_id)
+        records.lock_case(version.case_id)
         _require_current(version)
         existing = version.contingencies.filter(kind=kind).first()
         row = existing or Contingency(case_id=version.case_id, version=version, kind=kind)

@@ -124,6 +124,13 @@ def changed(actor: User | None, keyring: Keyring, record: models.Model) -> None:
         watcher(actor, keyring, case)
 
 
+def lock_case(case_id: Any) -> None:
+    """Serialise a module's writes in one case (inside a transaction): a check that reads
+    other rows of the case (a sub-unit loop, "is this still the current version") holds until
+    the write is done. The same row lock :func:`save` takes."""
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+
+
 def _lock_case_version(keyring: Keyring, case_id: Any) -> None:
     """Lock the case row and seal with its key version as it is now.
 

@@ -293,6 +293,12 @@ class Keyring:
             ),
         )
 
+    def text(self, record: models.Model, name: str) -> str:
+        """A text field's plaintext to copy into another record: ``""`` if it is damaged (the
+        copy must not carry the damage notice as if it were the value)."""
+        value = getattr(self.opened(record), name)
+        return "" if value is DAMAGED else str(value or "")
+
     def opened(self, record: models.Model) -> Opened:
         """``record`` with its encrypted fields readable as attributes (decrypted on access)."""
         return Opened(record, self)

@@ -15,12 +15,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import User
 from protectdesk.records import actions as records
-from protectdesk.records.keyring import DAMAGED, Keyring, NoCaseAccess
+from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case
 from protectdesk.risk import compute
 from protectdesk.risk.models import Band, CaseRisk, Component, ComponentKind, RiskAnalysis, Scenario
@@ -76,16 +76,11 @@ def _require_newest(analysis: RiskAnalysis) -> None:
         raise NotNewest
 
 
-def _text(keyring: Keyring, record: models.Model, name: str) -> str:
-    value = getattr(keyring.opened(record), name)
-    return "" if value is DAMAGED else str(value or "")
-
-
 def start_analysis(*, actor: User, keyring: Keyring, case: Case) -> RiskAnalysis:
     """A new analysis dated today, its scenarios copied from the newest one (if any)."""
     _require_staff(keyring, case.id)
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+        records.lock_case(case.pk)
         previous = newest(case)
         analysis = RiskAnalysis(
             case=case,
@@ -98,7 +93,7 @@ def start_analysis(*, actor: User, keyring: Keyring, case: Case) -> RiskAnalysis
             analysis,
             {
                 "summary": "",
-                "decider": _text(keyring, previous, "decider") if previous else "",
+                "decider": keyring.text(previous, "decider") if previous else "",
             },
             audit="risk_analysis.created",
         )
@@ -110,14 +105,14 @@ def start_analysis(*, actor: User, keyring: Keyring, case: Case) -> RiskAnalysis
 
 def _copy_scenario(actor: User, keyring: Keyring, analysis: RiskAnalysis, old: Scenario) -> None:
     data = ScenarioData(
-        title=_text(keyring, old, "title"),
+        title=keyring.text(old, "title"),
         threat=old.threat,
         likelihood=old.likelihood,
         impact=old.impact,
         assessment_id=old.assessment_id,
-        notes=_text(keyring, old, "notes"),
+        notes=keyring.text(old, "notes"),
         components=tuple(
-            ComponentData(c.code, c.kind, c.rating, _text(keyring, c, "note"))
+            ComponentData(c.code, c.kind, c.rating, keyring.text(c, "note"))
             for c in old.components.all()
         ),
     )
