@@ -137,10 +137,10 @@ class ContingencyForm(Form):
     checkin_from = forms.DateTimeField(
         label=_("Check-ins from"),
         required=False,
-        help_text=_("YYYY-MM-DD HH:MM, for a field trip, a hearing, a period of risk."),
+        help_text=_("YYYY-MM-DD HH:MM in UTC, for a field trip, a hearing, a period of risk."),
     )
     checkin_until = forms.DateTimeField(
-        label=_("Check-ins until"), required=False, help_text=_("YYYY-MM-DD HH:MM")
+        label=_("Check-ins until"), required=False, help_text=_("YYYY-MM-DD HH:MM in UTC")
     )
 
     def clean(self) -> dict[str, Any]:

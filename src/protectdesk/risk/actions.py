@@ -199,7 +199,7 @@ def _write_scenario(
     data: ScenarioData,
     expected_version: int | None,
 ) -> Scenario:
-    order = {code: n for n, code in enumerate(vocabularies.load("risk_components").codes())}
+    order = vocabularies.load("risk_components").order()
     result = compute.assess(
         data.threat,
         data.likelihood,

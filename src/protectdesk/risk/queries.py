@@ -57,7 +57,7 @@ def _key(scenario: Scenario, title: str) -> str:
 def scenarios_of(keyring: Keyring, analysis: RiskAnalysis) -> list[ScenarioView]:
     """The analysis's scenarios, computed and explained, with the change since the previous."""
     components = vocabularies.load("risk_components")
-    order = {code: n for n, code in enumerate(components.codes())}
+    order = components.order()
     previous = (
         RiskAnalysis.objects.filter(case_id=analysis.case_id)
         .exclude(pk=analysis.pk)
@@ -219,3 +219,15 @@ def assessment_choices(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
 
 def scenario_ids(case: Case) -> list[uuid.UUID]:
     return list(Scenario.objects.filter(case=case).values_list("pk", flat=True))
+
+
+def assessments_without_scenario(
+    keyring: Keyring, analysis: RiskAnalysis
+) -> list[tuple[uuid.UUID, str]]:
+    """Concluded assessments of the case that no scenario of this analysis rests on yet."""
+    used = set(analysis.scenarios.values_list("assessment_id", flat=True))
+    return [
+        (a.pk, str(keyring.opened(a).title))
+        for a in ThreatAssessment.objects.filter(case_id=analysis.case_id, steps_done__gte=5)
+        if a.pk not in used
+    ]

@@ -46,8 +46,14 @@ def _newest_only() -> Problem:
 def analyses(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     """The history of the case's analyses; POST starts a new one from the newest."""
     if request.method == "POST":
+        copied = actions.newest(case) is not None
         analysis = actions.start_analysis(actor=current_user(request), keyring=keyring, case=case)
-        messages.success(request, _("A new analysis is started from the previous one."))
+        messages.success(
+            request,
+            _("A new analysis is started from the previous one.")
+            if copied
+            else _("The risk analysis is started: add a threat scenario for each threat."),
+        )
         return redirect("risk:analysis", case_id=case.id, analysis_id=analysis.id)
     rows = queries.analyses_of(case)
     return render(
@@ -78,6 +84,7 @@ def _analysis_context(
         "band_label": queries.band_label(analysis.band or None),
         "above": queries.above_threshold(analysis.band or None, analysis.threshold),
         "form": form,
+        "unused_assessments": queries.assessments_without_scenario(keyring, analysis),
     }
 
 

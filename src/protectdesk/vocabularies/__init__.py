@@ -52,6 +52,10 @@ class Vocabulary:
     def codes(self) -> set[str]:
         return set(self._index())
 
+    def order(self) -> dict[str, int]:
+        """Each code's place in the data file (a set of codes has no order)."""
+        return {term.code: n for n, term in enumerate(self.terms)}
+
     def _index(self) -> dict[str, Term]:
         return {term.code: term for term in self.terms}
 
