@@ -47,10 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             recent_audit=audit_queries.recent_entries(user, limit=8),
         )
+    context["missed_checkins"] = plan_queries.missed_for_member(user)
     if user.role != Role.ADMIN:
         keyring = keyring_for(request)
         context["cards"] = case_queries.my_cases(keyring)
-        context["missed_checkins"] = plan_queries.missed_for_member(user)
+
     if user.role in ACCOUNT_MANAGERS:
         rows = case_queries.desk_overview(user)
         context["case_counts"] = {

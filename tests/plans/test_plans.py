@@ -4,6 +4,7 @@ may do, the bad inputs of issue 12, check-ins, early review and the dashboard.""
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
@@ -347,3 +348,166 @@ def test_the_dashboard_ranks_what_needs_attention_first(desks, signed_in_client)
     )
     assert desks.case.reference in listing and "1 check-in missed." in listing
     assert queries.missed_checkins([desks.case.id]) == [late]
+
+
+def test_check_in_schedules_are_bounded_and_computed_not_walked(desks, signed_in_client):
+    now = timezone.now()
+    long_ago = actions.Schedule(
+        1, now - datetime.timedelta(days=365 * 20), now + datetime.timedelta(hours=3, minutes=30)
+    )
+    slots = actions.checkin_slots(long_ago, now)
+    assert 3 <= len(slots) <= 4 and all(now <= slot <= long_ago.until for slot in slots)
+    assert [b - a for a, b in itertools.pairwise(slots)] == [datetime.timedelta(hours=1)] * (
+        len(slots) - 1
+    )
+    with pytest.raises(actions.TooManyCheckIns) as many:
+        actions.checkin_slots(actions.Schedule(1, now, now + datetime.timedelta(days=30)), now)
+    assert many.value.count == 30 * 24 + 1
+    _plan(desks)
+    client = signed_in_client(desks.caseworker)
+    url = reverse("plans:contingency", args=[desks.case.id, "raid"])
+    start = (now + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    end = (now + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+    response = client.post(
+        url,
+        {
+            "steps": "Kept steps",
+            "checkin_every_hours": "1",
+            "checkin_from": start,
+            "checkin_until": end,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "This makes 720 check-ins; at most 200" in page
+    assert "Kept steps" in page and not Contingency.objects.filter(case=desks.case).exists()
+    past = client.post(
+        url,
+        {
+            "steps": "Kept steps",
+            "checkin_every_hours": "2",
+            "checkin_from": "2020-01-01 08:00",
+            "checkin_until": "2020-01-02 08:00",
+        },
+    )
+    assert past.status_code == 400 and "this schedule is already over" in past.content.decode()
+
+
+def test_editing_the_steps_keeps_the_pending_check_ins(desks):
+    version = _plan(desks)
+    keyring = keyring_of(desks.caseworker)
+    start = timezone.now() + datetime.timedelta(hours=2)
+    schedule = actions.Schedule(6, start, start + datetime.timedelta(hours=12))
+    actions.save_contingency(
+        actor=desks.caseworker,
+        keyring=keyring,
+        version=version,
+        kind="raid",
+        data=actions.ContingencyData("1. Call", schedule=schedule),
+    )
+    ids = set(CheckIn.objects.filter(case=desks.case).values_list("pk", flat=True))
+    actions.save_contingency(
+        actor=desks.caseworker,
+        keyring=keyring,
+        version=version,
+        kind="raid",
+        data=actions.ContingencyData("1. Call the lawyer first", schedule=schedule),
+    )
+    assert set(CheckIn.objects.filter(case=desks.case).values_list("pk", flat=True)) == ids
+
+
+def test_a_check_in_cannot_be_made_long_before_it_is_due(desks, signed_in_client):
+    version = _plan(desks)
+    start = timezone.now() + datetime.timedelta(hours=5)
+    actions.save_contingency(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        version=version,
+        kind="raid",
+        data=actions.ContingencyData(
+            "1. Call", schedule=actions.Schedule(6, start, start + datetime.timedelta(hours=1))
+        ),
+    )
+    later = CheckIn.objects.get(case=desks.case)
+    response = signed_in_client(desks.defender).post(
+        reverse("plans:check_in", args=[desks.case.id, later.id]), follow=True
+    )
+    assert "not due yet" in response.content.decode()
+    later.refresh_from_db()
+    assert later.done_at is None
+
+
+def test_a_stale_protocol_save_shows_the_conflict_and_keeps_the_typing(desks, signed_in_client):
+    version = _plan(desks)
+    keyring = keyring_of(desks.caseworker)
+    first = actions.save_protocol(
+        actor=desks.caseworker, keyring=keyring, version=version, kind="meetings", text="v1"
+    )
+    actions.save_protocol(
+        actor=desks.caseworker,
+        keyring=keyring,
+        version=version,
+        kind="meetings",
+        text="Colleague's",
+        expected_version=first.row_version,
+    )
+    response = signed_in_client(desks.caseworker).post(
+        reverse("plans:protocol", args=[desks.case.id, "meetings"]),
+        {"text": "Mine, typed on a stale page", "row_version": str(first.row_version)},
+    )
+    page = response.content.decode()
+    assert (
+        response.status_code == 409
+        and "Colleague&#x27;s" in page
+        and "Mine, typed on a stale page" in page
+    )
+    assert keyring_of(desks.caseworker).opened(version.protocols.get()).text == "Colleague's"
+
+
+def test_a_measures_target_survives_a_new_analysis_and_its_scenario_is_not_deleted(
+    desks, signed_in_client
+):
+    keyring = keyring_of(desks.caseworker)
+    analysis = risk_actions.start_analysis(actor=desks.caseworker, keyring=keyring, case=desks.case)
+    scenario = risk_actions.save_scenario(
+        actor=desks.caseworker,
+        keyring=keyring,
+        analysis=analysis,
+        data=risk_actions.ScenarioData("Road attack", 3, 3, 3),
+    )
+    version = _plan(desks)
+    measure = _measure(desks, version, target_scenario_id=scenario.id)
+    risk_actions.start_analysis(
+        actor=desks.caseworker, keyring=keyring, case=desks.case
+    )  # copies it
+    page = (
+        signed_in_client(desks.caseworker)
+        .get(reverse("plans:measure", args=[desks.case.id, measure.id]))
+        .content.decode()
+    )
+    assert (
+        f'<option value="s:{scenario.id}" selected>Scenario of an earlier analysis: Road attack'
+        in page
+    )
+    # The older analysis is frozen anyway; on the newest, a targeted scenario is refused too.
+    newest = risk_actions.newest(desks.case)
+    copy = newest.scenarios.get()
+    _measure(desks, version, target_scenario_id=copy.id, description="Second")
+    with pytest.raises(risk_actions.ScenarioInPlan):
+        risk_actions.delete_scenario(actor=desks.caseworker, keyring=keyring, scenario=copy)
+    assert (
+        newest.scenarios.count() == 1
+        and Measure.objects.get(pk=measure.pk).target_scenario_id == scenario.id
+    )
+
+
+def test_the_defender_is_not_told_why_the_plan_is_up_for_early_review(desks, signed_in_client):
+    version = _plan(desks)
+    PlanVersion.objects.filter(pk=version.pk).update(early_review="escalation")
+    for url in (
+        reverse("plans:plan", args=[desks.case.id]),
+        reverse("cases:detail", args=[desks.case.id]),
+    ):
+        defender_page = signed_in_client(desks.defender).get(url).content.decode()
+        staff_page = signed_in_client(desks.caseworker).get(url).content.decode()
+        assert "early review" in defender_page and "escalation flag" not in defender_page, url
+        assert "an escalation flag" in staff_page, url

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -194,7 +195,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
                 target_component=measure.target_component,
                 builds_capacity=measure.builds_capacity,
                 owner_is_defender=measure.owner_is_defender,
-                due=measure.due if measure.due is None or measure.due >= today else None,
+                due=measure.due,  # kept, late or not: a review does not hide a late measure
                 status=measure.status,
             )
             records.save(
@@ -314,8 +315,22 @@ def mark_done(*, actor: User, keyring: Keyring, measure: Measure) -> Measure:
 # --- protocols and contingency plans --------------------------------------------------------
 
 
+def _expected(existing: Any, expected_version: int | None) -> int | None:
+    """The row version a form was loaded with (a stale one: EditConflict); the current one
+    for callers without a form (the demo, a review's copy)."""
+    if existing is None:
+        return None
+    return expected_version if expected_version is not None else existing.row_version
+
+
 def save_protocol(
-    *, actor: User, keyring: Keyring, version: PlanVersion, kind: str, text: str
+    *,
+    actor: User,
+    keyring: Keyring,
+    version: PlanVersion,
+    kind: str,
+    text: str,
+    expected_version: int | None = None,
 ) -> Protocol:
     _require_staff(keyring, version.case_id)
     if kind not in vocabularies.load("protocol_templates").codes():
@@ -331,13 +346,19 @@ def save_protocol(
             row,
             {"text": text},
             audit="plan.protocol_saved",
-            expected_version=existing.row_version if existing else None,
+            expected_version=_expected(existing, expected_version),
             detail={"kind": kind},
         )
 
 
 def save_contingency(
-    *, actor: User, keyring: Keyring, version: PlanVersion, kind: str, data: ContingencyData
+    *,
+    actor: User,
+    keyring: Keyring,
+    version: PlanVersion,
+    kind: str,
+    data: ContingencyData,
+    expected_version: int | None = None,
 ) -> Contingency:
     """Save a contingency plan; its check-in schedule replaces the kind's pending check-ins."""
     _require_staff(keyring, version.case_id)
@@ -346,11 +367,14 @@ def save_contingency(
     schedule = data.schedule
     if schedule is not None and (schedule.every_hours < 1 or schedule.until <= schedule.start):
         raise ValueError("a check-in schedule runs forward, at least an hour apart")
+    if schedule is not None:
+        checkin_slots(schedule, timezone.now())  # TooManyCheckIns before anything is written
     with transaction.atomic():
         records.lock_case(version.case_id)
         _require_current(version)
         existing = version.contingencies.filter(kind=kind).first()
         row = existing or Contingency(case_id=version.case_id, version=version, kind=kind)
+        before = (row.checkin_every_hours, row.checkin_from, row.checkin_until)
         row.checkin_every_hours = schedule.every_hours if schedule else None
         row.checkin_from = schedule.start if schedule else None
         row.checkin_until = schedule.until if schedule else None
@@ -360,26 +384,58 @@ def save_contingency(
             row,
             {"steps": data.steps, "who": data.who, "contacts": data.contacts},
             audit="plan.contingency_saved",
-            expected_version=existing.row_version if existing else None,
+            expected_version=_expected(existing, expected_version),
             detail={"kind": kind, "check_ins": bool(schedule)},
         )
-        _schedule_checkins(actor, keyring, row, schedule)
+        if existing is None or before != (
+            row.checkin_every_hours,
+            row.checkin_from,
+            row.checkin_until,
+        ):
+            _schedule_checkins(actor, keyring, row, schedule)
     return row
+
+
+class TooManyCheckIns(ValueError):
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} check-ins (at most {MAX_CHECKINS})")
+        self.count = count
+
+
+def checkin_slots(schedule: Schedule, now: datetime.datetime) -> list[datetime.datetime]:
+    """The times still to come of a schedule: from its first slot at or after ``now`` (found
+    by arithmetic, not by walking from a start years ago) to its end; at most MAX_CHECKINS
+    (:class:`TooManyCheckIns` says how many it would be)."""
+    step = datetime.timedelta(hours=schedule.every_hours)
+    first = schedule.start
+    if first < now:
+        first += step * -(-(now - first) // step)  # ceil((now - start) / step) steps on
+    if first > schedule.until:
+        return []
+    count = (schedule.until - first) // step + 1
+    if count > MAX_CHECKINS:
+        raise TooManyCheckIns(count)
+    return [first + step * n for n in range(count)]
 
 
 def _schedule_checkins(
     actor: User, keyring: Keyring, plan: Contingency, schedule: Schedule | None
 ) -> None:
+    """Replace the kind's pending check-ins still to come with the schedule's (done ones and
+    missed ones stay: they are what happened)."""
     now = timezone.now()
+    slots = checkin_slots(schedule, now) if schedule is not None else []
     for pending in CheckIn.objects.filter(
         case_id=plan.case_id, kind=plan.kind, done_at=None, due_at__gte=now
     ):
         records.delete(actor, keyring, pending, audit=None)
-    if schedule is None:
-        return
-    due, made = schedule.start, 0
-    while due <= schedule.until and made < MAX_CHECKINS:
-        if due >= now:
+    done = set(
+        CheckIn.objects.filter(case_id=plan.case_id, kind=plan.kind)
+        .exclude(done_at=None)
+        .values_list("due_at", flat=True)
+    )
+    for due in slots:
+        if due not in done:
             records.save(
                 actor,
                 keyring,
@@ -387,16 +443,25 @@ def _schedule_checkins(
                 {},
                 audit=None,
             )
-            made += 1
-        due += datetime.timedelta(hours=schedule.every_hours)
+
+
+#: How long before it is due a check-in can be made (one tap must not pre-empt later ones).
+EARLY = datetime.timedelta(hours=1)
+
+
+class TooEarly(ValueError):
+    """A check-in due later than EARLY from now."""
 
 
 def record_checkin(*, actor: User, keyring: Keyring, checkin: CheckIn, note: str = "") -> CheckIn:
-    """The defender or a staff member of the case says all is well (keys_for checks membership)."""
+    """The defender or a staff member of the case says all is well (keys_for checks membership):
+    a check-in that is missed, due, or due within the hour."""
     with transaction.atomic():
         fresh = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         if fresh.done_at is not None:
             return fresh
+        if fresh.due_at > timezone.now() + EARLY:
+            raise TooEarly
         fresh.done_at = timezone.now()
         fresh.done_by = actor
         return records.save(

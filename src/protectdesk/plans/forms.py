@@ -113,6 +113,7 @@ class ProtocolForm(Form):
         required=True,
         error_messages={"required": _("Write the protocol, or start from the template.")},
     )
+    row_version = _row_version()
 
 
 _NO_SCHEDULE = _("Fill in all three to schedule check-ins, or none of them.")
@@ -143,6 +144,8 @@ class ContingencyForm(Form):
         label=_("Check-ins until"), required=False, help_text=_("YYYY-MM-DD HH:MM in UTC")
     )
 
+    row_version = _row_version()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         parts = [data.get(n) for n in ("checkin_every_hours", "checkin_from", "checkin_until")]
@@ -152,9 +155,33 @@ class ContingencyForm(Form):
             ):
                 if value is None and name not in self.errors:
                     self.add_error(name, _NO_SCHEDULE)
-        elif all(p is not None for p in parts) and data["checkin_until"] <= data["checkin_from"]:
-            self.add_error("checkin_until", _("Choose an end after the start of the check-ins."))
+        elif all(p is not None for p in parts):
+            self._check_schedule(data)
         return data
+
+    def _check_schedule(self, data: dict[str, Any]) -> None:
+        if data["checkin_until"] <= data["checkin_from"]:
+            self.add_error("checkin_until", _("Choose an end after the start of the check-ins."))
+            return
+        if data["checkin_until"] <= timezone.now():
+            self.add_error(
+                "checkin_until", _("Choose an end still to come: this schedule is already over.")
+            )
+            return
+        schedule = actions.Schedule(
+            data["checkin_every_hours"], data["checkin_from"], data["checkin_until"]
+        )
+        try:
+            actions.checkin_slots(schedule, timezone.now())
+        except actions.TooManyCheckIns as many:
+            self.add_error(
+                "checkin_every_hours",
+                _(
+                    "This makes %(count)s check-ins; at most %(limit)s can be scheduled. Check in "
+                    "less often, or schedule a shorter period."
+                )
+                % {"count": many.count, "limit": actions.MAX_CHECKINS},
+            )
 
     def data_for_action(self) -> actions.ContingencyData:
         data = self.cleaned_data

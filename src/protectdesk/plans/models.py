@@ -82,8 +82,10 @@ class Measure(CaseRecord):
     position = statistical(models.PositiveSmallIntegerField(default=0))
     strategy = statistical(models.CharField(_("strategy"), max_length=12, choices=Strategy.choices))
     target_scenario = statistical(
+        # RESTRICT: a scenario a measure targets is not deleted on its own (risk refuses it
+        # with a message), so no version of a plan is rewritten; a whole case still goes.
         models.ForeignKey(
-            Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+            Scenario, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
         )
     )
     target_component = statistical(models.CharField(max_length=40, blank=True))

@@ -54,14 +54,24 @@ def _targets(keyring: Keyring, case: Case) -> dict[str, str]:
     return labels
 
 
-def target_choices(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
-    """Scenarios of the newest analysis, then the components (what a measure can target)."""
+def target_choices(
+    keyring: Keyring, case: Case, keep: uuid.UUID | None = None
+) -> list[tuple[str, str]]:
+    """Scenarios of the newest analysis, then the components (what a measure can target);
+    ``keep``: the measure's own target, still offered if it is a scenario of an earlier
+    analysis (so editing the measure never drops it unasked)."""
     labels = _targets(keyring, case)
     scenarios = [
         (k, _("Scenario: %(title)s") % {"title": v})
         for k, v in labels.items()
         if k.startswith("s:")
     ]
+    if keep is not None and f"s:{keep}" not in labels:
+        earlier = Scenario.objects.filter(case=case, pk=keep).first()
+        if earlier is not None:
+            title = keyring.opened(earlier).title
+            label = _("Scenario of an earlier analysis: %(title)s") % {"title": title}
+            scenarios.insert(0, (f"s:{keep}", label))
     components = [(k, v) for k, v in labels.items() if k.startswith("c:")]
     return scenarios + components
 
@@ -220,5 +230,9 @@ def upcoming_checkins(case: Case, limit: int = 5) -> list[CheckIn]:
 
 def missed_for_member(user: User) -> list[CheckIn]:
     """Missed check-ins of every case ``user`` is a member of (staff or the defender)."""
-    case_ids = list(CaseMember.objects.filter(user=user).values_list("case_id", flat=True))
+    case_ids = list(
+        CaseMember.objects.filter(user=user)
+        .exclude(case__status="closed")
+        .values_list("case_id", flat=True)
+    )
     return missed_checkins(case_ids)

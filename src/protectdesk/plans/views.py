@@ -142,7 +142,11 @@ def measure(
             "row_version": existing.row_version,
         }
     form = MeasureForm(
-        request.POST or None, initial=initial, targets=queries.target_choices(keyring, case)
+        request.POST or None,
+        initial=initial,
+        targets=queries.target_choices(
+            keyring, case, keep=existing.target_scenario_id if existing else None
+        ),
     )
     context = {**_base(case, keyring), "form": form, "version": version, "existing": existing}
     if request.method == "GET":
@@ -217,7 +221,10 @@ def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> H
     version = _current_or_404(case)
     existing = version.protocols.filter(kind=kind).first()
     text = keyring.opened(existing).text if existing else _template_text(term, "text")
-    form = ProtocolForm(request.POST or None, initial={"text": text})
+    form = ProtocolForm(
+        request.POST or None,
+        initial={"text": text, "row_version": existing.row_version if existing else ""},
+    )
     context = {
         **_base(case, keyring),
         "form": form,
@@ -234,10 +241,15 @@ def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> H
                     version=version,
                     kind=kind,
                     text=form.cleaned_data["text"],
+                    expected_version=form.cleaned_data["row_version"],
                 )
             except actions.Frozen:
                 context["refused"] = _frozen()
                 return render(request, "plans/protocol.html", context, status=400)
+            except EditConflict:
+                return _conflict(
+                    request, "plans/protocol.html", context, form, keyring, kind, "protocols"
+                )
             messages.success(request, _("The protocol is saved."))
             return redirect("plans:plan", case_id=case.id)
         return render(request, "plans/protocol.html", context, status=400)
@@ -259,6 +271,7 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
             "checkin_every_hours": existing.checkin_every_hours,
             "checkin_from": existing.checkin_from,
             "checkin_until": existing.checkin_until,
+            "row_version": existing.row_version,
         }
     else:
         initial = {"steps": _template_text(term, "steps"), "who": _template_text(term, "who")}
@@ -279,14 +292,35 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
                     version=version,
                     kind=kind,
                     data=form.data_for_action(),
+                    expected_version=form.cleaned_data["row_version"],
                 )
             except actions.Frozen:
                 context["refused"] = _frozen()
                 return render(request, "plans/contingency.html", context, status=400)
+            except EditConflict:
+                return _conflict(
+                    request, "plans/contingency.html", context, form, keyring, kind, "contingencies"
+                )
             messages.success(request, _("The contingency plan is saved."))
             return redirect("plans:plan", case_id=case.id)
         return render(request, "plans/contingency.html", context, status=400)
     return render(request, "plans/contingency.html", context)
+
+
+def _conflict(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    form: Any,
+    keyring: Keyring,
+    kind: str,
+    related: str,
+) -> HttpResponse:
+    """Someone saved this part meanwhile: show theirs beside the form, keep what was typed."""
+    saved = getattr(actions.current(context["case"]), related).get(kind=kind)
+    rebind(form, row_version=str(saved.row_version))
+    context["conflict"] = keyring.opened(saved)
+    return render(request, template, context, status=409)
 
 
 @require_POST
@@ -365,9 +399,28 @@ def check_in(
     if target is None:
         raise Http404
     form = CheckInForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    actions.record_checkin(actor=current_user(request), keyring=keyring, checkin=target, note=note)
-    messages.success(request, _("Check-in recorded: thank you."))
+    if not form.is_valid():
+        messages.error(
+            request,
+            _(
+                "The note is too long (at most 2,000 characters): the check-in is not recorded yet. Shorten it and check in again."
+            ),
+        )
+        return redirect("plans:plan", case_id=case.id)
+    try:
+        actions.record_checkin(
+            actor=current_user(request),
+            keyring=keyring,
+            checkin=target,
+            note=form.cleaned_data["note"],
+        )
+    except actions.TooEarly:
+        messages.error(
+            request,
+            _("This check-in is not due yet: it can be made from an hour before its time."),
+        )
+    else:
+        messages.success(request, _("Check-in recorded: thank you."))
     return redirect("plans:plan", case_id=case.id)
 
 

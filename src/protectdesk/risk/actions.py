@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models.deletion import RestrictedError
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import User
@@ -131,7 +132,8 @@ def update_analysis(
     if data.threshold not in Band.values:
         raise ValueError(f"unknown band {data.threshold!r}")
     with transaction.atomic():
-        current = RiskAnalysis.objects.select_for_update().get(pk=analysis.pk)
+        records.lock_case(analysis.case_id)  # a new analysis started meanwhile waits, or we do
+        current = RiskAnalysis.objects.get(pk=analysis.pk)
         _require_newest(current)
         current.threshold = data.threshold
         records.save(
@@ -178,6 +180,7 @@ def save_scenario(
     _require_staff(keyring, analysis.case_id)
     _check(data, analysis.case_id)
     with transaction.atomic():
+        records.lock_case(analysis.case_id)
         _require_newest(analysis)
         if scenario is None:
             position = analysis.scenarios.count()
@@ -242,12 +245,22 @@ def _write_scenario(
     return scenario
 
 
+class ScenarioInPlan(Exception):
+    """A measure of a protection plan targets the scenario: removing it would change that
+    plan's versions, which are kept as they were."""
+
+
 def delete_scenario(*, actor: User, keyring: Keyring, scenario: Scenario) -> None:
     _require_staff(keyring, scenario.case_id)
     with transaction.atomic():
+        records.lock_case(scenario.case_id)
         analysis = scenario.analysis
         _require_newest(analysis)
-        records.delete(actor, keyring, scenario, audit="risk_scenario.deleted")
+        try:
+            with transaction.atomic():
+                records.delete(actor, keyring, scenario, audit="risk_scenario.deleted")
+        except RestrictedError:  # a plan's measure targets it (on_delete=RESTRICT)
+            raise ScenarioInPlan from None
         _refresh_band(analysis)
 
 

@@ -245,6 +245,14 @@ def delete_scenario(
         actions.delete_scenario(actor=current_user(request), keyring=keyring, scenario=existing)
     except actions.NotNewest:
         messages.error(request, str(_newest_only().message))
+    except actions.ScenarioInPlan:
+        messages.error(
+            request,
+            _(
+                "A measure of the protection plan targets this scenario: change the measure's "
+                "target first (the plan's earlier versions keep theirs)."
+            ),
+        )
     else:
         messages.success(request, _("The scenario is removed from this analysis."))
     return redirect("risk:analysis", case_id=case.id, analysis_id=target.id)

@@ -372,7 +372,11 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
 
 def flagged_count(viewer: User) -> int:
     """How many cases of the viewer's desk are flagged now (the coordinator's home page)."""
-    case_ids = list(Case.objects.filter(desk_id=viewer.desk_id).values_list("id", flat=True))
+    case_ids = list(
+        Case.objects.filter(desk_id=viewer.desk_id)
+        .exclude(status="closed")
+        .values_list("id", flat=True)
+    )
     return sum(1 for now in escalation_now(case_ids).values() if now.flags)
 
 
