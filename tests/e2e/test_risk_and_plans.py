@@ -316,7 +316,9 @@ def test_risk_analysis_and_plan_from_an_assessment_and_the_coordinator_dashboard
     expect(contingency.locator("h3")).to_have_text("Arrest or detention")
     expect(contingency).to_contain_text("Stay calm and do not resist")
     expect(contingency).to_contain_text("The lawyer of the network")
-    expect(contingency).to_contain_text(f"Check in every 4 hours from {stamps[0]} to {stamps[-1]}.")
+    expect(contingency).to_contain_text(
+        f"Check in every 4 hours from {stamps[0]} to {stamps[-1]} (UTC)."
+    )
     checkins = main.locator("#check-ins + ul li")
     expect(checkins).to_have_count(4)
     for item, stamp in zip(checkins.all(), stamps, strict=True):
