@@ -63,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         numbers = dashboard.counts(states)
         context["dashboard"] = numbers
         context["attention"] = dashboard.attention(states)
+        context["incidents_chart"] = dashboard.incidents_per_month(user)
         context["risk_counts"] = [
             (f"band-{band.value}", str(band.label), numbers[f"band-{band.value}"])
             for band in reversed(Band)

@@ -21,12 +21,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from protectdesk.accounts.models import User
+from protectdesk.incidents.models import Incident
+from protectdesk.lib import charts
 from protectdesk.plans import queries
 from protectdesk.plans.models import Measure, MeasureStatus, PlanVersion
 from protectdesk.records.models import Case
@@ -161,3 +163,26 @@ def attention(states: dict[uuid.UUID, CaseState], limit: int = 3) -> list[CaseSt
     return sorted(
         (s for s in states.values() if s.score > 0), key=lambda s: (-s.score, s.case.reference)
     )[:limit]
+
+
+def incidents_per_month(viewer: User, months: int = 12) -> charts.Chart:
+    """The desk's incidents per month over the last ``months`` months (clear months only)."""
+    today = timezone.localdate()
+    labels = []
+    year, month = today.year, today.month
+    for _n in range(months):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    labels.reverse()
+    counted = dict(
+        Incident.objects.filter(case__desk_id=viewer.desk_id, month__in=labels)
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    return charts.chart(
+        _("Incidents per month, the whole desk"),
+        [(label, counted.get(label, 0)) for label in labels],
+        value_heading=_("Incidents"),
+        label_heading=_("Month"),
+    )

@@ -67,6 +67,7 @@ def register() -> None:
             "plan.protocol_saved": _("Preventive protocol saved"),
             "plan.contingency_saved": _("Contingency plan saved"),
             "plan.checked_in": _("Check-in recorded"),
+            "plan.printed": _("Protection plan printed (PDF)"),
         }
     )
     registry.register_routes(
@@ -83,6 +84,7 @@ def register() -> None:
             "plans:protocol": RouteRule("GET", "case", member=200, sample=_sample_protocol),
             "plans:contingency": RouteRule("GET", "case", member=200, sample=_sample_contingency),
             "plans:versions": RouteRule("GET", "case", member=200, defender=200),
+            "plans:pdf": RouteRule("GET", "case", member=200, defender=200, sample=_sample_plan),
             "plans:version": RouteRule(
                 "GET", "case", member=200, defender=200, sample=_sample_version
             ),

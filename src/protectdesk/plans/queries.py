@@ -76,9 +76,12 @@ def target_choices(
     return scenarios + components
 
 
-def plan_view(keyring: Keyring, version: PlanVersion) -> PlanView:
+def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None) -> PlanView:
+    """The version ready to show; ``staff=False`` shows a staff member what the defender sees
+    (the printed plan)."""
     case = version.case
-    staff = keyring.has_staff_key(case.id)
+    if staff is None:
+        staff = keyring.has_staff_key(case.id)
     latest = actions.current(case)
     view = PlanView(
         version, keyring.opened(version), latest is not None and latest.pk == version.pk

@@ -16,6 +16,7 @@ urlpatterns = [
     path(_PLAN + "measures/<uuid:measure_id>/done/", views.measure_done, name="measure_done"),
     path(_PLAN + "protocols/<slug:kind>/", views.protocol, name="protocol"),
     path(_PLAN + "contingency/<slug:kind>/", views.contingency, name="contingency"),
+    path(_PLAN + "plan.pdf", views.pdf, name="pdf"),
     path(_PLAN + "versions/", views.versions, name="versions"),
     path(_PLAN + "versions/<int:number>/", views.version, name="version"),
     path(_PLAN + "check-ins/<uuid:checkin_id>/", views.check_in, name="check_in"),

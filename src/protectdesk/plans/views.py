@@ -3,13 +3,16 @@ compared, check-ins, and the lists behind the coordinator's dashboard."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +20,7 @@ from protectdesk import vocabularies
 from protectdesk.accounts.models import ACCOUNT_MANAGERS
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
+from protectdesk.lib import pdf as pdf_lib
 from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import Problem, rebind
 from protectdesk.plans import actions, dashboard, queries
@@ -32,6 +36,7 @@ from protectdesk.records.access import case_view
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
+from protectdesk.threats import queries as threat_queries
 
 
 def _base(case: Case, keyring: Keyring) -> dict[str, Any]:
@@ -52,6 +57,7 @@ def plan(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     version = actions.current(case)
     context = _base(case, keyring)
     context["is_staff"] = keyring.has_staff_key(case.id)
+    context["languages"] = settings.LANGUAGES
     context["protocol_kinds"] = vocabularies.load("protocol_templates").choices()
     context["contingency_kinds"] = vocabularies.load("contingency_templates").choices()
     if version is not None:
@@ -352,6 +358,41 @@ def review(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
         % {"number": new.number, "old": number},
     )
     return redirect("plans:plan", case_id=case.id)
+
+
+@require_GET
+@case_view()
+def pdf(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse | FileResponse:
+    """The current plan as a PDF, in the language the reader chose (``?lang=``), built in
+    memory and streamed; the download is audited. Shared-key content only: what the defender
+    reads (no staff notes, no scenario titles), since paper travels."""
+    version = _current_or_404(case)
+    language = request.GET.get("lang", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        view = queries.plan_view(keyring, version, staff=False)
+        html = render_to_string(
+            "plans/print.html",
+            {
+                "case": case,
+                "defender": case_queries.defender_of(keyring, case),
+                "view": view,
+                "checkins": queries.upcoming_checkins(case, limit=12),
+                "incidents_chart": threat_queries.month_chart(case),
+                "language": language,
+                "printed_on": timezone.localdate().isoformat(),
+            },
+        )
+    document = pdf_lib.render(html)
+    record_access(request, "plan.printed", version, language=language)
+    response = FileResponse(
+        io.BytesIO(document),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"protection-plan-{case.reference}-v{version.number}-{language}.pdf",
+    )
+    return response
 
 
 @require_GET

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
+from protectdesk.lib import charts
 from protectdesk.records.keyring import Keyring, Opened
 from protectdesk.records.models import Case
 from protectdesk.risk import compute
@@ -231,3 +232,23 @@ def assessments_without_scenario(
         for a in ThreatAssessment.objects.filter(case_id=analysis.case_id, steps_done__gte=5)
         if a.pk not in used
     ]
+
+
+def history_chart(analyses: list[RiskAnalysis]) -> charts.Chart:
+    """The case's risk over time: each analysis's highest index (oldest first), its band."""
+    rows, tones, notes = [], [], []
+    for analysis in sorted(analyses, key=lambda a: (a.analysed_on, a.created_at)):
+        indexes = [s.index for s in analysis.scenarios.all() if s.index is not None]
+        rows.append((analysis.analysed_on.isoformat(), max(indexes) if indexes else None))
+        tones.append(f"band-{analysis.band}" if analysis.band else "")
+        notes.append(band_label(analysis.band or None))
+    return charts.chart(
+        _("Risk over time"),
+        rows,
+        maximum=25,
+        value_heading=_("Highest index (0.2–25)"),
+        label_heading=_("Analysis"),
+        tones=tones,
+        notes=notes,
+        note_heading=_("Band"),
+    )

@@ -63,6 +63,7 @@ def analyses(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse
             "case": case,
             "defender": case_queries.defender_of(keyring, case),
             "rows": [(a, queries.band_label(a.band or None)) for a in rows],
+            "chart": queries.history_chart(rows),
             "newest": rows[0] if rows else None,
         },
     )

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
 from protectdesk.cases.models import Defender
 from protectdesk.incidents.models import Actor, Incident, IncidentPerpetrator, Stance
+from protectdesk.lib import charts
 from protectdesk.records.keyring import Keyring, Opened
 from protectdesk.records.models import Case, CaseMember, MemberKind
 from protectdesk.threats import escalation
@@ -418,3 +420,35 @@ def incident_choices(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
 def actor_name(keyring: Keyring, case: Case, actor_id: str) -> str:
     actor = Actor.objects.filter(case=case, pk=actor_id).first() if actor_id else None
     return str(keyring.opened(actor).name) if actor else ""
+
+
+def incidents_chart(months: list[TimelineMonth]) -> charts.Chart:
+    """Incidents per month of the timeline as bars, each toned by its worst severity."""
+    return charts.chart(
+        _("Incidents per month"),
+        [(m.label, len(m.incidents)) for m in months],
+        value_heading=_("Incidents"),
+        label_heading=_("Month"),
+        tones=[
+            f"sev{max(r.incident.severity for r in m.incidents)}" if m.incidents else ""
+            for m in months
+        ],
+        notes=[", ".join(str(r.incident.severity) for r in m.incidents) or "—" for m in months],
+        note_heading=_("Severities"),
+    )
+
+
+def month_chart(case: Case) -> charts.Chart:
+    """Incidents per month of the case from clear fields only (for the printed plan): no
+    title, no exact date."""
+    months: dict[str, list[int]] = {}
+    for incident in Incident.objects.filter(case=case).only("month", "year", "severity"):
+        months.setdefault(incident.when_label, []).append(incident.severity)
+    labels = sorted(months, key=lambda label: (label[:4], len(label), label))
+    return charts.chart(
+        _("Incidents per month"),
+        [(label, len(months[label])) for label in labels],
+        value_heading=_("Incidents"),
+        label_heading=_("Month"),
+        tones=[f"sev{max(months[label])}" for label in labels],
+    )

@@ -292,6 +292,7 @@ def _step_context(
         context.update(
             timeline_rows=rows,
             timeline_months=months,
+            timeline_chart=queries.incidents_chart(months),
             case_flags=queries.case_flags(keyring, case),
             linked=linked,
         )
