@@ -188,6 +188,8 @@ def _write_threats_through_the_web(desks, client, values, extra):
     posted = client.post(step_two, {"pattern": pattern, "row_version": "1"})
     assert posted.status_code == 302, posted.content[:2000]
     assessment = step_two.split("/threats/")[1].split("/")[0]
+    printed = client.get(f"{base}/plan/plan.pdf?lang=es")  # the plans writer made a plan here
+    assert printed.status_code == 200 and b"".join(printed.streaming_content).startswith(b"%PDF")
     for page in (
         f"{base}/actors/",
         step_two,
@@ -297,6 +299,8 @@ def test_no_canary_at_rest(desks):
         ),  # encrypted files, upload temp dir, everything
     }
     leaks = {where: found for where, blob in places.items() if (found := scan.find(canaries, blob))}
+    # The printed plan was built in memory: no PDF anywhere on disk.
+    leaks.update({where: ["a PDF"] for where, blob in places.items() if blob.startswith(b"%PDF")})
     sessions = b"".join(
         s.session_data.encode() + repr(s.get_decoded()).encode() for s in Session.objects.all()
     )

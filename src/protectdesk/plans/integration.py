@@ -154,7 +154,7 @@ def _sample_version(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]
 
 def _sample_checkin(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
     version = actions.start_plan(actor=actor, keyring=keyring, case=case)
-    start = timezone.now() + datetime.timedelta(hours=1)
+    start = timezone.now() + datetime.timedelta(minutes=10)  # due soon: it can be made now
     actions.save_contingency(
         actor=actor,
         keyring=keyring,
@@ -206,7 +206,7 @@ def _canary(actor: User, keyring: Keyring, case: Case, values: dict[str, dict[st
         text=values["plans.Protocol"]["text"],
     )
     plan = values["plans.Contingency"]
-    start = timezone.now() + datetime.timedelta(hours=2)
+    start = timezone.now() + datetime.timedelta(minutes=30)  # due soon: it can be made now
     actions.save_contingency(
         actor=actor,
         keyring=keyring,
