@@ -201,7 +201,7 @@ class CheckInForm(Form):
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
-        max_length=500,
+        max_length=2000,
         widget=forms.TextInput(attrs=PRIVATE_INPUT),
     )
 
