@@ -551,6 +551,26 @@ FORMS: dict[str, Refusal | NothingToType] = {
         lambda desks: {"steps": "", "who": "Kept", "checkin_every_hours": "6"},
         ("steps", "checkin_from", "checkin_until"),
     ),
+    # --- wheel ---
+    "wheel:sessions": Refusal(
+        "caseworker",
+        lambda desks: {"wheel": "travel", "held_on": "2026-02-30", "title": "Kept"},
+        ("wheel", "held_on"),
+    ),
+    "wheel:session": Refusal(
+        "caseworker",
+        lambda desks: {
+            "label": "Kept",
+            "submission": str(uuid.uuid4()),
+            "score_experience": "101",
+            "score_training": "-1",
+            "barriers_training": "Kept",
+            "score_planning": "a lot",
+            "solutions_rules": "Kept without a score",
+        },
+        ("score_experience", "score_training", "score_planning", "score_rules"),
+    ),
+    "wheel:make_measure": BUTTONS,
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
     # --- the test suite's own module (tests/notes) ---

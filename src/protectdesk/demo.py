@@ -9,6 +9,7 @@ the demo database is encrypted exactly like a real one.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from protectdesk.demo_cases import (
     DemoAssessment,
     DemoCase,
 )
-from protectdesk.demo_protection import PROTECTION, DemoProtection
+from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoProtection, DemoWheel
 from protectdesk.incidents import actions as incident_actions
 from protectdesk.incidents.forms import parse_when
 from protectdesk.incidents.models import Actor, Incident
@@ -107,6 +108,9 @@ def create_demo() -> str:
             if protection is not None:
                 owner = users[demo.owner]
                 _protect(protection, owner, _keyring(owner), case)
+            for wheel in WHEELS.get(demo.profile.name or "", ()):
+                owner = users[demo.owner]
+                _wheel(wheel, owner, _keyring(owner), case)
     return created.recovery_phrase
 
 
@@ -397,6 +401,38 @@ def _protect(item: DemoProtection, owner: User, keyring: Keyring, case: Case) ->
                 {},
                 audit=None,
             )
+
+
+def _wheel(item: DemoWheel, owner: User, keyring: Keyring, case: Case) -> None:
+    """A security wheel session with its participants, through the real actions."""
+    from protectdesk.wheel import actions as wheel_actions
+
+    session = wheel_actions.start_session(
+        actor=owner,
+        keyring=keyring,
+        case=case,
+        wheel="organisational",
+        held_on=date.today() - timedelta(days=item.days_ago),
+        title=item.title,
+    )
+    for label, scores, barrier, solution in item.participants:
+        weakest = SPOKES[scores.index(min(scores))]
+        wheel_actions.add_participant(
+            actor=owner,
+            keyring=keyring,
+            session=session,
+            label=label,
+            submission=uuid.uuid4(),
+            scores=tuple(
+                wheel_actions.SpokeEntry(
+                    code,
+                    score,
+                    barrier if code == weakest else "",
+                    solution if code == weakest else "",
+                )
+                for code, score in zip(SPOKES, scores, strict=True)
+            ),
+        )
 
 
 def _by_name(keyring: Keyring, name: str) -> Case:

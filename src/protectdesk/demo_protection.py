@@ -243,3 +243,75 @@ PROTECTION = {
         contingencies=("evacuation_relocation",),
     ),
 }
+
+
+# --- security wheel sessions (issue 13) -----------------------------------------------------
+
+SPOKES = (
+    "experience",
+    "training",
+    "awareness",
+    "planning",
+    "responsibilities",
+    "rules",
+    "incident_response",
+    "evaluation",
+)
+
+
+@dataclass(frozen=True)
+class DemoWheel:
+    """An organisational wheel session ``days_ago`` before the demo is made; each participant
+    scores the eight spokes (in SPOKES order), with a barrier and a solution for the weakest."""
+
+    days_ago: int
+    title: str
+    participants: tuple[tuple[str, tuple[int, ...], str, str], ...]
+
+
+WHEELS = {
+    "Colectivo Voces del Norte (fictional)": (
+        DemoWheel(
+            182,
+            "Rueda de seguridad, primer semestre",
+            (
+                (
+                    "Coordinadora",
+                    (60, 20, 50, 30, 40, 30, 50, 10),
+                    "Nadie tiene tiempo para formarse.",
+                    "Un taller al trimestre.",
+                ),
+                (
+                    "Acompañante 1",
+                    (40, 10, 60, 20, 30, 20, 40, 10),
+                    "No conocemos las reglas.",
+                    "Reglas escritas y pegadas en la oficina.",
+                ),
+            ),
+        ),
+        DemoWheel(
+            3,
+            "Rueda de seguridad, tras el robo",
+            (
+                (
+                    "Coordinadora",
+                    (70, 60, 70, 50, 60, 40, 70, 30),
+                    "Las reglas no se cumplen de noche.",
+                    "Turnos para cerrar la oficina.",
+                ),
+                (
+                    "Acompañante 1",
+                    (60, 50, 80, 40, 50, 30, 60, 20),
+                    "Nadie revisa lo que funciona.",
+                    "Una reunión de evaluación cada mes.",
+                ),
+                (
+                    "Acompañante 2",
+                    (50, 40, 60, 40, 40, 20, 50, 20),
+                    "Miedo a hablar de incidentes.",
+                    "Un espacio de cuidado colectivo.",
+                ),
+            ),
+        ),
+    ),
+}

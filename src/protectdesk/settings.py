@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "protectdesk.threats",
     "protectdesk.risk",
     "protectdesk.plans",
+    "protectdesk.wheel",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

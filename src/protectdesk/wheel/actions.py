@@ -167,9 +167,7 @@ def add_participant(
     return participant
 
 
-def make_measure(
-    *, actor: User, keyring: Keyring, session: WheelSession, spoke: str
-) -> Measure:
+def make_measure(*, actor: User, keyring: Keyring, session: WheelSession, spoke: str) -> Measure:
     """A measure of the current plan that strengthens ``spoke``: "Strengthen: <spoke>", then
     the solutions the participants proposed for it, a protection measure that builds a
     capacity. Its text is in the active language (the one the button was pressed in)."""

@@ -9,12 +9,12 @@ fails later. Codes are stored with every session and score; labels follow the ac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-import re
 
 import yaml
 from django.utils import translation

@@ -60,9 +60,7 @@ class ParticipantForm(Form):
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs=PRIVATE_INPUT),
-        help_text=gettext_lazy(
-            "A name, or leave it empty to number the participants. Encrypted."
-        ),
+        help_text=gettext_lazy("A name, or leave it empty to number the participants. Encrypted."),
     )
     submission = forms.UUIDField(widget=forms.HiddenInput)
 

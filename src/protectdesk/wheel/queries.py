@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from protectdesk.lib import charts
-from protectdesk.plans import actions as plan_actions
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
+from protectdesk.vocabularies import LANGUAGES
 from protectdesk.wheel import definitions, scoring
 from protectdesk.wheel.models import Participant, SpokeMeasure, SpokeScore, WheelSession
 
@@ -29,11 +29,11 @@ def wheel_of(session: WheelSession) -> definitions.Wheel:
         .order_by("spoke")
         .values_list("spoke", flat=True)
     )
-    same = dict.fromkeys(definitions.LANGUAGES, session.wheel)
+    same = dict.fromkeys(LANGUAGES, session.wheel)
     return definitions.Wheel(
         session.wheel,
         same,
-        tuple(definitions.Spoke(c, dict.fromkeys(definitions.LANGUAGES, c)) for c in codes),
+        tuple(definitions.Spoke(c, dict.fromkeys(LANGUAGES, c)) for c in codes),
     )
 
 
@@ -71,7 +71,9 @@ def scores_by_participant(session: WheelSession) -> dict[uuid.UUID, dict[str, Sp
     return found
 
 
-def aggregate_of(session: WheelSession, wheel: definitions.Wheel | None = None) -> scoring.Aggregate:
+def aggregate_of(
+    session: WheelSession, wheel: definitions.Wheel | None = None
+) -> scoring.Aggregate:
     wheel = wheel or wheel_of(session)
     scores = scores_by_participant(session)
     return scoring.aggregate(
@@ -82,7 +84,7 @@ def aggregate_of(session: WheelSession, wheel: definitions.Wheel | None = None) 
 @dataclass(frozen=True)
 class ScoreRow:
     spoke: str  # its label
-    score: int | None
+    score: int
     barriers: Any  # plaintext, or the damaged notice
     solutions: Any
 
@@ -106,14 +108,16 @@ def participant_views(
             ParticipantView(
                 participant,
                 label if label else _("Participant %(number)s") % {"number": number},
+                # Only the spokes they scored: the chart and the agreement table show the rest.
                 tuple(
                     ScoreRow(
                         spoke.label,
-                        found.score if (found := row.get(spoke.code)) else None,
-                        keyring.opened(found).barriers if found else "",
-                        keyring.opened(found).solutions if found else "",
+                        found.score,
+                        keyring.opened(found).barriers,
+                        keyring.opened(found).solutions,
                     )
                     for spoke in wheel.spokes
+                    if (found := row.get(spoke.code)) is not None
                 ),
             )
         )
@@ -144,13 +148,14 @@ def chart_of(
     if previous is not None and comparison is not None:
         day = previous.held_on.isoformat()
         notes = []
-        for spoke in wheel.spokes:
+        for spoke in result.spokes:
             delta = comparison.deltas.get(spoke.code)
-            notes.append(
-                _("%(delta)s since %(day)s") % {"delta": signed(delta), "day": day}
-                if delta is not None
-                else _("no mean on %(day)s or now") % {"day": day}
-            )
+            if delta is not None:
+                notes.append(_("%(delta)s since %(day)s") % {"delta": signed(delta), "day": day})
+            elif spoke.mean is not None:
+                notes.append(_("not scored on %(day)s") % {"day": day})
+            else:
+                notes.append("")  # not scored now: nothing to compare
     return charts.chart(
         _("Mean score of each spoke"),
         [(spoke.label, s.mean) for spoke, s in zip(wheel.spokes, result.spokes, strict=True)],
@@ -183,7 +188,3 @@ def weak_spokes(
         for s in result.weak
         if s.mean is not None
     ]
-
-
-def has_plan(case: Case) -> bool:
-    return plan_actions.current(case) is not None
