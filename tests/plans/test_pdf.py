@@ -122,3 +122,30 @@ def test_a_document_pointing_elsewhere_prints_without_it(db):
         '<body><p>kept</p><img src="data:image/png;base64,iVBORw0KGgo="></body></html>'
     )
     assert "kept" in _text(pdf.render(html))
+
+
+def test_the_printed_plan_carries_the_latest_wheel_chart(desks, signed_in_client):
+    import uuid
+
+    from protectdesk.wheel import actions as wheel_actions
+    from protectdesk.wheel import definitions
+
+    case = _case_with_a_plan(desks)
+    keyring = keyring_of(desks.caseworker)
+    wheel = definitions.load()["organisational"]
+    session = wheel_actions.start_session(
+        actor=desks.caseworker, keyring=keyring, case=case, wheel="organisational"
+    )
+    wheel_actions.add_participant(
+        actor=desks.caseworker,
+        keyring=keyring,
+        session=session,
+        label="One",
+        submission=uuid.uuid4(),
+        scores=tuple(wheel_actions.SpokeEntry(s.code, 40) for s in wheel.spokes),
+    )
+    response = signed_in_client(desks.caseworker).get(
+        reverse("plans:pdf", args=[case.id]) + "?lang=en"
+    )
+    text = _text(b"".join(response.streaming_content))
+    assert "Mean score of each spoke" in text and wheel.spokes[0].label in text

@@ -32,6 +32,7 @@ from protectdesk.plans.forms import (
     ProtocolForm,
 )
 from protectdesk.plans.models import CheckIn, Measure, PlanVersion
+from protectdesk.records import registry
 from protectdesk.records.access import case_view
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
@@ -380,6 +381,11 @@ def pdf(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse | Fi
                 "view": view,
                 "checkins": queries.upcoming_checkins(case, limit=12),
                 "incidents_chart": threat_queries.month_chart(case),
+                "more_charts": [
+                    found
+                    for chart in registry.PRINT_CHARTS
+                    if (found := chart(case, keyring)) is not None
+                ],
                 "language": language,
                 "printed_on": timezone.localdate().isoformat(),
             },

@@ -164,6 +164,19 @@ def watchers_for(label: str) -> list[Watcher]:
     return [watch.callback for watch in WATCHES if label.lower() in watch.labels]
 
 
+# --- the printed plan ------------------------------------------------------------------------
+
+#: (case, keyring) → a chart (``protectdesk.lib.charts.Chart``) or None: modules whose charts
+#: belong on paper too (the latest security wheel) add one; the printed plan shows them all.
+PrintChart = Callable[[Case, "Keyring"], Any]
+PRINT_CHARTS: list[PrintChart] = []
+
+
+def register_print_chart(chart: PrintChart) -> None:
+    if chart not in PRINT_CHARTS:
+        PRINT_CHARTS.append(chart)
+
+
 # --- the case page --------------------------------------------------------------------------
 
 

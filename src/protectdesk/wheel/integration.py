@@ -53,6 +53,7 @@ def _case_section(request: HttpRequest, case: Case, keyring: Keyring) -> dict[st
 
 def register() -> None:
     registry.register_urls("", "protectdesk.wheel.urls")
+    registry.register_print_chart(queries.latest_chart)
     registry.register(RecordType(WheelSession, _("Security wheel session"), _session_page))
     registry.register(RecordType(Participant, _("Security wheel participant"), _participant_page))
     registry.register(RecordType(SpokeScore, _("Security wheel score"), _score_page))

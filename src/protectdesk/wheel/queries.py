@@ -188,3 +188,25 @@ def weak_spokes(
         for s in result.weak
         if s.mean is not None
     ]
+
+
+def latest_chart(case: Case, keyring: Keyring) -> charts.Chart | None:
+    """The case's latest session as a chart, compared with the one before (for the printed
+    plan); None without a session."""
+    session = latest(case)
+    if session is None:
+        return None
+    wheel = wheel_of(session)
+    result = aggregate_of(session, wheel)
+    previous = previous_of(session)
+    comparison = scoring.compare(aggregate_of(previous), result) if previous is not None else None
+    found = chart_of(session, wheel, result, previous, comparison)
+    title = f"{found.title} · {wheel.label} · {session.held_on.isoformat()}"
+    return charts.Chart(
+        title,
+        found.bars,
+        found.value_heading,
+        found.label_heading,
+        found.note_heading,
+        found.caption,
+    )
