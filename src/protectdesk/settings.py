@@ -272,5 +272,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
+        # WeasyPrint names, in its warnings, each character a font cannot draw: from a plan,
+        # that is identifying text. It logs nothing anywhere (lib/pdf.py counts what it can).
+        "weasyprint": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "fontTools": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }

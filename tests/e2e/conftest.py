@@ -179,7 +179,9 @@ class Auditor:
                         status=status or 200, content_type="text/html; charset=utf-8", body=served
                     )
 
-                page.route(lambda candidate: candidate == url, serve_once)
+                # A request URL never carries the #fragment the page's address may have.
+                address = url.split("#")[0]
+                page.route(lambda candidate: candidate.split("#")[0] == address, serve_once)
             response = page.goto(url, wait_until="load")
             assert response is not None, f"audit could not load {url}"
             if status is not None:

@@ -200,7 +200,8 @@ def test_assess_a_threat_from_two_incidents_and_the_coordinator_sees_the_case_fl
     step_flags = worker.page.locator("main ul.flags")
     for sentence in (FLAG_MORE_OFTEN, FLAG_SAME_ACTOR_NAMED, FLAG_WORDS_TO_ACTS):
         expect(step_flags).to_contain_text(sentence)
-    rows = worker.page.locator("main table tbody tr")
+    # The incidents table (the chart above has a data table of its own).
+    rows = worker.page.locator("main table:not(.chart-data) tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text(THREAT)  # oldest first
     expect(rows.nth(0)).to_contain_text(THREAT_DAY)

@@ -149,3 +149,31 @@ def test_the_printed_plan_carries_the_latest_wheel_chart(desks, signed_in_client
     )
     text = _text(b"".join(response.streaming_content))
     assert "Mean score of each spoke" in text and wheel.spokes[0].label in text
+
+
+def test_characters_the_fonts_lack_never_reach_the_log(desks, signed_in_client):
+    """WeasyPrint warns about each character it cannot draw, naming it: that must go nowhere."""
+    from tests import canary as scan
+
+    keyring = keyring_of(desks.caseworker)
+    name = "王秀英 Ꮳ张"  # Chinese and Cherokee: not in DejaVu Sans
+    case = case_actions.open_case(
+        actor=desks.caseworker,
+        keyring=keyring,
+        profile=case_actions.DefenderProfile(kind="individual", country="GT", name=name),
+    )
+    actions.start_plan(actor=desks.caseworker, keyring=keyring, case=case)
+    response = signed_in_client(desks.caseworker).get(reverse("plans:pdf", args=[case.id]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    logged = b"".join(scan.log_files().values()).decode("utf-8", "replace")
+    assert not any(character in logged for character in "王秀英Ꮳ张")
+
+
+def test_a_plan_too_long_to_print_is_refused_with_a_message(desks, signed_in_client, monkeypatch):
+    case = _case_with_a_plan(desks)
+    monkeypatch.setattr(pdf, "MAX_CHARACTERS", 100)
+    response = signed_in_client(desks.caseworker).get(
+        reverse("plans:pdf", args=[case.id]), follow=True
+    )
+    assert "The plan is too long to print" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="plan.printed").exists()

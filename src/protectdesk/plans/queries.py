@@ -45,10 +45,14 @@ class PlanView:
     overdue: bool = False
 
 
-def _targets(keyring: Keyring, case: Case) -> dict[str, str]:
+def _targets(keyring: Keyring, case: Case, staff: bool | None = None) -> dict[str, str]:
+    """What a measure can target, labelled; scenario titles (staff key) only for staff, and
+    never when ``staff`` is False (the printed plan)."""
     labels = {f"c:{t.code}": t.label for t in vocabularies.load("risk_components").terms}
     newest = risk_actions.newest(case)
-    if newest is not None and keyring.has_staff_key(case.id):
+    if staff is None:
+        staff = keyring.has_staff_key(case.id)
+    if newest is not None and staff:
         for scenario in newest.scenarios.all():
             labels[f"s:{scenario.pk}"] = str(keyring.opened(scenario).title)
     return labels
@@ -86,7 +90,7 @@ def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None)
     view = PlanView(
         version, keyring.opened(version), latest is not None and latest.pk == version.pk
     )
-    labels = _targets(keyring, case)
+    labels = _targets(keyring, case, staff)
     protocols = vocabularies.load("protocol_templates")
     contingencies = vocabularies.load("contingency_templates")
     today = timezone.localdate()

@@ -390,7 +390,21 @@ def pdf(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse | Fi
                 "printed_on": timezone.localdate().isoformat(),
             },
         )
-    document = pdf_lib.render(html)
+    try:
+        document = pdf_lib.render(html)
+    except pdf_lib.TooLarge as large:
+        messages.error(
+            request,
+            _(
+                "The plan is too long to print (%(count)s characters; at most %(limit)s). "
+                "Shorten its longest texts, or print the page from the browser."
+            )
+            % {"count": f"{large.characters:,}", "limit": f"{pdf_lib.MAX_CHARACTERS:,}"},
+        )
+        return redirect("plans:plan", case_id=case.id)
+    except pdf_lib.Busy:
+        messages.error(request, _("Another plan is being printed: try again in a minute."))
+        return redirect("plans:plan", case_id=case.id)
     record_access(request, "plan.printed", version, language=language)
     response = FileResponse(
         io.BytesIO(document),

@@ -31,6 +31,9 @@ from protectdesk.records.models import Case
 from protectdesk.wheel import definitions, scoring
 from protectdesk.wheel.models import Participant, SpokeMeasure, SpokeScore, WheelSession
 
+#: The longest measure text the plan's form accepts (plans.forms.MeasureForm).
+MEASURE_LIMIT = 20_000
+
 
 @dataclass(frozen=True)
 class SpokeEntry:
@@ -193,6 +196,9 @@ def make_measure(*, actor: User, keyring: Keyring, session: WheelSession, spoke:
         description = _("Strengthen: %(spoke)s") % {"spoke": found.label}
         if solutions:
             description += "\n" + "\n".join(f"– {text}" for text in solutions)
+        # Within what the measure form accepts, so the measure can be edited as it is.
+        if len(description) > MEASURE_LIMIT:
+            description = description[: MEASURE_LIMIT - 1] + "…"
         measure = plans.save_measure(
             actor=actor,
             keyring=keyring,
