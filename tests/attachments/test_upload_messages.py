@@ -78,7 +78,7 @@ def test_a_stored_file_is_confirmed_in_the_files_section(desks, signed_in_client
     response = _post(client, desks.case, f"cases.case:{desks.case.id}", "a.txt", b"words")
     page = client.get(response["Location"]).content.decode()
     assert re.search(
-        r'<ul class="messages" role="status"><li class="success">The file is stored, encrypted.</li>',
+        r'<div role="status"><ul class="messages"><li class="success">The file is stored, encrypted.</li>',
         _section(page),
     )
     assert "The file is stored" not in _page_wide_list(page)
