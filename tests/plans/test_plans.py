@@ -511,3 +511,19 @@ def test_the_defender_is_not_told_why_the_plan_is_up_for_early_review(desks, sig
         staff_page = signed_in_client(desks.caseworker).get(url).content.decode()
         assert "early review" in defender_page and "escalation flag" not in defender_page, url
         assert "an escalation flag" in staff_page, url
+
+
+def test_opening_a_form_that_shows_plan_content_is_audited(desks, signed_in_client):
+    from protectdesk.audit.models import AuditEntry
+
+    version = _plan(desks)
+    measure = _measure(desks, version)
+    client = signed_in_client(desks.caseworker)
+    before = AuditEntry.objects.filter(action="plan.viewed").count()
+    for url in (
+        reverse("plans:measure", args=[desks.case.id, measure.id]),
+        reverse("plans:protocol", args=[desks.case.id, "meetings"]),
+        reverse("plans:contingency", args=[desks.case.id, "raid"]),
+    ):
+        assert client.get(url).status_code == 200
+    assert AuditEntry.objects.filter(action="plan.viewed").count() == before + 3

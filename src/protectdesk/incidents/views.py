@@ -236,6 +236,8 @@ def edit_incident(
         return _form_page(request, context, status=400)
     if "refresh" in request.POST:
         clear_errors(form)
+    else:  # the form shows the decrypted incident: an access, like its page
+        record_access(request, "incident.viewed", incident, editing=True)
     return _form_page(request, context)
 
 

@@ -157,6 +157,7 @@ def measure(
     )
     context = {**_base(case, keyring), "form": form, "version": version, "existing": existing}
     if request.method == "GET":
+        record_access(request, "plan.viewed", version, part="measure")
         return render(request, "plans/measure.html", context)
     if not form.is_valid():
         return render(request, "plans/measure.html", context, status=400)
@@ -260,6 +261,7 @@ def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> H
             messages.success(request, _("The protocol is saved."))
             return redirect("plans:plan", case_id=case.id)
         return render(request, "plans/protocol.html", context, status=400)
+    record_access(request, "plan.viewed", version, part=f"protocol:{kind}")
     return render(request, "plans/protocol.html", context)
 
 
@@ -311,6 +313,7 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
             messages.success(request, _("The contingency plan is saved."))
             return redirect("plans:plan", case_id=case.id)
         return render(request, "plans/contingency.html", context, status=400)
+    record_access(request, "plan.viewed", version, part=f"contingency:{kind}")
     return render(request, "plans/contingency.html", context)
 
 

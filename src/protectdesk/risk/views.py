@@ -203,6 +203,8 @@ def scenario(
         "form": form,
     }
     if request.method == "GET":
+        if existing is not None:  # the form shows its decrypted content: an access
+            record_access(request, "risk_analysis.viewed", target, scenario=str(existing.pk))
         return render(request, "risk/scenario.html", context)
     if not form.is_valid():
         return render(request, "risk/scenario.html", context, status=400)
