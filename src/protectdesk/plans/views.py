@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib import pdf as pdf_lib
 from protectdesk.lib.access import current_user, role_required
-from protectdesk.lib.forms import Problem, rebind
+from protectdesk.lib.forms import Problem
 from protectdesk.plans import actions, dashboard, queries
 from protectdesk.plans.forms import (
     CheckInForm,
@@ -33,7 +35,7 @@ from protectdesk.plans.forms import (
 )
 from protectdesk.plans.models import CheckIn, Measure, PlanVersion
 from protectdesk.records import registry
-from protectdesk.records.access import case_view
+from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
@@ -104,10 +106,7 @@ def edit(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
             context["refused"] = _frozen()
             return render(request, "plans/edit.html", context, status=400)
         except EditConflict:
-            version.refresh_from_db()
-            rebind(form, row_version=str(version.row_version))
-            context["conflict"] = keyring.opened(version)
-            return render(request, "plans/edit.html", context, status=409)
+            return conflict_page(request, "plans/edit.html", context, form, keyring, version)
         messages.success(request, _("The plan is saved."))
         return redirect("plans:plan", case_id=case.id)
     return render(request, "plans/edit.html", context)
@@ -183,10 +182,7 @@ def measure(
     except EditConflict:
         if existing is None:  # a conflict needs a row that existed
             raise
-        existing.refresh_from_db()
-        rebind(form, row_version=str(existing.row_version))
-        context["conflict"] = keyring.opened(existing)
-        return render(request, "plans/measure.html", context, status=409)
+        return conflict_page(request, "plans/measure.html", context, form, keyring, existing)
     messages.success(request, _("The measure is saved."))
     return redirect("plans:plan", case_id=case.id)
 
@@ -233,36 +229,25 @@ def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> H
         request.POST or None,
         initial={"text": text, "row_version": existing.row_version if existing else ""},
     )
-    context = {
-        **_base(case, keyring),
-        "form": form,
-        "label": term.label,
-        "existing": existing,
-        "kind": kind,
-    }
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.save_protocol(
-                    actor=current_user(request),
-                    keyring=keyring,
-                    version=version,
-                    kind=kind,
-                    text=form.cleaned_data["text"],
-                    expected_version=form.cleaned_data["row_version"],
-                )
-            except actions.Frozen:
-                context["refused"] = _frozen()
-                return render(request, "plans/protocol.html", context, status=400)
-            except EditConflict:
-                return _conflict(
-                    request, "plans/protocol.html", context, form, keyring, kind, "protocols"
-                )
-            messages.success(request, _("The protocol is saved."))
-            return redirect("plans:plan", case_id=case.id)
-        return render(request, "plans/protocol.html", context, status=400)
-    record_access(request, "plan.viewed", version, part=f"protocol:{kind}")
-    return render(request, "plans/protocol.html", context)
+
+    def save() -> None:
+        actions.save_protocol(
+            actor=current_user(request),
+            keyring=keyring,
+            version=version,
+            kind=kind,
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["row_version"],
+        )
+
+    return _part_page(
+        request,
+        case,
+        keyring,
+        _Part("protocol", "protocols", _("The protocol is saved."), term, kind, existing, version),
+        form,
+        save,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -285,52 +270,81 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
     else:
         initial = {"steps": _template_text(term, "steps"), "who": _template_text(term, "who")}
     form = ContingencyForm(request.POST or None, initial=initial)
+
+    def save() -> None:
+        actions.save_contingency(
+            actor=current_user(request),
+            keyring=keyring,
+            version=version,
+            kind=kind,
+            data=form.data_for_action(),
+            expected_version=form.cleaned_data["row_version"],
+        )
+
+    return _part_page(
+        request,
+        case,
+        keyring,
+        _Part(
+            "contingency",
+            "contingencies",
+            _("The contingency plan is saved."),
+            term,
+            kind,
+            existing,
+            version,
+        ),
+        form,
+        save,
+    )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One kind of a plan's part (a protocol, a contingency plan) on its own page."""
+
+    name: str  # "protocol": its template plans/<name>.html, its audit detail
+    related: str  # the version's related name ("protocols")
+    saved: str  # the message once saved
+    term: Any  # the vocabulary term of its kind
+    kind: str
+    existing: Any  # the part as saved, or None
+    version: PlanVersion
+
+
+def _part_page(
+    request: HttpRequest,
+    case: Case,
+    keyring: Keyring,
+    part: _Part,
+    form: Any,
+    save: Callable[[], None],
+) -> HttpResponse:
+    """Show the part's form, or save it: refused (400), a stale save (409, both versions
+    shown, nothing typed lost), or saved (back to the plan)."""
+    template = f"plans/{part.name}.html"
     context = {
         **_base(case, keyring),
         "form": form,
-        "label": term.label,
-        "existing": existing,
-        "kind": kind,
+        "label": part.term.label,
+        "existing": part.existing,
+        "kind": part.kind,
     }
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.save_contingency(
-                    actor=current_user(request),
-                    keyring=keyring,
-                    version=version,
-                    kind=kind,
-                    data=form.data_for_action(),
-                    expected_version=form.cleaned_data["row_version"],
-                )
-            except actions.Frozen:
-                context["refused"] = _frozen()
-                return render(request, "plans/contingency.html", context, status=400)
-            except EditConflict:
-                return _conflict(
-                    request, "plans/contingency.html", context, form, keyring, kind, "contingencies"
-                )
-            messages.success(request, _("The contingency plan is saved."))
-            return redirect("plans:plan", case_id=case.id)
-        return render(request, "plans/contingency.html", context, status=400)
-    record_access(request, "plan.viewed", version, part=f"contingency:{kind}")
-    return render(request, "plans/contingency.html", context)
-
-
-def _conflict(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    form: Any,
-    keyring: Keyring,
-    kind: str,
-    related: str,
-) -> HttpResponse:
-    """Someone saved this part meanwhile: show theirs beside the form, keep what was typed."""
-    saved = getattr(actions.current(context["case"]), related).get(kind=kind)
-    rebind(form, row_version=str(saved.row_version))
-    context["conflict"] = keyring.opened(saved)
-    return render(request, template, context, status=409)
+    if request.method != "POST":
+        record_access(request, "plan.viewed", part.version, part=f"{part.name}:{part.kind}")
+        return render(request, template, context)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    try:
+        save()
+    except actions.Frozen:
+        context["refused"] = _frozen()
+        return render(request, template, context, status=400)
+    except EditConflict:
+        saved = getattr(actions.current(case), part.related).get(kind=part.kind)
+        return conflict_page(request, template, context, form, keyring, saved)
+    messages.success(request, part.saved)
+    return redirect("plans:plan", case_id=case.id)
 
 
 @require_POST

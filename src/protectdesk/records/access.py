@@ -1,4 +1,5 @@
-"""The decorator every case route uses: members only, everyone else gets 404 (never 403)."""
+"""The decorator every case route uses: members only, everyone else gets 404 (never 403);
+and the answer every edit form gives a stale save (:func:`conflict_page`)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 
 from protectdesk.lib.access import signed_in
+from protectdesk.lib.forms import rebind
 from protectdesk.records import queries
-from protectdesk.records.keyring import NoCaseAccess, StaffOnly, keyring_for
+from protectdesk.records.keyring import Keyring, NoCaseAccess, StaffOnly, keyring_for
 
 CaseView = Callable[..., HttpResponse | StreamingHttpResponse]
 
@@ -39,3 +43,20 @@ def case_view(*, staff_only: bool = False) -> Callable[[CaseView], CaseView]:
         return signed_in(wrapper)
 
     return decorator
+
+
+def conflict_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    form: Any,
+    keyring: Keyring,
+    record: models.Model,
+) -> HttpResponse:
+    """Someone saved ``record`` since the form was loaded (``EditConflict``): show what they
+    saved as ``conflict`` beside the form, keep everything typed, and let the next save go
+    over the version now shown (409)."""
+    record.refresh_from_db()
+    rebind(form, row_version=str(getattr(record, "row_version")))  # noqa: B009 - case records
+    context["conflict"] = keyring.opened(record)
+    return render(request, template, context, status=409)

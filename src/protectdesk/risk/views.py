@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user
-from protectdesk.lib.forms import Problem, rebind
-from protectdesk.records.access import case_view
+from protectdesk.lib.forms import Problem
+from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
@@ -126,10 +126,7 @@ def analysis(
         context["refused"] = _newest_only()
         return render(request, "risk/analysis.html", context, status=400)
     except EditConflict:
-        target.refresh_from_db()
-        rebind(form, row_version=str(target.row_version))
-        context["conflict"] = keyring.opened(target)
-        return render(request, "risk/analysis.html", context, status=409)
+        return conflict_page(request, "risk/analysis.html", context, form, keyring, target)
     messages.success(request, _("The analysis is saved."))
     return redirect("risk:analysis", case_id=case.id, analysis_id=target.id)
 
@@ -223,10 +220,7 @@ def scenario(
     except EditConflict:
         if existing is None:  # a conflict needs a row that existed
             raise
-        existing.refresh_from_db()
-        rebind(form, row_version=str(existing.row_version))
-        context["conflict"] = keyring.opened(existing)
-        return render(request, "risk/scenario.html", context, status=409)
+        return conflict_page(request, "risk/scenario.html", context, form, keyring, existing)
     messages.success(request, _("The scenario is saved."))
     return redirect("risk:analysis", case_id=case.id, analysis_id=target.id)
 

@@ -35,7 +35,7 @@ from protectdesk import vocabularies
 from protectdesk.accounts.models import User
 from protectdesk.incidents.models import Actor, Confidence, Incident
 from protectdesk.records import actions as records
-from protectdesk.records.keyring import DAMAGED, Keyring, NoCaseAccess
+from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case
 from protectdesk.threats import queries
 from protectdesk.threats.models import (
@@ -260,11 +260,7 @@ def _save(
 
 def snapshot(keyring: Keyring, assessment: ThreatAssessment) -> dict[str, Any]:
     """The whole assessment as plain values (what a version keeps)."""
-    opened = keyring.opened(assessment)
-    values: dict[str, Any] = {}
-    for name in TEXTS:
-        value = getattr(opened, name)
-        values[name] = "" if value is DAMAGED else str(value or "")
+    values: dict[str, Any] = {name: keyring.text(assessment, name) for name in TEXTS}
     values.update(
         steps_done=assessment.steps_done,
         incidents=sorted(str(i) for i in assessment.incidents.values_list("pk", flat=True)),
