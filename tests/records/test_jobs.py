@@ -32,6 +32,7 @@ from protectdesk.records.models import (
     CaseRotation,
     Job,
     JobKey,
+    JobKind,
     JobSecret,
     JobState,
     JobWorker,
@@ -552,3 +553,108 @@ def test_a_worker_whose_server_was_killed_stops_by_itself(cli):
         if parent.poll() is None:
             parent.kill()
     assert registered(cli) == (0, 0), "it stopped cleanly, removing its row and keys"
+
+
+# --- jobs of other kinds: a desk job with a file key, the packed secret ---------------------------
+
+
+@pytest.fixture
+def echo_runner(monkeypatch):
+    """An import-kind runner that reports progress and returns what it was given, for the
+    generic path (the real import registers its own runner in ``imports``)."""
+    seen: dict[str, object] = {}
+
+    def runner(context: jobs.JobContext) -> int:
+        seen["file_keys"] = dict(context.file_keys)
+        seen["keyring_cases"] = len(context.keyring._cases)
+        seen["unlocked"] = context.keyring.unlocked
+        context.report(3, total=7, phase="checking")
+        return 7
+
+    monkeypatch.setitem(jobs.RUNNERS, JobKind.IMPORT, runner)
+    return seen
+
+
+def test_a_desk_job_carries_its_file_key_to_the_runner_and_nothing_else(
+    desks, echo_runner, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    identity = jobs.start_worker()
+    subject = uuid.uuid4()
+    file_key = bytes(range(32))
+    keyring = keyring_of(desks.caseworker)
+    job = jobs.start_job(
+        actor=desks.caseworker,
+        keyring=keyring,
+        kind=JobKind.IMPORT,
+        subject_id=subject,
+        file_keys={"sheet": file_key},
+    )
+    assert job is not None and job.case_id is None and job.desk_id == desks.caseworker.desk_id
+    assert not any(form in rows_of(JobSecret._meta.db_table) for form in key_forms(file_key))
+    # The same subject while it waits: the same job, not a second one.
+    again = jobs.start_job(
+        actor=desks.caseworker,
+        keyring=keyring,
+        kind=JobKind.IMPORT,
+        subject_id=subject,
+        file_keys={"sheet": file_key},
+    )
+    assert again == job
+
+    _run_here(job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == JobState.FINISHED and (job.done, job.total, job.phase) == (3, 7, "checking")
+    assert echo_runner == {"file_keys": {"sheet": file_key}, "keyring_cases": 0, "unlocked": False}
+    assert not JobSecret.objects.exists()
+    assert identity.private_keys.keys() == set(JobKey.objects.values_list("id", flat=True))
+    finished = AuditEntry.objects.filter(action="job.finished").latest("id")
+    assert finished.detail["count"] == 7
+    assert jobs.job_for(keyring, job.id) == job
+    assert jobs.job_for(keyring_of(desks.caseworker2), job.id) is None
+    assert jobs.progress(job).done == 3
+
+
+def test_a_job_of_a_kind_nobody_runs_is_refused_before_it_is_queued(desks):
+    import uuid
+
+    jobs.start_worker()
+    with pytest.raises(ValueError, match="no runner"):
+        jobs.start_job(
+            actor=desks.caseworker,
+            keyring=keyring_of(desks.caseworker),
+            kind="nonsense",
+            subject_id=uuid.uuid4(),
+        )
+    assert not Job.objects.exists()
+
+
+def test_the_packed_secret_round_trips_and_refuses_what_was_cut_or_moved():
+    import uuid
+
+    from protectdesk.crypto import EnvelopeError
+
+    case_id = uuid.uuid4()
+    secret = jobs._Secret(
+        case_id,
+        {(Purpose.SHARED, 1): b"s" * 32, (Purpose.STAFF, 1): b"t" * 32},
+        {"sheet": b"f" * 32},
+    )
+    packed = jobs._pack(secret)
+    assert jobs._unpack(packed, case_id) == secret
+    for cut in (1, 20, len(packed) - 1):
+        with pytest.raises(EnvelopeError):
+            jobs._unpack(packed[:cut], case_id)
+    with pytest.raises(EnvelopeError):
+        jobs._unpack(packed + b"x", case_id)
+    with pytest.raises(EnvelopeError, match="another case"):
+        jobs._unpack(packed, uuid.uuid4())
+    with pytest.raises(EnvelopeError, match="another case"):
+        jobs._unpack(packed, None)
+    only_file = jobs._Secret(None, {}, {"sheet": b"f" * 32})
+    assert jobs._unpack(jobs._pack(only_file), None) == only_file
+    with pytest.raises(ValueError, match="between 1 and 255"):
+        jobs._pack(jobs._Secret(None, {}, {}))
+    with pytest.raises(ValueError, match="go with their case"):
+        jobs._pack(jobs._Secret(None, {(Purpose.SHARED, 1): b"s" * 32}, {}))

@@ -1,4 +1,4 @@
-"""Background jobs: work a person starts that outlives their request (first: key rotation).
+"""Background jobs: work a person starts that outlives their request (key rotation, imports).
 
 Built on Django's tasks framework (the ``django-tasks`` backport) with its database backend
 (``django-tasks-db``): the queue is a table, so a laptop needs no other server. The worker is
@@ -53,6 +53,7 @@ import logging
 import struct
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -71,6 +72,7 @@ from protectdesk.records import rotation
 from protectdesk.records.keyring import Keyring, NoCaseAccess, StaffOnly
 from protectdesk.records.models import (
     Case,
+    CaseRotation,
     Job,
     JobKey,
     JobKind,
@@ -249,6 +251,40 @@ def active_job(case: Case) -> Job | None:
     )
 
 
+Runner = Callable[["JobContext"], int]
+#: What runs each kind of job: the rotation here, the others registered by their modules.
+RUNNERS: dict[str, Runner] = {}
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    """A module's job kind: ``runner(context)`` does the work and returns a count."""
+    RUNNERS[kind] = runner
+
+
+@dataclass
+class JobContext:
+    """What a runner gets: its job, a detached keyring and the named keys it was given.
+
+    ``keyring`` holds the keys of ``job.case`` (if the job has a case) and no private key; a
+    runner that creates cases adopts their fresh keys into it. ``file_keys`` are the keys the
+    request passed to :func:`start_job` (an uploaded file's key), in memory only.
+    """
+
+    job: Job
+    keyring: Keyring
+    file_keys: dict[str, bytes] = field(repr=False, default_factory=dict)
+
+    def report(self, done: int, total: int | None = None, phase: str = "") -> None:
+        """Save progress (outside any transaction); stop here if the worker is stopping."""
+        _stop_if_asked(None)
+        values: dict[str, Any] = {"done": done}
+        if total is not None:
+            values["total"] = total
+        if phase:
+            values["phase"] = phase
+        Job.objects.filter(pk=self.job.pk).update(**values)
+
+
 def start_rotation(*, actor: User, keyring: Keyring, case: Case) -> Job | None:
     """Start (or resume) the key rotation of ``case`` as a background job.
 
@@ -258,29 +294,78 @@ def start_rotation(*, actor: User, keyring: Keyring, case: Case) -> Job | None:
     under_way = active_job(case)
     if under_way is not None:
         return under_way
-    key = JobKey.objects.filter(_live()).order_by("-worker__last_seen", "created_at").first()
-    if key is None:
+    if _free_key() is None:
         return None
     started = rotation.start(actor=actor, keyring=keyring, case=case)
-    keys = keyring.keys_for(case.id).all_keys()  # both versions, opened by the user's keyring
+    return start_job(
+        actor=actor, keyring=keyring, kind=JobKind.ROTATION, case=case, rotation=started
+    )
+
+
+def _free_key() -> JobKey | None:
+    return JobKey.objects.filter(_live()).order_by("-worker__last_seen", "created_at").first()
+
+
+def _under_way(case: Case | None, subject_id: uuid.UUID | None) -> Job | None:
+    if case is not None:
+        return active_job(case)
+    return (
+        Job.objects.filter(_live(), subject_id=subject_id, state__in=_UNFINISHED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def start_job(
+    *,
+    actor: User,
+    keyring: Keyring,
+    kind: str,
+    case: Case | None = None,
+    subject_id: uuid.UUID | None = None,
+    file_keys: dict[str, bytes] | None = None,
+    rotation: CaseRotation | None = None,
+) -> Job | None:
+    """Queue a job of ``kind`` on a live worker, with the keys it needs sealed to that worker.
+
+    The job carries every key of ``case`` the user's keyring holds (both versions during a
+    rotation) and ``file_keys``. Returns the job — the one already under way for the same case
+    or subject, if any — or ``None`` when no live worker has a free key: the caller then does
+    the work in the request.
+    """
+    if kind not in RUNNERS:
+        raise ValueError(f"no runner for jobs of kind {kind!r}")
+    if case is None and subject_id is None:
+        raise ValueError("a job works on a case or on a subject")
+    under_way = _under_way(case, subject_id)
+    if under_way is not None:
+        return under_way
+    key = _free_key()
+    if key is None:
+        return None
+    case_keys = keyring.keys_for(case.id).all_keys() if case is not None else {}
     try:
         with transaction.atomic():
-            # Under the case-row lock, so two requests cannot both start a job for one rotation.
-            Case.objects.select_for_update().filter(pk=case.pk).first()
-            under_way = active_job(case)
+            if case is not None:
+                # Under the case-row lock, so two requests cannot both start a job for one case.
+                Case.objects.select_for_update().filter(pk=case.pk).first()
+            under_way = _under_way(case, subject_id)
             if under_way is not None:
                 raise _AlreadyUnderWay(under_way)
             taken, _ = JobKey.objects.filter(pk=key.pk).delete()
             if not taken:  # another request took it, or the worker went meanwhile
                 raise _NoFreeKey
             job = Job.objects.create(
-                kind=JobKind.ROTATION,
+                kind=kind,
+                desk_id=actor.desk_id,
                 case=case,
+                subject_id=subject_id,
                 started_by=actor,
-                rotation=started,
+                rotation=rotation,
                 worker_id=key.worker_id,
             )
-            JobSecret.objects.create(job=job, key_id=key.pk, **_seal(job, key, keys))
+            secret = _Secret(case.id if case is not None else None, case_keys, file_keys or {})
+            JobSecret.objects.create(job=job, key_id=key.pk, **_seal(job, key, secret))
             result = run_job.using(queue_name=queue_of(key.worker_id)).enqueue(str(job.id))
             job.task_id = uuid.UUID(str(result.id))
             job.save(update_fields=["task_id"])
@@ -288,7 +373,11 @@ def start_rotation(*, actor: User, keyring: Keyring, case: Case) -> Job | None:
                 "job.started",
                 actor=actor,
                 target=case,
-                detail={"job": str(job.id), "kind": job.kind, "keys": len(keys)},
+                detail={
+                    "job": str(job.id),
+                    "kind": job.kind,
+                    "keys": len(case_keys) + len(file_keys or {}),
+                },
             )
     except _NoFreeKey:
         return None
@@ -307,58 +396,100 @@ class _AlreadyUnderWay(Exception):
 
 # --- what waits in the job-secret row ---------------------------------------------------------
 
-#: ``J | 0x01 | case uuid (16) | count u8``, then per key ``purpose u8 | version u32 | key (32)``.
-#: Exists in clear only in memory, on its way into :func:`wrap.wrap` and out of it.
-_TAG, _VERSION = b"J", 1
-_HEAD = struct.Struct(">cB16sB")
+#: ``J | 0x02 | case uuid (16, zeros: no case) | case keys u8 | file keys u8``, then per case
+#: key ``purpose u8 | version u32 | key (32)``, then per file key ``name length u8 | name | key
+#: (32)``. Exists in clear only in memory, on its way into :func:`wrap.wrap` and out of it.
+_TAG, _VERSION = b"J", 2
+_HEAD = struct.Struct(">cB16sBB")
 _ITEM = struct.Struct(">BI32s")
+_NO_CASE = bytes(16)
 
 
-def _pack(case_id: uuid.UUID, keys: dict[tuple[Purpose, int], bytes]) -> bytes:
-    if not 0 < len(keys) < 256:
-        raise ValueError("a job carries between 1 and 255 keys")
-    items = b"".join(
-        _ITEM.pack(int(purpose), version, key) for (purpose, version), key in sorted(keys.items())
-    )
-    return _HEAD.pack(_TAG, _VERSION, case_id.bytes, len(keys)) + items
+@dataclass(frozen=True)
+class _Secret:
+    case_id: uuid.UUID | None
+    case_keys: dict[tuple[Purpose, int], bytes] = field(repr=False)
+    file_keys: dict[str, bytes] = field(repr=False)
 
 
-def _unpack(data: bytes, case_id: uuid.UUID) -> dict[tuple[Purpose, int], bytes]:
+def _pack(secret: _Secret) -> bytes:
+    cases, files = secret.case_keys, secret.file_keys
+    if (not cases and not files) or len(cases) > 255 or len(files) > 255:
+        raise ValueError("a job carries between 1 and 255 keys of each sort")
+    if bool(cases) != (secret.case_id is not None):
+        raise ValueError("case keys go with their case, and only with it")
+    parts = [
+        _HEAD.pack(
+            _TAG,
+            _VERSION,
+            secret.case_id.bytes if secret.case_id else _NO_CASE,
+            len(cases),
+            len(files),
+        )
+    ]
+    parts += [_ITEM.pack(int(p), version, key) for (p, version), key in sorted(cases.items())]
+    for name, key in sorted(files.items()):
+        encoded = name.encode("ascii")
+        if not 0 < len(encoded) < 256 or len(key) != 32:
+            raise ValueError("a file key has a short ASCII name and 32 bytes")
+        parts.append(bytes([len(encoded)]) + encoded + key)
+    return b"".join(parts)
+
+
+def _unpack(data: bytes, case_id: uuid.UUID | None) -> _Secret:
     if len(data) < _HEAD.size:
         raise EnvelopeError("job secret: truncated")
-    tag, version, case_bytes, count = _HEAD.unpack_from(data)
+    tag, version, case_bytes, case_count, file_count = _HEAD.unpack_from(data)
     if tag != _TAG or version != _VERSION:
         raise EnvelopeError("job secret: unknown format")
-    if case_bytes != case_id.bytes:
+    if case_bytes != (case_id.bytes if case_id else _NO_CASE):
         raise EnvelopeError("job secret: belongs to another case")
-    if count == 0 or len(data) != _HEAD.size + count * _ITEM.size:
-        raise EnvelopeError("job secret: wrong length")
-    keys: dict[tuple[Purpose, int], bytes] = {}
-    for index in range(count):
-        purpose, key_version, key = _ITEM.unpack_from(data, _HEAD.size + index * _ITEM.size)
+    offset = _HEAD.size
+    cases: dict[tuple[Purpose, int], bytes] = {}
+    for _index in range(case_count):
+        if len(data) < offset + _ITEM.size:
+            raise EnvelopeError("job secret: truncated")
+        purpose, key_version, key = _ITEM.unpack_from(data, offset)
+        offset += _ITEM.size
         try:
-            keys[(Purpose(purpose), key_version)] = bytes(key)
+            cases[(Purpose(purpose), key_version)] = bytes(key)
         except ValueError:
             raise EnvelopeError("job secret: unknown key purpose") from None
-    return keys
+    files: dict[str, bytes] = {}
+    for _index in range(file_count):
+        size = data[offset] if offset < len(data) else 0
+        name, key = (
+            data[offset + 1 : offset + 1 + size],
+            data[offset + 1 + size : offset + 33 + size],
+        )
+        if size == 0 or len(key) != 32:
+            raise EnvelopeError("job secret: truncated")
+        files[name.decode("ascii", errors="strict")] = bytes(key)
+        offset += 33 + size
+    if offset != len(data) or (not cases and not files):
+        raise EnvelopeError("job secret: wrong length")
+    return _Secret(case_id, cases, files)
 
 
 def _context(job_id: uuid.UUID, key_id: uuid.UUID) -> str:
     return f"job-secret:{job_id}:{key_id}"
 
 
-def _seal(job: Job, key: JobKey, keys: dict[tuple[Purpose, int], bytes]) -> dict[str, bytes]:
+def _seal(job: Job, key: JobKey, secret: _Secret) -> dict[str, bytes]:
     one_job_key = aead.new_key()
     return {
         "sealed_key": userkeys.seal_to(bytes(key.public_key), one_job_key),
-        "wrapped": wrap.wrap(one_job_key, _pack(job.case_id, keys), _context(job.id, key.pk)),
+        "wrapped": wrap.wrap(one_job_key, _pack(secret), _context(job.id, key.pk)),
     }
 
 
-def _open(job: Job, secret: JobSecret, private_key: bytes) -> dict[tuple[Purpose, int], bytes]:
+def _open(job: Job, secret: JobSecret, private_key: bytes) -> _Secret:
     one_job_key = userkeys.open_sealed(private_key, bytes(secret.sealed_key))
     data = wrap.unwrap(one_job_key, bytes(secret.wrapped), _context(job.id, secret.key_id))
-    return _unpack(data, job.case_id)
+    try:
+        return _unpack(data, job.case_id)
+    except UnicodeDecodeError:
+        raise EnvelopeError("job secret: a file key's name is not ASCII") from None
 
 
 # --- running a job (the worker) ---------------------------------------------------------------
@@ -401,26 +532,41 @@ def _run(job: Job, secret: JobSecret | None, private_key: bytes | None) -> int:
     if secret is None or private_key is None:
         raise JobFailed(WORKER_STOPPED)  # sealed to a key this process does not hold (any more)
     try:
-        keys = _open(job, secret, private_key)
+        opened = _open(job, secret, private_key)
     except CryptoError:
         raise JobFailed(ERROR) from None  # damaged or tampered with
-    if job.kind != JobKind.ROTATION or job.rotation is None:
+    runner = RUNNERS.get(job.kind)
+    if runner is None:
         raise JobFailed(ERROR)
-    if job.started_by is None:
+    user = job.started_by
+    if user is None or not user.is_active:
         raise JobFailed(NO_ACCESS)
-    case = Case.objects.get(pk=job.case_id)
     try:
-        keyring = Keyring.detached(job.started_by, case.id, case.key_version, keys)
-        if job.rotation.finished_at is None:  # finished meanwhile (from the command line)
-            rotation.resume(
-                actor=job.started_by,
-                keyring=keyring,
-                rotation=job.rotation,
-                after_batch=_stop_if_asked,
-            )
+        if job.case_id is not None:
+            case = Case.objects.get(pk=job.case_id)
+            keyring = Keyring.detached(user, case.id, case.key_version, opened.case_keys)
+        else:
+            keyring = Keyring(user, None)  # opens nothing; adopts the keys of cases it creates
+        return runner(JobContext(job, keyring, opened.file_keys))
     except (NoCaseAccess, StaffOnly):
         raise JobFailed(NO_ACCESS) from None
+
+
+def _rotate(context: JobContext) -> int:
+    job = context.job
+    if job.rotation is None:
+        raise JobFailed(ERROR)
+    if job.rotation.finished_at is None:  # finished meanwhile (from the command line)
+        rotation.resume(
+            actor=context.keyring.user,
+            keyring=context.keyring,
+            rotation=job.rotation,
+            after_batch=_stop_if_asked,
+        )
     return job.rotation.converted
+
+
+register_runner(JobKind.ROTATION, _rotate)
 
 
 def _stop_if_asked(_progress: Any) -> None:
@@ -441,12 +587,12 @@ def _end(job: Job, state: str, *, failure: str = "", converted: int | None = Non
         if failure:
             detail["failure"] = failure
         if converted is not None:
-            detail["converted"] = converted
+            detail["converted" if job.kind == JobKind.ROTATION else "count"] = converted
         record(
             "job.failed" if state == JobState.FAILED else "job.finished",
             actor=job.started_by,
             target=job.case,
-            desk_id=job.case.desk_id,
+            desk_id=job.desk_id or (job.case.desk_id if job.case else None),
             detail=detail,
         )
 
@@ -462,6 +608,9 @@ class Progress:
     failure: str
     converted: int
     rotation_finished: bool
+    done: int = 0
+    total: int = 0
+    phase: str = ""
 
     @property
     def under_way(self) -> bool:
@@ -477,10 +626,11 @@ def job_for(keyring: Keyring, job_id: uuid.UUID | str) -> Job | None:
     user = keyring.user
     job = (
         Job.objects.select_related("case", "rotation", "worker")
-        .filter(pk=job_id, started_by=user, case__desk_id=user.desk_id)
+        .filter(Q(case__desk_id=user.desk_id) | Q(case=None, desk_id=user.desk_id))
+        .filter(pk=job_id, started_by=user)
         .first()
     )
-    if job is None or not keyring.has_staff_key(job.case_id):
+    if job is None or (job.case_id is not None and not keyring.has_staff_key(job.case_id)):
         return None
     return job
 
@@ -498,4 +648,7 @@ def progress(job: Job) -> Progress:
         failure=failure,
         converted=rotation_row.converted if rotation_row else 0,
         rotation_finished=bool(rotation_row and rotation_row.finished_at),
+        done=job.done,
+        total=job.total,
+        phase=job.phase,
     )

@@ -265,6 +265,7 @@ class JobKey(models.Model):
 
 class JobKind(models.TextChoices):
     ROTATION = "rotation", _("Key rotation")
+    IMPORT = "import", _("Import")
 
 
 class JobState(models.TextChoices):
@@ -275,16 +276,25 @@ class JobState(models.TextChoices):
 
 
 class Job(models.Model):
-    """Work a person started that outlives their request, e.g. a key rotation.
+    """Work a person started that outlives their request, e.g. a key rotation, an import.
 
     Ids, states and counts only: the keys the job needs wait, sealed, in its
     :class:`JobSecret` until it ends. ``failure`` is a code (``key_lost``, ``no_access``,
-    ``error``), never a message.
+    ``error``), never a message. ``case`` is the one case whose keys the job carries (none for
+    a desk-wide import, which makes new cases); ``subject_id`` names the module's own row the
+    job works on (an import's sheet); ``done``/``total``/``phase`` are its progress.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=JobKind.choices)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    desk = models.ForeignKey(Desk, null=True, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.UUIDField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    phase = models.CharField(max_length=16, blank=True, default="")
     started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     rotation = models.ForeignKey(
         CaseRotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
