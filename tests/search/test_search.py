@@ -89,12 +89,6 @@ def test_nothing_from_cases_the_user_cannot_open(desks, signed_in_client):
     assert b"Hidden Person" in _search(signed_in_client(desks.caseworker2), secret).content
 
 
-def test_defenders_cannot_search(desks, signed_in_client):
-    assert (
-        signed_in_client(desks.defender).post("/search/", {"query": "anything"}).status_code == 403
-    )
-
-
 def test_queries_never_travel_in_urls(desks, signed_in_client):
     client = signed_in_client(desks.caseworker)
     page = client.get("/search/")

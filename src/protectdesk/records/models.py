@@ -48,6 +48,9 @@ class Case(models.Model):
     )
     #: The version of the case keys new envelopes are written with (rotation raises it).
     key_version = statistical(models.PositiveIntegerField(default=1))
+    #: 2: the blind index uses the two search keys (crypto/blind_index.py); 1: a round-one case
+    #: whose tokens are all under the staff search key, until its next rotation rebuilds them.
+    search_keys = statistical(models.PositiveSmallIntegerField(default=2))
     created_at = statistical(models.DateTimeField(default=timezone.now, editable=False))
     created_by = statistical(
         models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -56,7 +59,7 @@ class Case(models.Model):
     staff_notes = EncryptedText(_("staff notes"), key=STAFF, searchable=True)
 
     #: Kept by rotation only; an edit never writes it back (records.actions).
-    maintained_fields = ("key_version",)
+    maintained_fields = ("key_version", "search_keys")
 
     class Meta:
         app_label = "cases"
@@ -189,6 +192,8 @@ class SearchToken(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     token = models.BinaryField(max_length=12)
     key_version = models.PositiveIntegerField()
+    #: Which search key made the token: that of the key sealing the field (Purpose values).
+    purpose = models.PositiveSmallIntegerField(default=int(Purpose.STAFF))
     record_type = models.CharField(max_length=40)
     record_id = models.UUIDField()
     field = models.CharField(max_length=40)

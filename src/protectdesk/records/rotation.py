@@ -191,6 +191,8 @@ def _finish(actor: User, rotation: CaseRotation) -> CaseRotation | None:
             return None
         CaseKeyBox.objects.filter(case=case, version__lt=rotation.to_version).delete()
         SearchToken.objects.filter(case=case, key_version__lt=rotation.to_version).delete()
+        # Every token left was made by this rotation or since, with the two search keys.
+        Case.objects.filter(pk=case.pk).update(search_keys=2)
         rotation.finished_at = timezone.now()
         rotation.save(update_fields=["finished_at"])
         record(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import STAFF_ROLES
+from protectdesk.accounts.models import STAFF_ROLES, Role
 from protectdesk.audit import codes
 from protectdesk.records import registry
 from protectdesk.records.registry import NavEntry, RouteRule
@@ -20,9 +20,9 @@ def register() -> None:
         NavEntry(
             "search:search",
             _("Search"),
-            STAFF_ROLES,
+            STAFF_ROLES | {Role.DEFENDER},
             order=30,
         )
     )
     codes.register({"search.performed": _("Encrypted search")})
-    registry.register_routes({"search:search": RouteRule("GET", "staff", member=200, defender=403)})
+    registry.register_routes({"search:search": RouteRule("GET", "staff", member=200, defender=200)})

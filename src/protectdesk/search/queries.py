@@ -1,6 +1,7 @@
-"""Searching the cases a staff member can open, without the server ever holding a word.
+"""Searching the cases a member can open, without the server ever holding a word.
 
-For every case the viewer holds the staff key of, the query's words become that case's tokens;
+For every case the viewer holds a key of, the query's words become that case's tokens under
+each search key held (staff: both; a defender's account: the shared one);
 one indexed query per batch of tokens finds the rows; a record matches when every query word is
 among its tokens (in any of its searchable fields). Only matching records are decrypted, to
 name the matched field and show a short excerpt.
@@ -19,10 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from protectdesk.cases.models import Defender
 from protectdesk.crypto import blind_index, text
-from protectdesk.crypto.casekeys import Purpose
 from protectdesk.records import registry
-from protectdesk.records.keyring import Keyring
-from protectdesk.records.models import Case, CaseMember, MemberKind, SearchToken
+from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.models import Case, CaseMember, SearchToken
 
 _BATCH = 500
 PAGE_SIZE = 20
@@ -51,16 +51,19 @@ class Results:
 
 def _case_tokens(
     keyring: Keyring, case_ids: list[uuid.UUID], words: list[str]
-) -> dict[bytes, tuple[uuid.UUID, str]]:
-    """token → (case, word) for every searchable case and every key version it has."""
-    wanted: dict[bytes, tuple[uuid.UUID, str]] = {}
+) -> dict[bytes, tuple[uuid.UUID, int, str]]:
+    """token → (case, search key purpose, word) for every case, key version and case key held.
+
+    A staff member holds both keys and so searches both halves of the index; a defender's
+    account holds only the shared key, so it can make no token of a staff-key field.
+    """
+    wanted: dict[bytes, tuple[uuid.UUID, int, str]] = {}
     for case_id in case_ids:
         keys = keyring.keys_for(case_id, verify=False)
-        versions = sorted({version for purpose, version in keys.held() if purpose == Purpose.STAFF})
-        for version in versions:  # two versions while a rotation is in progress
-            key = blind_index.search_key(keys.key(Purpose.STAFF, version))
+        for purpose, version in sorted(keys.held()):  # two versions while a rotation runs
+            key = blind_index.search_key(keys.key(purpose, version), purpose)
             for word in words:
-                wanted[blind_index.token(key, word)] = (case_id, word)
+                wanted[blind_index.token(key, word)] = (case_id, int(purpose), word)
     return wanted
 
 
@@ -73,19 +76,27 @@ def matching_records(keyring: Keyring, query: str, record_type: str) -> set[uuid
     }
 
 
+def searchable_cases(keyring: Keyring) -> list[uuid.UUID]:
+    """The cases the viewer searches: those they are a member of and hold a key of."""
+    member_cases = list(
+        CaseMember.objects.filter(user=keyring.user).values_list("case_id", flat=True)
+    )
+    keyring.preload(member_cases)
+    found = []
+    for case_id in member_cases:
+        try:
+            keyring.keys_for(case_id, verify=False)
+        except NoCaseAccess:
+            continue
+        found.append(case_id)
+    return found
+
+
 def _matches(
     keyring: Keyring, query: str
 ) -> tuple[list[tuple[tuple[str, uuid.UUID], dict[str, Any]]], int, list[str]]:
     words = text.query_words(query)
-    staff_cases = list(
-        CaseMember.objects.filter(user=keyring.user, kind=MemberKind.STAFF).values_list(
-            "case_id", flat=True
-        )
-    )
-    keyring.preload(staff_cases)
-    searchable = [
-        case_id for case_id in staff_cases if keyring.has_staff_key(case_id, verify=False)
-    ]
+    searchable = searchable_cases(keyring)
     if not words or not searchable:
         return [], len(searchable), words
     wanted = _case_tokens(keyring, searchable, words)
@@ -95,12 +106,12 @@ def _matches(
     tokens = list(wanted)
     for start in range(0, len(tokens), _BATCH):
         rows = SearchToken.objects.filter(token__in=tokens[start : start + _BATCH]).values_list(
-            "token", "case_id", "record_type", "record_id", "field"
+            "token", "case_id", "purpose", "record_type", "record_id", "field"
         )
-        for token, case_id, record_type, record_id, field_name in rows:
-            expected_case, word = wanted[bytes(token)]
-            if case_id != expected_case:
-                continue  # a token of another case that happens to collide: not a match
+        for token, case_id, purpose, record_type, record_id, field_name in rows:
+            expected_case, expected_purpose, word = wanted[bytes(token)]
+            if (case_id, purpose) != (expected_case, expected_purpose):
+                continue  # a token of another case or key that happens to collide: not a match
             entry = found[(record_type, record_id)]
             entry["words"].add(word)
             entry["fields"].add(field_name)

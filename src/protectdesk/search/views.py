@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from protectdesk.accounts.models import STAFF_ROLES
+from protectdesk.accounts.models import STAFF_ROLES, Role
 from protectdesk.audit.actions import record_access
 from protectdesk.lib.access import role_required
 from protectdesk.records.keyring import keyring_for
@@ -15,7 +15,7 @@ from protectdesk.search.forms import SearchForm
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*STAFF_ROLES, Role.DEFENDER)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.POST or None)
     results = None
@@ -29,6 +29,6 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/search.html",
-        {"form": form, "results": results},
+        {"form": form, "results": results, "defender": request.user.role == Role.DEFENDER},
         status=400 if form.errors else 200,
     )

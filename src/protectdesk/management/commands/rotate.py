@@ -2,6 +2,11 @@
 
 Acts as a staff member of the case (password from a prompt or ``--password-file``). Resumes an
 interrupted rotation of the same case.
+
+``protectdesk rotate --one-key-cases --as LOGIN`` rotates, one after the other, every case the
+person is a staff member of whose search index still uses the single search key of round one
+(``Case.search_keys == 1``): the rotation rebuilds it under the two keys. Run it again after an
+interruption: finished cases are skipped, the interrupted one resumes.
 """
 
 from __future__ import annotations
@@ -19,14 +24,20 @@ from protectdesk.crypto import userkeys
 from protectdesk.management.passwords import read_password
 from protectdesk.records import rotation
 from protectdesk.records.keyring import Keyring, NoCaseAccess
-from protectdesk.records.models import Case, CaseRotation
+from protectdesk.records.models import Case, CaseRotation, MemberKind
 
 
 class Command(BaseCommand):
     help = "Rotate a case's keys: new keys, every value, file and search token re-encrypted."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--case", required=True, help="the case reference, e.g. GT-2026-0042")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--case", help="the case reference, e.g. GT-2026-0042")
+        which.add_argument(
+            "--one-key-cases",
+            action="store_true",
+            help="every case of yours whose search index still uses one search key",
+        )
         parser.add_argument(
             "--as",
             dest="actor",
@@ -43,13 +54,30 @@ class Command(BaseCommand):
         actor = authenticate(login=options["actor"], password=password)
         if not isinstance(actor, User) or actor.sealed_private_key is None:
             raise CommandError("the e-mail and password do not match an active account")
-        case = Case.objects.filter(desk_id=actor.desk_id, reference=options["case"].upper()).first()
-        if case is None:
-            raise CommandError("no such case on your desk")
         keyring = Keyring(
             actor,
             userkeys.open_private_key(bytes(actor.sealed_private_key), password, str(actor.id)),
         )
+        if options["one_key_cases"]:
+            cases = list(
+                Case.objects.filter(
+                    desk_id=actor.desk_id,
+                    search_keys=1,
+                    members__user=actor,
+                    members__kind=MemberKind.STAFF,
+                ).order_by("reference")
+            )
+            if not cases:
+                self.stdout.write("No case of yours still uses one search key.")
+            for case in cases:
+                self._rotate(actor, keyring, case, options["batch_size"])
+            return
+        case = Case.objects.filter(desk_id=actor.desk_id, reference=options["case"].upper()).first()
+        if case is None:
+            raise CommandError("no such case on your desk")
+        self._rotate(actor, keyring, case, options["batch_size"])
+
+    def _rotate(self, actor: User, keyring: Keyring, case: Case, batch_size: int) -> None:
         pause_after = int(os.environ.get("PROTECTDESK_ROTATE_PAUSE_AFTER_BATCHES", "0") or 0)
         batches = 0
 
@@ -72,7 +100,7 @@ class Command(BaseCommand):
                 actor=actor,
                 keyring=keyring,
                 case=case,
-                batch_size=options["batch_size"],
+                batch_size=batch_size,
                 after_batch=after_batch,
             )
         except NoCaseAccess:
