@@ -142,6 +142,24 @@ def _write_incident(desks, client, values, extra):
         },
     )
     assert response.status_code == 302, response.content[:3000]
+    # And as the defender reports one from their own account (kept as reported, too).
+    defender = Client()
+    sign_in(defender, desks.defender.login)
+    reported = values["incidents.Incident"]["as_reported"]
+    response = defender.post(
+        f"/cases/{desks.case.id}/incidents/report/",
+        {
+            "title": reported,
+            "when": "2026-10-02",
+            "place": (place := scan.canary("reportplace")),
+            "types": ["surveillance"],
+            "nature": "physical",
+            "narrative": (story := scan.canary("reportnarrative")),
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    extra.extend([reported, place, story])
+    assert defender.get(response["Location"]).status_code == 200
     return desks.case
 
 

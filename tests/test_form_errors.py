@@ -432,6 +432,12 @@ FORMS: dict[str, Refusal | NothingToType] = {
         ("month_from", "month_to", "severity_min"),
     ),
     "incidents:new": Refusal("caseworker", lambda desks: _incident(), INCIDENT_BAD),
+    "incidents:report": Refusal(
+        "defender",
+        lambda desks: {"title": "", "when": "2999-01-01", "narrative": "", "nature": "physical"},
+        ("title", "when", "types", "narrative"),
+    ),
+    "incidents:review": BUTTONS,
     "incidents:edit": Refusal(
         "caseworker",
         lambda desks: _incident(row_version=str(Incident.objects.get(case=desks.case).row_version)),
@@ -571,6 +577,10 @@ FORMS: dict[str, Refusal | NothingToType] = {
         ("score_experience", "score_training", "score_planning", "score_rules"),
     ),
     "wheel:make_measure": BUTTONS,
+    # --- exports ---
+    "exports:case": Refusal(
+        "caseworker", lambda desks: {"file_format": "xlsx"}, ("confirm",)
+    ),
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
     # --- the test suite's own module (tests/notes) ---

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import User
@@ -30,7 +32,7 @@ from protectdesk.incidents.models import (
 )
 from protectdesk.records import actions as records
 from protectdesk.records.keyring import Keyring, NoCaseAccess
-from protectdesk.records.models import Case
+from protectdesk.records.models import Case, CaseMember, MemberKind
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,92 @@ def log_incident(*, actor: User, keyring: Keyring, case: Case, data: IncidentDat
         _replace_links(actor, keyring, incident, data)
         records.changed(actor, keyring, incident)  # watchers see the perpetrators too
     return incident
+
+
+@dataclass(frozen=True)
+class DefenderReport:
+    """What a defender's own account reports: the plain form's fields."""
+
+    when: When
+    country: str
+    title: str
+    narrative: str
+    types: tuple[str, ...]
+    nature: str
+    place: str = ""
+    consequences: str = ""
+
+    FIELDS = ("title", "narrative", "place", "consequences")
+
+    def as_json(self) -> dict[str, Any]:
+        values: dict[str, Any] = {name: getattr(self, name) for name in self.FIELDS}
+        values.update(
+            when=self.when.exact_date or self.when.month or str(self.when.year),
+            country=self.country,
+            types=list(self.types),
+            nature=self.nature,
+        )
+        return values
+
+
+def report_incident(
+    *, actor: User, keyring: Keyring, case: Case, report: DefenderReport
+) -> Incident:
+    """The defender of ``case`` reports an incident from their own account.
+
+    Written under the shared key only (the defender holds no other) and indexed under the
+    shared search key, so staff find it by keyword; what the defender wrote is kept as it was
+    (``as_reported``), so staff who then edit the incident can see what they changed.
+    """
+    member = CaseMember.objects.filter(case=case, user=actor, kind=MemberKind.DEFENDER).first()
+    if member is None or not keyring.can_open(case.id):
+        raise NoCaseAccess("only the defender of the case reports from their account")
+    data = IncidentData(
+        when=report.when,
+        country=report.country,
+        title=report.title,
+        narrative=report.narrative,
+        types=report.types,
+        nature=report.nature,
+        place=report.place,
+        consequences=report.consequences,
+    )
+    incident = Incident(case=case, created_by=actor, reported_by_defender=True)
+    _apply(incident, data)
+    incident.step = Step.REGISTERED
+    texts: dict[str, Any] = {
+        name: value for name, value in _texts(data, "").items() if name != "analysis"
+    }
+    texts["as_reported"] = report.as_json()
+    return records.save(
+        actor,
+        keyring,
+        incident,
+        texts,
+        audit="incident.reported",
+        detail={"types": list(incident.types), "severity": incident.severity},
+    )
+
+
+def review_report(*, actor: User, keyring: Keyring, incident: Incident) -> Incident:
+    """A staff member has read what the defender reported (and changed what needed it)."""
+    if not keyring.has_staff_key(incident.case_id):
+        raise NoCaseAccess("only staff members of the case review reports")
+    with transaction.atomic():
+        records.lock_case(incident.case_id)
+        fresh = Incident.objects.get(pk=incident.pk)
+        if not fresh.reported_by_defender or fresh.reviewed_at is not None:
+            return fresh
+        fresh.reviewed_at = timezone.now()
+        fresh.reviewed_by = actor
+        return records.save(
+            actor,
+            keyring,
+            fresh,
+            {},
+            audit="incident.report_reviewed",
+            expected_version=fresh.row_version,
+        )
 
 
 def update_incident(

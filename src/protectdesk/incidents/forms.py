@@ -13,7 +13,13 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
-from protectdesk.incidents.actions import IncidentData, PerpetratorEntry, SourceEntry, When
+from protectdesk.incidents.actions import (
+    DefenderReport,
+    IncidentData,
+    PerpetratorEntry,
+    SourceEntry,
+    When,
+)
 from protectdesk.incidents.models import Confidence, Nature
 from protectdesk.lib.forms import (
     SEARCH_TOO_LONG,
@@ -404,3 +410,49 @@ class FilterForm(Form):
 
     def clean_month_to(self) -> str:
         return self._month("month_to")
+
+
+class DefenderReportForm(Form):
+    """The defender's own report: few fields, plain words, phone-first. Staff complete the rest
+    (region, who was affected, authorities, severity, analysis) when they review it."""
+
+    title = IncidentForm.base_fields["title"]
+    when = IncidentForm.base_fields["when"]
+    place = private_text(_("Where it happened"), rows=2, max_length=2000, help_text=_("Encrypted."))
+    types = forms.MultipleChoiceField(
+        label=_("What kind of incident"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of incident.")},
+    )
+    nature = IncidentForm.base_fields["nature"]
+    narrative = private_text(
+        _("What happened"),
+        rows=8,
+        max_length=50000,
+        required=True,
+        help_text=_("Encrypted. Who, what, where, when, how — in your own words."),
+        error_messages={"required": _("Describe what happened, in your own words.")},
+    )
+    consequences = private_text(_("Harm and consequences"), rows=3, max_length=20000)
+
+    field_order = ["title", "when", "place", "types", "nature", "narrative", "consequences"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "types", vocabularies.load("incident_types").choices())
+
+    def clean_when(self) -> When:
+        return parse_when(str(self.cleaned_data.get("when") or ""))
+
+    def report(self, country: str) -> DefenderReport:
+        data = self.cleaned_data
+        return DefenderReport(
+            when=data["when"],
+            country=country,
+            title=data["title"],
+            narrative=data["narrative"],
+            types=tuple(data["types"]),
+            nature=data["nature"],
+            place=data["place"],
+            consequences=data["consequences"],
+        )

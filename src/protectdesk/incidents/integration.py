@@ -46,6 +46,8 @@ def register() -> None:
             "incident.created": _("Incident logged"),
             "incident.updated": _("Incident updated"),
             "incident.viewed": _("Incident viewed"),
+            "incident.reported": _("Incident reported by the defender"),
+            "incident.report_reviewed": _("Defender's report reviewed"),
             "actor.created": _("Actor recorded"),
             "actor.updated": _("Actor updated"),
         }
@@ -54,6 +56,10 @@ def register() -> None:
         {
             "incidents:list": RouteRule("GET", "staff", member=200, defender=403),
             "incidents:new": RouteRule("GET", "case", member=200),
+            "incidents:report": RouteRule("GET", "case", member=404, defender=200),
+            "incidents:review": RouteRule(
+                "POST", "case", member=302, sample=_sample_defender_report
+            ),
             "incidents:detail": RouteRule(
                 "GET", "case", member=200, defender=200, sample=_sample_incident
             ),
@@ -77,3 +83,10 @@ def _sample_incident(actor: User, keyring: Keyring, case: Case) -> dict[str, Any
         ),
     )
     return {"incident_id": incident.id}
+
+
+def _sample_defender_report(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    """An incident as the defender reports it: the same columns, flagged for review."""
+    kwargs = _sample_incident(actor, keyring, case)
+    Incident.objects.filter(pk=kwargs["incident_id"]).update(reported_by_defender=True)
+    return kwargs

@@ -6,7 +6,9 @@ region, its types, physical/digital, severity, who was affected, whether and how
 responded, and how far its handling has gone. Encrypted under the case's shared key (so the
 defender reads their own incident log): the title, exact date and time, exact place, narrative,
 consequences, the authorities' response in detail and the immediate reaction. Under the staff
-key: the analysis, named actors and sources.
+key: the analysis, named actors and sources. An incident the defender's own account reported
+keeps, under the shared key, what the defender wrote (``as_reported``) beside what staff made
+of it, and is marked unreviewed until a staff member reviews it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import User
-from protectdesk.records.fields import EncryptedText, statistical
+from protectdesk.records.fields import EncryptedJSON, EncryptedText, statistical
 from protectdesk.records.models import SHARED, STAFF, CaseRecord
 
 
@@ -115,6 +117,13 @@ class Incident(CaseRecord):
     created_by = statistical(
         models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     )
+    #: Reported by the defender's own account; until a staff member reviews it, the case page
+    #: and the incident say so, and ``as_reported`` keeps what the defender wrote.
+    reported_by_defender = statistical(models.BooleanField(default=False))
+    reviewed_at = statistical(models.DateTimeField(null=True, blank=True))
+    reviewed_by = statistical(
+        models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    )
     title = EncryptedText(_("title"), key=SHARED, searchable=True)
     exact_date = EncryptedText(_("exact date"), key=SHARED)
     exact_time = EncryptedText(_("time"), key=SHARED)
@@ -124,6 +133,7 @@ class Incident(CaseRecord):
     authority_details = EncryptedText(_("response of the authorities"), key=SHARED, searchable=True)
     reaction = EncryptedText(_("immediate reaction"), key=SHARED, searchable=True)
     analysis = EncryptedText(_("analysis"), key=STAFF, searchable=True)
+    as_reported = EncryptedJSON(_("as the defender reported it"), key=SHARED)
 
     class Meta:
         ordering = ["-year", "-month", "-created_at"]

@@ -29,7 +29,7 @@ from protectdesk.incidents.forms import (
     SourceFormSet,
     incident_data,
 )
-from protectdesk.incidents.models import Incident, Step
+from protectdesk.incidents.models import Incident, Nature, Step
 from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import clear_errors, rebind
 from protectdesk.records.access import case_view
@@ -277,6 +277,8 @@ def incident_detail(
     staff = keyring.has_staff_key(case.id)
     record_access(request, "incident.viewed", incident)
     context = _detail(keyring, case, incident, staff)
+    if staff and incident.reported_by_defender:
+        context["as_reported"] = _as_reported(keyring, incident)
     context.update(
         case=case,
         is_staff=staff,
@@ -287,3 +289,42 @@ def incident_detail(
         max_upload_mb=max_upload_megabytes(),
     )
     return render(request, "incidents/detail.html", context)
+
+
+def _as_reported(keyring: Keyring, incident: Incident) -> list[dict[str, Any]]:
+    """What the defender reported beside what the incident says now, field by field."""
+    reported = keyring.opened(incident).as_reported
+    if not isinstance(reported, dict):
+        return []  # damaged: the page shows the incident as it is
+    opened = keyring.opened(incident)
+    kinds = vocabularies.load("incident_types")
+    now = {
+        "title": str(opened.title or ""),
+        "when": str(opened.exact_date or incident.when_label),
+        "place": str(opened.place or ""),
+        "types": ", ".join(kinds.label(c) for c in incident.types),
+        "nature": str(incident.get_nature_display()),
+        "narrative": str(opened.narrative or ""),
+        "consequences": str(opened.consequences or ""),
+    }
+    was = dict(reported)
+    was["types"] = ", ".join(kinds.label(c) for c in reported.get("types", []))
+    was["nature"] = str(dict(Nature.choices).get(reported.get("nature", ""), ""))
+    labels = {
+        "title": _("Title"),
+        "when": _("When"),
+        "place": _("Where"),
+        "types": _("Types"),
+        "nature": _("Physical or digital"),
+        "narrative": _("What happened"),
+        "consequences": _("Harm and consequences"),
+    }
+    return [
+        {
+            "label": label,
+            "reported": str(was.get(name, "")),
+            "now": now[name],
+            "changed": str(was.get(name, "")).strip() != now[name].strip(),
+        }
+        for name, label in labels.items()
+    ]

@@ -59,6 +59,8 @@ def index_record(
     rows = []
     for name in fields:
         purpose = specs[name].key_purpose
+        if not keys.has(purpose) and not values[name]:
+            continue  # a new record's staff field, left empty by the defender's account
         if purpose not in search_keys:
             search_keys[purpose] = blind_index.search_key(keys.key(purpose, version), purpose)
         rows += [

@@ -242,7 +242,9 @@ class Keyring:
         """Encrypt ``values`` into ``record``'s encrypted fields (not saved).
 
         With ``fill_missing`` every other encrypted field gets an encrypted empty value, so
-        every record has the same shape whatever was filled in.
+        every record has the same shape whatever was filled in — except fields under a key this
+        keyring does not hold (a staff-key field of a record the defender's account writes):
+        those stay empty (NULL), which reads as "" and which only staff ever fill in.
         """
         fields = encrypted_fields_of(type(record))
         unknown = set(values) - set(fields)
@@ -252,7 +254,7 @@ class Keyring:
         for name, spec in fields.items():
             if name in values:
                 value = values[name]
-            elif fill_missing:
+            elif fill_missing and keys.has(spec.key_purpose):
                 value = "" if spec.value_kind == "text" else None
             else:
                 continue

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from protectdesk.accounts.models import STAFF_ROLES, Role
 from protectdesk.audit.actions import record_access
-from protectdesk.lib.access import role_required
+from protectdesk.lib.access import current_user, role_required
 from protectdesk.records.keyring import keyring_for
 from protectdesk.search import queries
 from protectdesk.search.forms import SearchForm
@@ -29,6 +29,6 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/search.html",
-        {"form": form, "results": results, "defender": request.user.role == Role.DEFENDER},
+        {"form": form, "results": results, "defender": current_user(request).role == Role.DEFENDER},
         status=400 if form.errors else 200,
     )

@@ -72,10 +72,10 @@ class Command(BaseCommand):
             for case in cases:
                 self._rotate(actor, keyring, case, options["batch_size"])
             return
-        case = Case.objects.filter(desk_id=actor.desk_id, reference=options["case"].upper()).first()
-        if case is None:
+        one = Case.objects.filter(desk_id=actor.desk_id, reference=options["case"].upper()).first()
+        if one is None:
             raise CommandError("no such case on your desk")
-        self._rotate(actor, keyring, case, options["batch_size"])
+        self._rotate(actor, keyring, one, options["batch_size"])
 
     def _rotate(self, actor: User, keyring: Keyring, case: Case, batch_size: int) -> None:
         pause_after = int(os.environ.get("PROTECTDESK_ROTATE_PAUSE_AFTER_BATCHES", "0") or 0)
