@@ -438,6 +438,11 @@ FORMS: dict[str, Refusal | NothingToType] = {
         ("title", "when", "types", "narrative"),
     ),
     "incidents:review": BUTTONS,
+    "cases:own_profile": Refusal(
+        "defender",
+        lambda desks: {"contacts": "x" * 4001, "row_version": str(_defender_version(desks))},
+        ("contacts",),
+    ),
     "incidents:edit": Refusal(
         "caseworker",
         lambda desks: _incident(row_version=str(Incident.objects.get(case=desks.case).row_version)),
@@ -578,9 +583,7 @@ FORMS: dict[str, Refusal | NothingToType] = {
     ),
     "wheel:make_measure": BUTTONS,
     # --- exports ---
-    "exports:case": Refusal(
-        "caseworker", lambda desks: {"file_format": "xlsx"}, ("confirm",)
-    ),
+    "exports:case": Refusal("caseworker", lambda desks: {"file_format": "xlsx"}, ("confirm",)),
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
     # --- the test suite's own module (tests/notes) ---

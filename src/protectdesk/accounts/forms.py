@@ -206,6 +206,19 @@ class DeskSettingsForm(Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one working language.")},
     )
+    defender_editable = forms.MultipleChoiceField(
+        label=_("What defenders may edit in their own profile"),
+        choices=[
+            ("name", _("Name")),
+            ("aliases", _("Other names or aliases")),
+            ("contacts", _("Contact details")),
+            ("location", _("Exact place or address")),
+            ("description", _("Description of their work")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Staff can always edit the whole profile."),
+    )
 
 
 class FirstRunForm(NewPasswordMixin):

@@ -158,6 +158,7 @@ def desk_settings(request: HttpRequest) -> HttpResponse:
             "name": desk.name,
             "require_staff_2fa": desk.require_staff_2fa,
             "languages": desk.languages,
+            "defender_editable": desk.defender_editable,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -167,6 +168,7 @@ def desk_settings(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             require_staff_2fa=form.cleaned_data["require_staff_2fa"],
             languages=list(form.cleaned_data["languages"]),
+            defender_editable=list(form.cleaned_data["defender_editable"]),
         )
         messages.success(request, _("The desk settings have been saved."))
         return redirect("accounts:desk_settings")

@@ -31,6 +31,14 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 ACCOUNT_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
+#: Profile fields a defender's account may edit, and which of them a new desk allows.
+DEFENDER_EDITABLE = ("name", "aliases", "contacts", "location", "description")
+
+
+def default_defender_editable() -> list[str]:
+    return ["contacts", "description"]
+
+
 class Desk(models.Model):
     """A protection desk: the organisation's team, its settings and its recovery public key."""
 
@@ -38,6 +46,11 @@ class Desk(models.Model):
     name = models.CharField(_("name"), max_length=120)
     country = models.CharField(_("country"), max_length=2)
     languages = models.JSONField(_("working languages"), default=list)
+    #: The parts of their profile a defender's own account may edit (cases.DefenderProfile's
+    #: identifying fields); the rest only staff change.
+    defender_editable = models.JSONField(
+        _("what defenders may edit in their profile"), default=default_defender_editable
+    )
     reference_prefix = models.CharField(_("case reference prefix"), max_length=8)
     require_staff_2fa = models.BooleanField(
         _("require two-factor authentication for staff"), default=True

@@ -310,6 +310,31 @@ def update_defender(
     )
 
 
+def update_own_profile(
+    *, actor: User, keyring: Keyring, case: Case, values: dict[str, str], expected_version: int
+) -> Defender:
+    """The defender's own account edits the parts of its profile its desk allows.
+
+    Only identifying fields listed in ``Desk.defender_editable`` are written (shared key); the
+    statistical ones (kind, country, sectors…) stay as staff set them.
+    """
+    if not CaseMember.objects.filter(case=case, user=actor, kind=MemberKind.DEFENDER).exists():
+        raise NoCaseAccess("only the defender's own account")
+    allowed = set(case.desk.defender_editable)
+    if not set(values) <= allowed:
+        raise PermissionError("the desk does not let defenders edit these fields")
+    defender = Defender.objects.get(case=case)
+    return records.save(
+        actor,
+        keyring,
+        defender,
+        values,
+        audit="defender.updated_by_defender",
+        expected_version=expected_version,
+        detail={"fields": sorted(values)},
+    )
+
+
 @dataclass(frozen=True)
 class ConsentChoice:
     store_data: bool

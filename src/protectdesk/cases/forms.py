@@ -223,3 +223,22 @@ class LinkForm(Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "collective", choices)
+
+
+class OwnProfileForm(Form):
+    """The defender's own profile: only the fields the desk allows (``Desk.defender_editable``)."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, editable: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in editable:
+            self.fields[name] = DefenderForm.base_fields[name]
+        self.order_fields([*DefenderProfile.IDENTIFYING, "row_version"])
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: str(self.cleaned_data.get(name) or "")
+            for name in self.fields
+            if name != "row_version"
+        }

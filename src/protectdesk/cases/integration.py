@@ -41,6 +41,7 @@ def register() -> None:
         {
             "defender.created": _("Defender registered"),
             "defender.updated": _("Defender profile updated"),
+            "defender.updated_by_defender": _("Profile updated by the defender"),
             "defender.linked": _("Defender linked to an organisation or community"),
             "defender.unlinked": _("Defender link removed"),
             "case.consent_changed": _("Consent record changed"),
@@ -61,6 +62,7 @@ def register() -> None:
             "cases:invite_defender": RouteRule("POST", "case", member=302),
             "cases:rotate": RouteRule("POST", "case", member=302),
             "cases:edit_defender": RouteRule("GET", "case", member=200),
+            "cases:own_profile": RouteRule("GET", "case", member=404, defender=200),
             "cases:consent": RouteRule("POST", "case", member=400),
             "cases:link": RouteRule("POST", "case", member=302),
             "cases:unlink": RouteRule("POST", "case", member=302, sample=_link),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:case_id>/defender-account/", views.invite_defender, name="invite_defender"),
     path("<uuid:case_id>/rotate/", views.rotate_keys, name="rotate"),
     path("<uuid:case_id>/profile/", views.edit_defender, name="edit_defender"),
+    path("<uuid:case_id>/my-profile/", views.own_profile, name="own_profile"),
     path("<uuid:case_id>/consent/", views.record_consent, name="consent"),
     path("<uuid:case_id>/links/", views.link_defender, name="link"),
     path("<uuid:case_id>/links/<int:link_id>/remove/", views.unlink_defender, name="unlink"),

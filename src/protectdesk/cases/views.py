@@ -22,6 +22,7 @@ from protectdesk.cases.forms import (
     DefenderEditForm,
     DefenderForm,
     LinkForm,
+    OwnProfileForm,
     StaffNotesForm,
     StatusForm,
 )
@@ -29,7 +30,7 @@ from protectdesk.cases.models import DefenderLink
 from protectdesk.lib.access import current_user, role_required, signed_in
 from protectdesk.lib.forms import clear_errors, rebind
 from protectdesk.records import jobs, registry, rotation
-from protectdesk.records.access import case_view
+from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring, keyring_for
 from protectdesk.records.models import Case
@@ -104,6 +105,43 @@ def _detail_page(
 def case_detail(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     record_access(request, "case.viewed", case)
     return render(request, "cases/detail.html", _detail_context(request, case, keyring))
+
+
+@require_http_methods(["GET", "POST"])
+@case_view()
+def own_profile(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
+    """The defender's own account edits what its desk allows of its profile (staff: 404)."""
+    if keyring.has_staff_key(case.id):
+        raise Http404
+    defender = queries.defender_of(keyring, case)
+    if defender is None:
+        raise Http404
+    editable = list(case.desk.defender_editable)
+    form = OwnProfileForm(
+        request.POST or None,
+        editable=editable,
+        initial={
+            **{name: getattr(defender, name) for name in editable},
+            "row_version": defender.row_version,
+        },
+    )
+    context = {"case": case, "defender": defender, "form": form, "editable": editable}
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            actions.update_own_profile(
+                actor=current_user(request),
+                keyring=keyring,
+                case=case,
+                values=form.values(),
+                expected_version=form.cleaned_data["row_version"],
+            )
+        except EditConflict:
+            return conflict_page(
+                request, "cases/own_profile.html", context, form, keyring, defender.record
+            )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("cases:detail", case_id=case.id)
+    return render(request, "cases/own_profile.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

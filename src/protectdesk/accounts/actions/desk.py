@@ -17,6 +17,7 @@ from protectdesk.accounts.actions._common import _give_keypair, _require_manager
 from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.models import (
     ACCOUNT_MANAGERS,
+    DEFENDER_EDITABLE,
     STAFF_ROLES,
     Desk,
     Role,
@@ -78,9 +79,20 @@ def create_desk(
 
 
 def update_desk(
-    *, actor: User, desk: Desk, name: str, require_staff_2fa: bool, languages: list[str]
+    *,
+    actor: User,
+    desk: Desk,
+    name: str,
+    require_staff_2fa: bool,
+    languages: list[str],
+    defender_editable: list[str] | None = None,
 ) -> None:
     _require_manager(actor)
+    editable = (
+        list(desk.defender_editable)
+        if defender_editable is None
+        else [f for f in DEFENDER_EDITABLE if f in defender_editable]
+    )
     with transaction.atomic():
         changed = sorted(
             field
@@ -88,11 +100,13 @@ def update_desk(
                 ("name", name),
                 ("require_staff_2fa", require_staff_2fa),
                 ("languages", languages),
+                ("defender_editable", editable),
             )
             if getattr(desk, field) != value
         )
         desk.name, desk.require_staff_2fa, desk.languages = name, require_staff_2fa, languages
-        desk.save(update_fields=["name", "require_staff_2fa", "languages"])
+        desk.defender_editable = editable
+        desk.save(update_fields=["name", "require_staff_2fa", "languages", "defender_editable"])
         record("desk.settings_changed", actor=actor, target=desk, detail={"fields": changed})
 
 
