@@ -292,6 +292,11 @@ def test_no_canary_at_rest(desks):
     assert web.encode() in client.get(response["Location"]).content
     for case in set(cases.values()):
         assert client.get(f"/cases/{case.id}/").status_code == 200
+        # Exports with identifying data are streamed or built in memory: nothing reaches disk.
+        for fmt in ("csv", "xlsx", "json"):
+            export = client.post(f"/cases/{case.id}/export/", {"file_format": fmt, "confirm": "on"})
+            body = b"".join(export.streaming_content) if export.streaming else export.content
+            assert export.status_code == 200 and body
 
     # Every planted canary really went into its field (so the scan below means something).
     keyring = keyring_of(desks.caseworker)
