@@ -1,10 +1,13 @@
 """The demo desk: fictional people only, created through the same actions as real data.
 
-Who and what the demo holds is data, in :mod:`protectdesk.demo_cases`; this module makes it.
+Who and what the demo holds is data: the hand-written cases in :mod:`protectdesk.demo_cases`
+(made here), and the defenders of ``demo_people_*``, whose few hundred incidents
+:mod:`protectdesk.demo_generated` writes from templates in four languages.
 
 Every demo account shares one documented password. The demo desk does not require 2FA.
 Cases are opened, shared and given a defender account through the real action functions, so
-the demo database is encrypted exactly like a real one.
+the demo database is encrypted exactly like a real one. Each account's private key is opened
+once (Argon2id, as at sign-in) and its keyring serves every write of the run.
 """
 
 from __future__ import annotations
@@ -14,9 +17,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from protectdesk import vocabularies
 from protectdesk.accounts import actions
 from protectdesk.accounts.models import Desk, Role, User
 from protectdesk.attachments import actions as attachment_actions
@@ -34,18 +35,15 @@ from protectdesk.demo_cases import (
     DemoAssessment,
     DemoCase,
 )
-from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoProtection, DemoWheel
+from protectdesk.demo_generated import create_generated
+from protectdesk.demo_plans import demo_image, protect
+from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoWheel
 from protectdesk.incidents import actions as incident_actions
 from protectdesk.incidents.forms import parse_when
 from protectdesk.incidents.models import Actor, Incident
-from protectdesk.plans import actions as plan_actions
-from protectdesk.plans.models import CheckIn, PlanVersion
-from protectdesk.records import actions as records
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case, CaseStatus
-from protectdesk.risk import actions as risk_actions
 from protectdesk.threats import actions as threat_actions
-from protectdesk.threats.models import ThreatAssessment
 
 __all__ = [
     "ACCOUNTS",
@@ -66,6 +64,7 @@ def demo_exists() -> bool:
 
 
 def _keyring(user: User) -> Keyring:
+    """The keyring a signed-in ``user`` would have (one Argon2id run: call once per account)."""
     user.refresh_from_db()
     private_key = userkeys.open_private_key(
         bytes(user.sealed_private_key or b""), DEMO_PASSWORD, str(user.id)
@@ -102,39 +101,22 @@ def create_demo() -> str:
                 password=DEMO_PASSWORD,
                 display_name=account.name,
             )
+        keyrings = {
+            login: _keyring(user) for login, user in users.items() if user.role != Role.ADMIN
+        }
         for demo in CASES:
-            case = _open(demo, users)
+            owner, keyring = users[demo.owner], keyrings[demo.owner]
+            case = _open(demo, owner, keyring, users)
             protection = PROTECTION.get(demo.profile.name or "")
             if protection is not None:
-                owner = users[demo.owner]
-                _protect(protection, owner, _keyring(owner), case)
+                protect(protection, owner, keyring, case)
             for wheel in WHEELS.get(demo.profile.name or "", ()):
-                owner = users[demo.owner]
-                _wheel(wheel, owner, _keyring(owner), case)
+                _wheel(wheel, owner, keyring, case)
+        create_generated(users, keyrings)
     return created.recovery_phrase
 
 
-def _demo_image() -> bytes:
-    """A fictional screenshot of a smear post, drawn here (no file shipped, nothing real)."""
-    import io
-
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (360, 200), (245, 246, 248))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 350, 190), outline=(180, 180, 190))
-    draw.text((24, 28), "@fake_account_demo", fill=(20, 20, 20))
-    draw.text((24, 60), "This 'journalist' is paid by foreigners.", fill=(20, 20, 20))
-    draw.text((24, 84), "We know where she lives.", fill=(160, 20, 20))
-    draw.text((24, 160), "FICTIONAL DEMO IMAGE", fill=(120, 120, 120))
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-def _open(demo: DemoCase, users: dict[str, User]) -> Case:
-    owner = users[demo.owner]
-    keyring = _keyring(owner)
+def _open(demo: DemoCase, owner: User, keyring: Keyring, users: dict[str, User]) -> Case:
     case = case_actions.open_case(
         actor=owner, keyring=keyring, profile=demo.profile, staff_notes=demo.staff_notes
     )
@@ -158,7 +140,7 @@ def _open(demo: DemoCase, users: dict[str, User]) -> Case:
         collective = _by_name(keyring, demo.member_of)
         case_actions.link_defender(actor=owner, keyring=keyring, case=case, collective=collective)
     for name, raw, staff_only in demo.files:
-        data = raw or _demo_image()
+        data = raw or demo_image()
         attachment_actions.add_attachment(
             actor=owner,
             keyring=keyring,
@@ -290,117 +272,6 @@ def _assess(item: DemoAssessment, owner: User, keyring: Keyring, case: Case) -> 
             data=data,
             expected_version=assessment.row_version,
         )
-
-
-def _protect(item: DemoProtection, owner: User, keyring: Keyring, case: Case) -> None:
-    """The case's risk analysis and protection plan, through the real actions."""
-    assessments = {
-        str(keyring.opened(a).title): a.id for a in ThreatAssessment.objects.filter(case=case)
-    }
-    analysis = risk_actions.start_analysis(actor=owner, keyring=keyring, case=case)
-    analysis = risk_actions.update_analysis(
-        actor=owner,
-        keyring=keyring,
-        analysis=analysis,
-        data=risk_actions.AnalysisData(item.threshold, decider=item.decider),
-        expected_version=analysis.row_version,
-    )
-    scenarios = {}
-    for scenario in item.scenarios:
-        scenarios[scenario.title] = risk_actions.save_scenario(
-            actor=owner,
-            keyring=keyring,
-            analysis=analysis,
-            data=risk_actions.ScenarioData(
-                scenario.title,
-                scenario.threat,
-                scenario.likelihood,
-                scenario.impact,
-                assessment_id=assessments.get(scenario.assessment),
-                components=tuple(
-                    risk_actions.ComponentData(*component) for component in scenario.components
-                ),
-            ),
-        )
-    version = plan_actions.start_plan(actor=owner, keyring=keyring, case=case)
-    today = date.today()
-    review = (
-        today + timedelta(days=item.review_due_days)
-        if item.review_due_days is not None
-        else version.next_review
-    )
-    version = plan_actions.update_plan(
-        actor=owner,
-        keyring=keyring,
-        version=version,
-        data=plan_actions.PlanData(review, *item.objectives),
-        expected_version=version.row_version,
-    )
-    if item.review_due_days is not None and review < version.started_on:
-        # A plan already overdue: as if it had been made long ago (the demo only).
-        PlanVersion.objects.filter(pk=version.pk).update(started_on=review - timedelta(days=182))
-        version.refresh_from_db()
-    first = next(iter(scenarios.values()), None)
-    for measure in item.measures:
-        due = (
-            today + timedelta(days=measure.due_in_days) if measure.due_in_days is not None else None
-        )
-        if due is not None and due < version.started_on:
-            PlanVersion.objects.filter(pk=version.pk).update(started_on=due)
-            version.refresh_from_db()
-        plan_actions.save_measure(
-            actor=owner,
-            keyring=keyring,
-            version=version,
-            data=plan_actions.MeasureData(
-                measure.description,
-                measure.strategy,
-                status=measure.status,
-                target_scenario_id=first.id if first else None,
-                builds_capacity=measure.builds_capacity,
-                owner=measure.owner,
-                owner_is_defender=measure.owner_is_defender,
-                due=due,
-            ),
-        )
-    protocols = vocabularies.load("protocol_templates")
-    for kind in item.protocols:
-        text = protocols.get(kind).extra[f"text_{item.language}"]  # type: ignore[union-attr]
-        plan_actions.save_protocol(
-            actor=owner, keyring=keyring, version=version, kind=kind, text=text
-        )
-    contingencies = vocabularies.load("contingency_templates")
-    for kind in item.contingencies:
-        term = contingencies.get(kind)
-        assert term is not None  # noqa: S101 - the demo data names shipped kinds
-        now = timezone.now()
-        schedule = (
-            plan_actions.Schedule(12, now + timedelta(hours=9), now + timedelta(days=3))
-            if kind == item.missed_check_in
-            else None
-        )
-        plan_actions.save_contingency(
-            actor=owner,
-            keyring=keyring,
-            version=version,
-            kind=kind,
-            data=plan_actions.ContingencyData(
-                term.extra[f"steps_{item.language}"],
-                term.extra[f"who_{item.language}"],
-                "Mesa de protección (ficticia): +502 0000 0000",
-                schedule,
-            ),
-        )
-        if kind == item.missed_check_in:
-            # The check-in of this morning did not come (demo only: a schedule never makes
-            # check-ins in the past).
-            records.save(
-                owner,
-                keyring,
-                CheckIn(case=case, kind=kind, due_at=now - timedelta(hours=3)),
-                {},
-                audit=None,
-            )
 
 
 def _wheel(item: DemoWheel, owner: User, keyring: Keyring, case: Case) -> None:

@@ -318,8 +318,8 @@ CASES = [
                 "2026-10-20",
                 ("stigmatisation", "online_harassment"),
                 "digital",
-                "Campanha de difamação",
-                "Uma conta anônima publicou a foto dela chamando-a de traidora da pátria; a publicação foi compartilhada centenas de vezes.",
+                "Campaña de difamación en redes",
+                "Una cuenta anónima publicó su foto llamándola traidora a la patria; la publicación se compartió cientos de veces.",
                 actor=("media", "@fake_account_demo (fictional)"),
                 confidence="confirmed",
             ),
@@ -329,7 +329,7 @@ CASES = [
                 "“We know where she lives”: smear campaign turning to threats",
                 "An anonymous account posted her photo calling her a traitor; a reply under it said "
                 "“we know where she lives”. Eight days earlier a stranger had trailed her home from work.",
-                ("Followed from the newsroom", "Campanha de difamação"),
+                ("Followed from the newsroom", "Campaña de difamación en redes"),
                 pattern="Two incidents in eight days, online and offline; the smear post came the day "
                 "after her article on the municipal contracts.",
                 objective=(
@@ -340,7 +340,7 @@ CASES = [
             ),
         ),
         files=(
-            ("screenshot-smear-post.png", b"", False),  # drawn at run time, see _demo_image
+            ("screenshot-smear-post.png", b"", False),  # drawn at run time (demo_image)
             (
                 "statement-2026-10.txt",
                 b"Statement (fictional): on 12 October a man photographed me leaving the newsroom, "
@@ -374,10 +374,10 @@ CASES = [
                 "2025",
                 ("raid", "property_damage"),
                 "physical",
-                "Cambriolage du bureau",
-                "Le bureau a été cambriolé pendant la nuit ; seuls les ordinateurs portables ont été volés, l'argent est resté sur place.",
-                analysis="Le vol ciblé des ordinateurs suggère une recherche d'informations sur les survivantes accompagnées.",
-                reaction="Mots de passe changés et comptes vérifiés le lendemain.",
+                "Robo en la oficina",
+                "Entraron de noche a la oficina; solo se llevaron las computadoras portátiles, el dinero quedó en su lugar.",
+                analysis="El robo dirigido a las computadoras sugiere que buscaban información sobre las sobrevivientes acompañadas.",
+                reaction="Contraseñas cambiadas y cuentas revisadas al día siguiente.",
                 authority_response="no_response",
             ),
         ),
@@ -399,8 +399,8 @@ CASES = [
                 "2026-08",
                 ("death_threat",),
                 "digital",
-                "Ameaças por telefone",
-                "Duas integrantes da rede receberam ameaças de morte por telefone depois da assembleia regional.",
+                "Amenazas por teléfono",
+                "Dos integrantes de la red recibieron amenazas de muerte por teléfono después de la asamblea regional.",
             ),
         ),
     ),

@@ -49,6 +49,7 @@ class DemoProtection:
     decider: str = ""
     language: str = "es"
     review_due_days: int | None = None  # next review from today (negative: overdue)
+    contact: str = "Mesa de protección (ficticia): +502 0000 0000"  # in contingency plans
 
 
 V, C = "vulnerability", "capacity"

@@ -43,18 +43,35 @@ def index_record(
     Each field is indexed under the search key of the key that seals it, so a defender's
     account (shared key only) indexes what it writes, and staff-key fields need the staff key.
     """
+    fields = [name for name in values if name in searchable_fields(type(record))]
+    if not fields:
+        return 0
+    version = version or keyring.keys_for(case_id_of(record)).current_version
+    SearchToken.objects.filter(
+        record_type=label_of(record), record_id=record.pk, field__in=fields, key_version=version
+    ).delete()
+    rows = tokens_for(keyring, record, values, version=version)
+    SearchToken.objects.bulk_create(rows, batch_size=_BATCH)
+    return len(rows)
+
+
+def tokens_for(
+    keyring: Keyring, record: models.Model, values: Mapping[str, str], *, version: int | None = None
+) -> list[SearchToken]:
+    """The index rows (not saved) of ``values``' searchable fields of ``record``.
+
+    :func:`index_record` replaces a record's rows with these; a bulk insert of new records
+    (``records.actions.create_many``) saves those of many records at once.
+    """
     specs = {spec.name: spec for spec in encrypted_fields_of(type(record)).values()}
     searchable = searchable_fields(type(record))
     fields = [name for name in values if name in searchable]
     if not fields:
-        return 0
+        return []
     case_id = case_id_of(record)
     keys = keyring.keys_for(case_id)
     version = version or keys.current_version
     record_type = label_of(record)
-    SearchToken.objects.filter(
-        record_type=record_type, record_id=record.pk, field__in=fields, key_version=version
-    ).delete()
     search_keys: dict[Purpose, bytes] = {}
     rows = []
     for name in fields:
@@ -77,8 +94,7 @@ def index_record(
                 blind_index.tokens_of(search_keys[purpose], str(values[name] or ""))
             )
         ]
-    SearchToken.objects.bulk_create(rows, batch_size=_BATCH)
-    return len(rows)
+    return rows
 
 
 def forget_record(record: models.Model) -> int:

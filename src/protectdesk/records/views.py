@@ -13,13 +13,12 @@ from protectdesk.records import jobs
 from protectdesk.records.keyring import keyring_for
 
 #: How often the progress page reloads itself while the job is under way.
-REFRESH_SECONDS = 3
 
 
 @require_GET
 @signed_in
 def job_progress(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
-    """Where a job stands; the page refreshes itself (no JavaScript) until the job ends.
+    """Where a job stands (reloaded by the person following it: no self-refresh).
 
     Only the person who started the job, while still a staff member of its case, sees it;
     anyone else gets 404, as for a case they cannot open.
@@ -30,5 +29,5 @@ def job_progress(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "records/job.html",
-        {"job": job, "progress": jobs.progress(job), "refresh_seconds": REFRESH_SECONDS},
+        {"job": job, "progress": jobs.progress(job)},
     )

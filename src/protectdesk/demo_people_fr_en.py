@@ -1,0 +1,333 @@
+"""The generated demo defenders in DR Congo, Haiti, Senegal (French) and Kenya, the
+Philippines, Thailand (English).
+
+Fictional people and organisations; see :mod:`protectdesk.demo_people`.
+"""
+
+from __future__ import annotations
+
+from protectdesk.cases.actions import DefenderProfile
+from protectdesk.demo_cases import CASEWORKER, CASEWORKER2, COORDINATOR, DemoActor
+from protectdesk.demo_people import DemoDefender, places
+
+DEFENDERS = [
+    # --- DR Congo, Haiti, Senegal (French) ------------------------------------------------
+    DemoDefender(
+        CASEWORKER,
+        "fr",
+        DefenderProfile(
+            kind="individual",
+            country="CD",
+            subdivision="CD-NK",
+            sectors=("lawyers_justice",),
+            gender="woman",
+            age_band="30-44",
+            name="Espérance Mwamini Kabuya (fictional)",
+            contacts="Par le collectif d'avocats ; jamais au cabinet",
+            location="Goma (fictional address)",
+            description="Avocate de victimes de violences sexuelles et de défenseurs "
+            "poursuivis ; plaide contre des officiers locaux.",
+        ),
+        "Audience importante le mois prochain ; prévoir un accompagnement au tribunal.",
+        subject="Espérance",
+        group="le collectif d'avocats",
+        places=places(
+            ("le cabinet à Goma", "le bureau du collectif d'avocats"),
+            ("le tribunal de grande instance", "le grand marché"),
+            ("la route de Sake", "la route de Rutshuru"),
+            ("le quartier Himbi",),
+        ),
+        focus="legal",
+        incidents=20,
+        actors=(
+            DemoActor(
+                "state_intelligence",
+                "Agents se disant des services de renseignement (fictif)",
+                stance="resisting",
+                influence=4,
+            ),
+            DemoActor(
+                "nonstate_paramilitary",
+                "Groupe armé « Les Léopards de Kibati » (fictif)",
+                stance="resisting",
+                influence=3,
+            ),
+        ),
+        attachments=1,
+    ),
+    DemoDefender(
+        CASEWORKER,
+        "fr",
+        DefenderProfile(
+            kind="organisation",
+            country="CD",
+            subdivision="CD-SK",
+            sectors=("womens_rights", "health_srhr"),
+            size_band="11-50",
+            name="Association des Femmes Solidaires du Sud-Kivu (fictional)",
+            contacts="Téléphone de la coordinatrice ; centre d'écoute",
+            location="Uvira (fictional)",
+            description="Association qui accompagne des survivantes de violences et anime un "
+            "centre d'écoute.",
+        ),
+        "Le centre d'écoute a été visé deux fois ; formation en sécurité numérique prévue.",
+        subject="une animatrice de l'association",
+        group="l'association",
+        places=places(
+            ("le siège de l'association à Uvira", "le centre d'écoute"),
+            ("le marché central", "la place de l'Indépendance"),
+            ("la route de Kamanyola", "la piste vers les villages"),
+            ("le quartier Kalundu",),
+        ),
+        focus="women",
+        incidents=18,
+        actors=(
+            DemoActor("nonstate_paramilitary", "Milice des collines (fictif)", influence=3),
+            DemoActor("community", "Notables opposés au centre d'écoute (fictif)"),
+        ),
+    ),
+    DemoDefender(
+        CASEWORKER,
+        "fr",
+        DefenderProfile(
+            kind="community",
+            country="HT",
+            subdivision="HT-OU",
+            sectors=("community_leadership",),
+            size_band="1000+",
+            name="Komite Katye Solèy Leve (fictional)",
+            contacts="Le pasteur du quartier ; réunion le samedi",
+            location="Port-au-Prince (fictional neighbourhood)",
+            description="Comité de quartier qui organise l'école communautaire et négocie le "
+            "passage de l'aide avec les groupes qui contrôlent les rues.",
+        ),
+        "Le gang voisin exige une « taxe » sur l'aide ; évaluer une relocalisation temporaire.",
+        subject="un membre du comité",
+        group="le comité de quartier",
+        places=places(
+            ("le local du comité", "l'école communautaire"),
+            ("le marché du quartier", "la place de l'église"),
+            ("la route de Delmas", "la ravine derrière le quartier"),
+            ("le corridor où vivent les familles",),
+        ),
+        focus="gangs",
+        incidents=18,
+        actors=(
+            DemoActor(
+                "nonstate_criminal",
+                "Gang de la Ravine Rouge (fictif)",
+                stance="resisting",
+                influence=5,
+            ),
+        ),
+    ),
+    DemoDefender(
+        COORDINATOR,
+        "fr",
+        DefenderProfile(
+            kind="network",
+            country="SN",
+            subdivision="SN-DK",
+            sectors=("journalism_media", "digital_rights"),
+            size_band="51-250",
+            name="Réseau Plumes Libres du Sénégal (fictional)",
+            contacts="Secrétariat du réseau ; messagerie chiffrée",
+            location="Dakar (fictional)",
+            description="Réseau de journalistes indépendants et de blogueurs qui couvrent la "
+            "justice et les libertés publiques.",
+        ),
+        "Surtout du harcèlement en ligne et des convocations ; suivi mensuel.",
+        subject="un journaliste du réseau",
+        group="le réseau",
+        places=places(
+            ("le local du réseau à la Médina", "la salle de rédaction partagée"),
+            ("la place de la Nation", "le palais de justice"),
+            ("la corniche Ouest", "l'autoroute à péage"),
+            ("le quartier de Grand Yoff",),
+        ),
+        focus="media",
+        incidents=14,
+        tension="calm",
+        actors=(DemoActor("state_police", "Brigade de police non identifiée (fictif)"),),
+    ),
+    # --- Kenya, the Philippines, Thailand (English) ---------------------------------------
+    DemoDefender(
+        CASEWORKER2,
+        "en",
+        DefenderProfile(
+            kind="individual",
+            country="KE",
+            subdivision="KE-17",
+            sectors=("land_environment", "womens_rights"),
+            gender="woman",
+            age_band="30-44",
+            name="Achieng Atieno Odhiambo (fictional)",
+            contacts="Through the women's group chairperson",
+            location="Kisumu (fictional address)",
+            description="Organises widows who lost their land to relatives and to a lakeside "
+            "agribusiness.",
+        ),
+        "Hearing at the land tribunal next month; accompany her there.",
+        subject="Achieng",
+        group="the women's land rights group",
+        places=places(
+            ("the group's office in Kisumu", "the church hall used for meetings"),
+            ("the open-air market", "the chief's camp"),
+            ("the road to the lakeshore", "the murram road to the village"),
+            ("her home estate",),
+        ),
+        focus="land",
+        incidents=18,
+        actors=(
+            DemoActor("state_local_officials", "Area chief's office (fictional)", influence=3),
+            DemoActor(
+                "landowners",
+                "Lakeside Agro Holdings Ltd (fictional)",
+                stance="resisting",
+                influence=4,
+            ),
+        ),
+    ),
+    DemoDefender(
+        CASEWORKER2,
+        "en",
+        DefenderProfile(
+            kind="organisation",
+            country="KE",
+            subdivision="KE-30",
+            sectors=("lgbti_rights", "health_srhr"),
+            size_band="11-50",
+            name="Umoja Health and Pride Initiative (fictional)",
+            contacts="Drop-in centre line; director's safe phone",
+            location="Eastlands, Nairobi (fictional address)",
+            description="Runs a drop-in health centre and legal aid for LGBTI people.",
+        ),
+        "Landlord under pressure to evict the drop-in centre.",
+        subject="a peer educator of the initiative",
+        group="the initiative",
+        places=places(
+            ("the drop-in centre", "the initiative's office in Eastlands"),
+            ("the bus stage", "the magistrates' court"),
+            ("the main road through the estate", "the footpath behind the centre"),
+            ("the estate where most staff live",),
+        ),
+        focus="lgbti",
+        incidents=20,
+        actors=(
+            DemoActor("nonstate_mob", "Crowd from the estate (fictional)"),
+            DemoActor("media", "Account @moral_kenya_now (fictional)", stance="resisting"),
+        ),
+        plan=2,
+        attachments=1,
+    ),
+    DemoDefender(
+        CASEWORKER2,
+        "en",
+        DefenderProfile(
+            kind="community",
+            country="PH",
+            subdivision="PH-10",
+            sectors=("indigenous_peoples", "land_environment"),
+            size_band="251-1000",
+            name="Sitio Malinawon Indigenous Community (fictional)",
+            contacts="Through the tribal council's secretary",
+            location="Upland sitio, Northern Mindanao (fictional)",
+            description="Indigenous community opposing a mining concession on its ancestral "
+            "domain; leaders are red-tagged.",
+        ),
+        "Red-tagging has intensified since the consultation; track it closely.",
+        subject="a tribal elder",
+        group="the tribal council",
+        places=places(
+            ("the community school", "the tribal hall"),
+            ("the town plaza", "the municipal hall"),
+            ("the logging road up the mountain", "the river crossing"),
+            ("the upper sitio",),
+        ),
+        focus="land",
+        incidents=20,
+        actors=(
+            DemoActor(
+                "state_armed_forces",
+                "Army detachment camped nearby (fictional)",
+                stance="resisting",
+                influence=5,
+            ),
+            DemoActor(
+                "company_transnational",
+                "Silver Ridge Mining Corp. (fictional)",
+                stance="resisting",
+                influence=4,
+            ),
+        ),
+        plan=0,
+        risk=True,
+        attachments=1,
+    ),
+    DemoDefender(
+        COORDINATOR,
+        "en",
+        DefenderProfile(
+            kind="individual",
+            country="PH",
+            subdivision="PH-00",
+            sectors=("journalism_media", "land_environment"),
+            gender="man",
+            age_band="45-59",
+            name="Ramon Agbayani Villareal (fictional)",
+            contacts="Signal only",
+            location="Quezon City (fictional address)",
+            description="Environmental reporter covering mining and the red-tagging of "
+            "indigenous leaders.",
+        ),
+        "Online attacks after every story; one lawsuit pending.",
+        subject="Ramon",
+        group="the online newsroom",
+        places=places(
+            ("the newsroom in Quezon City", "the shared press office"),
+            ("city hall", "the courthouse"),
+            ("the expressway", "the road to the provincial airport"),
+            ("his condominium building",),
+        ),
+        focus="media",
+        incidents=16,
+        actors=(
+            DemoActor(
+                "state_national_officials",
+                "Task force spokesperson (fictional)",
+                stance="resisting",
+                influence=4,
+            ),
+        ),
+    ),
+    DemoDefender(
+        COORDINATOR,
+        "en",
+        DefenderProfile(
+            kind="network",
+            country="TH",
+            subdivision="TH-48",
+            sectors=("community_leadership", "land_environment"),
+            size_band="51-250",
+            name="Mekong Villages Rights Network (fictional)",
+            contacts="Network coordinator; temple committee",
+            location="Nakhon Phanom (fictional)",
+            description="Villages along the river documenting the effects of an upstream dam "
+            "and a planned special economic zone.",
+        ),
+        "Mostly lawsuits and pressure on village heads; calm for now.",
+        subject="a village coordinator of the network",
+        group="the network",
+        places=places(
+            ("the network's office in Nakhon Phanom", "the temple hall used for meetings"),
+            ("the district office", "the riverside market"),
+            ("the river road", "the road to the dam site"),
+            ("the village",),
+        ),
+        focus="land",
+        incidents=16,
+        tension="calm",
+        actors=(DemoActor("company_national", "Mekong Power Development Co. (fictional)"),),
+        also=(CASEWORKER2,),
+    ),
+]
