@@ -584,6 +584,14 @@ FORMS: dict[str, Refusal | NothingToType] = {
     "wheel:make_measure": BUTTONS,
     # --- exports ---
     "exports:case": Refusal("caseworker", lambda desks: {"file_format": "xlsx"}, ("confirm",)),
+    # --- imports ---
+    "imports:upload": Refusal("caseworker", lambda desks: {}, ("sheet",)),
+    "imports:case_upload": Refusal("caseworker", lambda desks: {}, ("sheet",)),
+    "imports:sheet": Refusal(
+        "caseworker", lambda desks: {"column_0": "title", "column_1": "title"}, ("column_1",)
+    ),
+    "imports:confirm": BUTTONS,
+    "imports:cancel": BUTTONS,
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
     # --- the test suite's own module (tests/notes) ---

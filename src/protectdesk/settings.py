@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "protectdesk.plans",
     "protectdesk.wheel",
     "protectdesk.exports",
+    "protectdesk.imports",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

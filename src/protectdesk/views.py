@@ -50,14 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context["missed_checkins"] = plan_queries.missed_for_member(user)
     if user.role != Role.ADMIN:
         keyring = keyring_for(request)
-        context["cards"] = case_queries.my_cases(keyring)
+        first = case_queries.page_of(case_queries.my_case_count(user), 1)
+        context["cards"] = case_queries.my_cases(keyring, first)
+        context["cards_total"] = first.total
 
     if user.role in ACCOUNT_MANAGERS:
-        rows = case_queries.desk_overview(user)
-        context["case_counts"] = {
-            status: sum(1 for r in rows if r.case.status == status) for status in CaseStatus.values
-        }
-        context["case_total"] = len(rows)
+        by_status = case_queries.desk_case_counts(user)
+        context["case_counts"] = {status: by_status.get(status, 0) for status in CaseStatus.values}
+        context["case_total"] = sum(by_status.values())
         context["flagged_count"] = threat_queries.flagged_count(user)
         states = dashboard.desk_states(user)
         numbers = dashboard.counts(states)

@@ -265,6 +265,8 @@ def test_rotation_re_seals_every_registered_module_record(
 
     keyring = keyring_of(desks.caseworker)
     for label in registry.CANARY_WRITERS:
+        if label.lower() not in registry.TYPES:
+            continue  # a writer that fills other modules' records (imports: a sheet imported)
         model = registry.TYPES[label.lower()].model
         opened = " ".join(
             str(getattr(keyring.opened(record), field.name))

@@ -37,6 +37,9 @@ from protectdesk.crypto import aead, stream
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 _SNIFF_BYTES = 64
+#: Form fields whose file is a sheet to import (``protectdesk.imports``): not sniffed here.
+SHEET_FIELDS = frozenset({"sheet"})
+SHEET = sniff.Kind("sheet", "application/octet-stream", "bin")
 _PENDING = "_pd_pending_uploads"
 
 
@@ -125,6 +128,10 @@ class EncryptingUploadHandler(FileUploadHandler):
             b"",
             b"",
         )
+        if field_name in SHEET_FIELDS:
+            # A spreadsheet to import: the importer reads it and explains what it refuses
+            # (an encoding, a binary file, a zip bomb) better than a type sniff could.
+            self._upload.kind = SHEET
         if self.request is not None and not getattr(
             getattr(self.request, "user", None), "is_authenticated", False
         ):
@@ -256,11 +263,11 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._upload.temp_path.unlink(missing_ok=True)
 
 
-def encrypt_bytes(name: str, data: bytes) -> EncryptedUpload:
+def encrypt_bytes(name: str, data: bytes, field_name: str = "file") -> EncryptedUpload:
     """Server-side files (demo data, future intake) through exactly the upload path."""
     handler = EncryptingUploadHandler(None)
     with contextlib.suppress(StopFutureHandlers):
-        handler.new_file("file", name, "application/octet-stream", len(data))
+        handler.new_file(field_name, name, "application/octet-stream", len(data))
     for start in range(0, max(len(data), 1), 64 * 1024):
         handler.receive_data_chunk(data[start : start + 64 * 1024], start)
     uploaded = handler.file_complete(len(data))

@@ -10,6 +10,7 @@ Key handling rules these functions keep:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ from protectdesk.records import actions as records
 from protectdesk.records import keys as case_keys
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.keys import fresh_user, require_staff_member
-from protectdesk.records.models import Case, CaseMember, CaseStatus, MemberKind
+from protectdesk.records.models import Case, CaseKeyBox, CaseMember, CaseStatus, MemberKind
 
 #: Roles that can work on cases. Administrators manage accounts; they become members only
 #: if a member adds them (overview: "cannot read a case unless made a member").
@@ -56,11 +57,17 @@ class CaseError(Exception):
 
 
 def _next_reference(desk: Desk) -> str:
+    return _next_references(desk, 1)[0]
+
+
+def _next_references(desk: Desk, count: int) -> list[str]:
+    """``count`` consecutive references of this year (the desk's sequence locked meanwhile)."""
     year = timezone.now().year
     sequence, _ = CaseSequence.objects.select_for_update().get_or_create(desk=desk, year=year)
-    CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + count)
     sequence.refresh_from_db()
-    return f"{desk.reference_prefix}-{year}-{sequence.last:04d}"
+    first = sequence.last - count + 1
+    return [f"{desk.reference_prefix}-{year}-{n:04d}" for n in range(first, sequence.last + 1)]
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -91,9 +98,18 @@ class DefenderProfile:
 
 
 def open_case(
-    *, actor: User, keyring: Keyring, profile: DefenderProfile, staff_notes: str = ""
+    *,
+    actor: User,
+    keyring: Keyring,
+    profile: DefenderProfile,
+    staff_notes: str = "",
+    keep_keys: bool = False,
 ) -> Case:
-    """Open a case for a defender: new keys, sealed to the actor and the recovery key."""
+    """Open a case for a defender: new keys, sealed to the actor and the recovery key.
+
+    ``keep_keys``: the keyring keeps holding the new keys afterwards, for a caller that goes on
+    writing in the case with a keyring that cannot open boxes (an import's background job).
+    """
     if actor.role not in CASE_ROLES:
         raise PermissionError("only coordinators and caseworkers open cases")
     desk = actor.desk
@@ -113,8 +129,68 @@ def open_case(
             audit="defender.created",
             detail={"kind": defender.kind},
         )
-    keyring.forget(case.id)  # from now on the keys come from the boxes, like for everyone
+    if not keep_keys:
+        keyring.forget(case.id)  # from now on the keys come from the boxes, like for everyone
     return case
+
+
+def open_cases(
+    *,
+    actor: User,
+    keyring: Keyring,
+    profiles: Sequence[DefenderProfile],
+    keep_keys: bool = False,
+) -> list[Case]:
+    """Open one case per profile at once (a spreadsheet import): for each, what
+    :func:`open_case` does — new keys sealed to the actor and the recovery key, the actor the
+    first staff member, the defender's profile — with a query per kind of row instead of per
+    row, and one audit entry per kind naming the cases (``records.actions.create_many``)."""
+    if actor.role not in CASE_ROLES:
+        raise PermissionError("only coordinators and caseworkers open cases")
+    if not profiles:
+        return []
+    desk = actor.desk
+    both = (Purpose.SHARED, Purpose.STAFF)
+    with transaction.atomic():
+        cases, members, boxes = [], [], []
+        for reference in _next_references(desk, len(profiles)):
+            case = Case(desk=desk, reference=reference, created_by=actor)
+            keys = case_keys.new_case_keys()
+            keyring.adopt(case.id, 1, keys)
+            cases.append(case)
+            members.append(CaseMember(case=case, user=actor, kind=MemberKind.STAFF, added_by=actor))
+            boxes += [
+                case_keys.seal_key_box(case, purpose, 1, keys[purpose], holder, desk)
+                for holder in (actor, None)
+                for purpose in both
+            ]
+        named = {"cases": [str(case.id) for case in cases]}
+        records.create_many(
+            actor,
+            keyring,
+            cases,
+            [{"staff_notes": ""}] * len(cases),
+            audit="case.created",
+            detail=named,
+        )
+        CaseMember.objects.bulk_create(members)
+        CaseKeyBox.objects.bulk_create(boxes)
+        defenders = [
+            Defender(case=case, **_statistical(profile))
+            for case, profile in zip(cases, profiles, strict=True)
+        ]
+        records.create_many(
+            actor,
+            keyring,
+            defenders,
+            [profile.identifying() for profile in profiles],
+            audit="defender.created",
+            detail=named,
+        )
+    if not keep_keys:
+        for case in cases:
+            keyring.forget(case.id)
+    return cases
 
 
 def _statistical(profile: DefenderProfile) -> dict[str, Any]:

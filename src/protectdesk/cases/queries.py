@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
 from protectdesk.cases.models import Defender
 from protectdesk.crypto.userkeys import fingerprint
@@ -31,13 +33,42 @@ def member_kind(user: User, case: Case) -> str | None:
     return CaseMember.objects.filter(case=case, user=user).values_list("kind", flat=True).first()
 
 
-def my_cases(keyring: Keyring) -> list[CaseCard]:
-    """The viewer's cases with their defenders, keys opened in one batch."""
-    memberships = list(
+#: Cases on one page of the case list (each card opens its defender's name).
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list: its number (from 1), how many pages, and the whole list's size."""
+
+    number: int
+    pages: int
+    total: int
+
+
+def page_of(total: int, requested: Any) -> Paged:
+    """Page ``requested`` (a query-string value: anything not a number is page 1) of ``total``
+    items, clamped to the pages there are."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    try:
+        number = int(str(requested))
+    except ValueError:
+        number = 1
+    return Paged(min(max(number, 1), pages), pages, total)
+
+
+def my_cases(keyring: Keyring, page: Paged | None = None) -> list[CaseCard]:
+    """The viewer's cases with their defenders (all, or one ``page``), keys opened in one
+    batch."""
+    memberships_of = (
         CaseMember.objects.filter(user=keyring.user)
         .select_related("case")
-        .order_by("-case__created_at")
+        .order_by("-case__created_at", "case_id")
     )
+    if page is not None:
+        start = (page.number - 1) * PAGE_SIZE
+        memberships_of = memberships_of[start : start + PAGE_SIZE]
+    memberships = list(memberships_of)
     cases = [m.case for m in memberships]
     keyring.preload(case.id for case in cases)
     defenders = {d.case_id: d for d in Defender.objects.filter(case_id__in=[c.id for c in cases])}
@@ -91,20 +122,44 @@ class DeskRow:
     member_count: int
 
 
-def desk_overview(viewer: User) -> list[DeskRow]:
-    """Every case of the desk, for coordinators: no names, no keys."""
+def my_case_count(user: User) -> int:
+    return CaseMember.objects.filter(user=user).count()
+
+
+def desk_case_count(viewer: User) -> int:
+    return Case.objects.filter(desk_id=viewer.desk_id).count()
+
+
+def desk_case_counts(viewer: User) -> dict[str, int]:
+    """The desk's cases by status (clear fields only)."""
+    rows = (
+        Case.objects.filter(desk_id=viewer.desk_id)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {status: n for status, n in rows}
+
+
+def desk_overview(viewer: User, page: Paged | None = None) -> list[DeskRow]:
+    """Every case of the desk (or one ``page`` of them), for coordinators: no names, no keys."""
     if viewer.role not in ACCOUNT_MANAGERS:
         raise PermissionError("the desk overview is for coordinators and administrators")
-    cases = list(Case.objects.filter(desk_id=viewer.desk_id).order_by("-created_at"))
+    shown = Case.objects.filter(desk_id=viewer.desk_id).order_by("-created_at", "id")
+    if page is not None:
+        start = (page.number - 1) * PAGE_SIZE
+        shown = shown[start : start + PAGE_SIZE]
+    cases = list(shown)
+    ids = [case.id for case in cases]
     defenders = {
         d["case_id"]: d
-        for d in Defender.objects.filter(case__desk_id=viewer.desk_id).values(
+        for d in Defender.objects.filter(case_id__in=ids).values(
             "case_id", "kind", "country", "subdivision"
         )
     }
     members: dict[uuid.UUID, list[uuid.UUID]] = {}
     for case_id, user_id in CaseMember.objects.filter(
-        case__desk_id=viewer.desk_id, kind=MemberKind.STAFF
+        case_id__in=ids, kind=MemberKind.STAFF
     ).values_list("case_id", "user_id"):
         members.setdefault(case_id, []).append(user_id)
     rows = []

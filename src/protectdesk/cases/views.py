@@ -41,12 +41,19 @@ from protectdesk.records.models import Case
 def case_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     keyring = keyring_for(request)
+    mine = queries.page_of(queries.my_case_count(user), request.GET.get("page", 1))
     context: dict[str, Any] = {
-        "cards": queries.my_cases(keyring),
+        "cards": queries.my_cases(keyring, mine),
+        "mine": mine,
         "can_open_cases": user.role in actions.CASE_ROLES,
     }
     if user.role in ACCOUNT_MANAGERS:
-        context["desk_rows"] = queries.desk_overview(user)
+        desk = queries.page_of(queries.desk_case_count(user), request.GET.get("desk_page", 1))
+        context["desk"] = desk
+        context["desk_rows"] = queries.desk_overview(user, desk)
+        # Each list keeps its place while the other one turns its pages.
+        context["mine_query"] = f"&desk_page={desk.number}"
+        context["desk_query"] = f"&page={mine.number}"
     return render(request, "cases/list.html", context)
 
 
