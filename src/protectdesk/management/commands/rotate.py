@@ -16,12 +16,10 @@ import sys
 import time
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from protectdesk.accounts.models import User
-from protectdesk.crypto import userkeys
-from protectdesk.management.passwords import read_password
+from protectdesk.management.passwords import signed_in
 from protectdesk.records import rotation
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case, CaseRotation, MemberKind
@@ -50,14 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        password = read_password(options["password_file"], "Your password: ")
-        actor = authenticate(login=options["actor"], password=password)
-        if not isinstance(actor, User) or actor.sealed_private_key is None:
-            raise CommandError("the e-mail and password do not match an active account")
-        keyring = Keyring(
-            actor,
-            userkeys.open_private_key(bytes(actor.sealed_private_key), password, str(actor.id)),
-        )
+        actor, keyring = signed_in(options["actor"], options["password_file"])
         if options["one_key_cases"]:
             cases = list(
                 Case.objects.filter(

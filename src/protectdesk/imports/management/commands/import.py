@@ -16,15 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from protectdesk.accounts.models import User
-from protectdesk.crypto import userkeys
 from protectdesk.imports import actions, sheets, validate
 from protectdesk.imports.forms import column_label
 from protectdesk.imports.messages import refusal_message
-from protectdesk.management.passwords import read_password
+from protectdesk.management.passwords import signed_in
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case
 
@@ -77,14 +75,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         if size > sheets.MAX_BYTES:
             raise CommandError(refusal_message("too_large", {"megabytes": sheets.MAX_BYTES >> 20}))
-        password = read_password(options["password_file"], "Your password: ")
-        actor = authenticate(login=options["actor"], password=password)
-        if not isinstance(actor, User) or actor.sealed_private_key is None:
-            raise CommandError("the e-mail and password do not match an active account")
-        keyring = Keyring(
-            actor,
-            userkeys.open_private_key(bytes(actor.sealed_private_key), password, str(actor.id)),
-        )
+        actor, keyring = signed_in(options["actor"], options["password_file"])
         case = None
         if options["case"]:
             case = Case.objects.filter(
