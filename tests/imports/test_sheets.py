@@ -275,3 +275,91 @@ def test_reading_a_large_csv_holds_about_one_copy_of_it():
         tracemalloc.stop()
     assert count == 20_000
     assert peak < len(data), f"rows are streamed: peak {peak} for a file of {len(data)}"
+
+
+def test_a_padding_member_does_not_let_one_bomb_member_through(tmp_path):
+    """The archive's totals look fine (a large incompressible member beside the bomb), but one
+    member alone unpacks far beyond its size: refused before openpyxl loads it."""
+    import os
+
+    path = tmp_path / "padded.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/media/padding.bin", os.urandom(3 * 1024 * 1024))
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            for _ in range(150):
+                member.write(bytes(1024 * 1024))
+    data = path.read_bytes()
+    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    declared = sum(m.file_size for m in members)
+    compressed = sum(m.compress_size for m in members)
+    assert declared < sheets.MAX_UNCOMPRESSED and declared < sheets.MAX_RATIO * compressed
+    assert refusal(data).code == "zip_bomb"
+
+
+def test_a_cell_in_the_last_column_does_not_widen_every_row():
+    """One cell in column XFD: the data rows are read no wider than the header and one more
+    column (a cell that far, without a heading, is not read, as no column without a heading
+    is; only cells in the next column are reported, as beyond the header)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["year", "title"])
+    for n in range(2, 2002):
+        sheet.cell(row=n, column=1, value=2025)
+        sheet.cell(row=n, column=2, value=f"Title {n}")
+    sheet.cell(row=3, column=16384, value="far away")
+    out = io.BytesIO()
+    workbook.save(out)
+    read = sheets.read(out.getvalue())
+    rows = list(read.rows)
+    assert len(rows) == 2000 and all(len(r.cells) == 2 for r in rows)
+    assert not rows[1].issues
+    sheet.cell(row=4, column=3, value="next to the header")
+    out = io.BytesIO()
+    workbook.save(out)
+    rows = list(sheets.read(out.getvalue()).rows)
+    assert [i.code for i in rows[2].issues] == ["extra_cells"]
+
+
+def test_a_lone_cell_far_down_an_xlsx_is_refused_as_too_many_rows():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["year", "title"])
+    sheet.cell(row=1_000_000, column=1, value=2025)
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(sheets.Refused) as refused:
+        list(sheets.read(out.getvalue()).rows)
+    assert refused.value.code == "rows"
+
+
+@pytest.mark.parametrize("where", ["header", "row"])
+def test_a_line_of_a_million_commas_is_refused_before_it_is_split(where):
+    line = b"xy," * 400_000
+    data = line + b"\r\n1,2\r\n" if where == "header" else b"a,b\r\n1,2\r\n" + line + b"\r\n"
+    tracemalloc.start()
+    try:
+        with pytest.raises(sheets.Refused) as refused:
+            list(sheets.read(data).rows)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.value.code == "long_line"
+    assert refused.value.params["line"] == (1 if where == "header" else 3)
+    assert peak < 40 * 1024 * 1024, peak
+
+
+@pytest.mark.parametrize("cell", [' =HYPERLINK("http://x.example")', "  +SUM(A1:A2)", "\t@SUM(A1)"])
+def test_a_formula_after_spaces_is_still_a_formula(cell):
+    data = csv_bytes([row(1, title=cell)])
+    read = sheets.read(data)
+    (first,) = list(read.rows)
+    assert [i.code for i in first.issues] == ["formula"]
+    workbook = xlsx_bytes([HEADER, [row(1, title=cell)[name] for name in HEADER]])
+    (from_xlsx,) = list(sheets.read(workbook).rows)
+    assert [i.code for i in from_xlsx.issues] == ["formula"]

@@ -24,7 +24,6 @@ import for staff members of the case; every later step for the uploader only.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,10 +37,11 @@ from protectdesk.attachments import actions as attachment_actions
 from protectdesk.attachments.uploads import EncryptedUpload
 from protectdesk.audit.actions import record
 from protectdesk.cases import actions as case_actions
-from protectdesk.crypto import CryptoError, userkeys
+from protectdesk.crypto import CryptoError, kdf, userkeys
 from protectdesk.imports import bulk, matching, sheets, storage, validate
 from protectdesk.imports.messages import refusal_message
 from protectdesk.imports.models import OPEN_STATES, ImportMapping, ImportSheet, SheetState
+from protectdesk.lib import server_keys
 from protectdesk.records import jobs
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case, Job, JobKind
@@ -56,6 +56,10 @@ Progress = Callable[[int, int, str], None]
 #: (incidents written, incidents in all) → None. Called *inside* the import's transaction:
 #: it must not write to the database (the command line draws its progress bar with it).
 Tick = Callable[[int, int], None]
+
+
+def NOT_CHECKED() -> str:
+    return _("Check the file first: only a file without errors is imported.")
 
 
 class ImportRefused(Exception):
@@ -156,6 +160,12 @@ def receive(
             )
             storage.place(upload.temp_path, row.id)
             upload.claimed = True
+            record(
+                "import.received",
+                actor=actor,
+                target=case,
+                detail={"sheet": str(row.id), "format": file_format, "bytes": upload.size},
+            )
     finally:
         upload.temp_path.unlink(missing_ok=True)
     return row
@@ -181,11 +191,13 @@ def header_of(sheet: ImportSheet, key: bytes) -> list[str]:
 
 
 def header_digest(header: list[str]) -> str:
-    """BLAKE2b of the normalised header row: recognises a header without storing it."""
+    """A keyed hash (the server secret's ``pd-import-head`` subkey) of the normalised header
+    row: recognises a header without storing it, and cannot be tested against guesses by
+    whoever holds only the database (a sheet without headings has a data row there)."""
     joined = "\x1f".join(matching.normalise(heading) for heading in header)
-    return hashlib.blake2b(
-        joined.encode("utf-8", "surrogatepass"), digest_size=32, person=b"pd-import-head"
-    ).hexdigest()
+    return kdf.keyed_digest(
+        server_keys.server_subkey("pd-import-head"), joined.encode("utf-8", "surrogatepass")
+    ).hex()
 
 
 def suggested_mapping(actor: User, header: list[str]) -> list[str]:
@@ -223,17 +235,26 @@ def check(*, actor: User, sheet: ImportSheet, key: bytes, mapping: list[str]) ->
     except sheets.Refused:
         header = []
     del data
+    state = SheetState.CHECKED if report.ok else SheetState.UPLOADED
     with transaction.atomic():
+        # Only a sheet still waiting for its check (a confirm or a cancel in another tab may
+        # have moved it on meanwhile: an import under way must not become "checked" again).
+        updated = ImportSheet.objects.filter(
+            pk=sheet.pk, state__in=(SheetState.UPLOADED, SheetState.CHECKED)
+        ).update(
+            mapping=list(mapping),
+            row_count=report.rows,
+            defender_count=report.defenders,
+            incident_count=report.incidents,
+            state=state,
+        )
+        if not updated:
+            raise ImportRefused(
+                _("This file cannot be checked again: it is imported or cancelled.")
+            )
         if header:
             remember(actor, header, mapping)
-        sheet.mapping = list(mapping)
-        sheet.row_count = report.rows
-        sheet.defender_count = report.defenders
-        sheet.incident_count = report.incidents
-        sheet.state = SheetState.CHECKED if report.ok else SheetState.UPLOADED
-        sheet.save(
-            update_fields=["mapping", "row_count", "defender_count", "incident_count", "state"]
-        )
+    sheet.refresh_from_db()
     return report
 
 
@@ -244,7 +265,7 @@ def confirm(*, actor: User, keyring: Keyring, sheet: ImportSheet, key: bytes) ->
     """Import a checked sheet: as a background job if it is large and a worker is live (the
     job is returned), else now, in this request (``None``)."""
     if sheet.uploaded_by_id != actor.id or sheet.state != SheetState.CHECKED:
-        raise ImportRefused(_("Check the file first: only a file without errors is imported."))
+        raise ImportRefused(NOT_CHECKED())
     if sheet.row_count > JOB_ROWS:
         job = jobs.start_job(
             actor=actor,
@@ -254,6 +275,14 @@ def confirm(*, actor: User, keyring: Keyring, sheet: ImportSheet, key: bytes) ->
             subject_id=sheet.id,
             file_keys={"sheet": key},
         )
+        if job is not None and (job.kind != JobKind.IMPORT or job.subject_id != sheet.id):
+            # Another job is under way in this case (a key rotation, someone else's import).
+            raise ImportRefused(
+                _(
+                    "Another background task is under way in this case (a key rotation or "
+                    "another import). Import this file when it has finished."
+                )
+            )
         if job is not None:
             ImportSheet.objects.filter(pk=sheet.pk).update(state=SheetState.QUEUED, job_id=job.id)
             sheet.state, sheet.job_id = SheetState.QUEUED, job.id
@@ -298,12 +327,16 @@ def apply(
             tick=tick,
             total=sheet.row_count,
             on_commit=lambda written: ImportSheet.objects.filter(pk=sheet.pk).update(
-                state=SheetState.IMPORTED, imported_count=written, finished_at=timezone.now()
+                state=SheetState.IMPORTED,
+                imported_count=written,
+                finished_at=timezone.now(),
+                sealed=b"",  # the file is gone: its key and original name go too
             ),
             source={"sheet": str(sheet.id)},
         )
     except BaseException:
         _failed(sheet)
+        record("import.failed", actor=actor, target=sheet.case, detail={"sheet": str(sheet.id)})
         raise
     finally:
         storage.remove(sheet.id)
@@ -381,7 +414,7 @@ def import_rows(
 
 def _failed(sheet: ImportSheet) -> None:
     ImportSheet.objects.filter(pk=sheet.pk, state__in=OPEN_STATES).update(
-        state=SheetState.FAILED, finished_at=timezone.now()
+        state=SheetState.FAILED, finished_at=timezone.now(), sealed=b""
     )
 
 
@@ -394,13 +427,26 @@ def cancel(*, actor: User, sheet: ImportSheet) -> None:
         raise NoCaseAccess("only the uploader")
     if sheet.state not in (SheetState.UPLOADED, SheetState.CHECKED):
         raise ImportRefused(_("This import can no longer be cancelled."))
-    storage.remove(sheet.id)
     with transaction.atomic():
-        ImportSheet.objects.filter(pk=sheet.pk).update(
-            state=SheetState.CANCELLED, finished_at=timezone.now()
-        )
+        # Only if it is still waiting: an import confirmed in another tab is not "cancelled".
+        if not ImportSheet.objects.filter(
+            pk=sheet.pk, state__in=(SheetState.UPLOADED, SheetState.CHECKED)
+        ).update(state=SheetState.CANCELLED, finished_at=timezone.now(), sealed=b""):
+            raise ImportRefused(_("This import can no longer be cancelled."))
         record("import.cancelled", actor=actor, target=sheet.case, detail={"sheet": str(sheet.id)})
+    storage.remove(sheet.id)
     sheet.state = SheetState.CANCELLED
+
+
+def as_shown(sheet: ImportSheet, job: Job | None) -> ImportSheet:
+    """The sheet as its page shows it: failed if its job ended without it (its worker
+    stopped). Writes nothing (a GET); :func:`remove_expired`, run by the worker's
+    housekeeping, settles it for good."""
+    if sheet.state in (SheetState.QUEUED, SheetState.IMPORTING) and (
+        job is None or not jobs.progress(job).under_way
+    ):
+        sheet.state = SheetState.FAILED
+    return sheet
 
 
 def settle(sheet: ImportSheet, job: Job | None) -> ImportSheet:
@@ -417,7 +463,10 @@ def settle(sheet: ImportSheet, job: Job | None) -> ImportSheet:
 
 
 def remove_expired() -> int:
-    """Sheets not imported within a day: files deleted, rows marked cancelled; files removed."""
+    """Sheets not imported within a day: files deleted, rows marked cancelled (their sealed
+    key and name dropped); sheets whose job ended without them: failed, files deleted; stored
+    files without a sheet waiting for them after a day (a case deleted with its sheets): gone.
+    Run on every upload, by ``protectdesk check`` and by the worker's housekeeping."""
     cutoff = timezone.now() - storage.KEPT_FOR
     stale = list(
         ImportSheet.objects.filter(created_at__lt=cutoff, state__in=OPEN_STATES).values_list(
@@ -427,9 +476,17 @@ def remove_expired() -> int:
     for sheet_id in stale:
         storage.remove(sheet_id)
     ImportSheet.objects.filter(pk__in=stale).update(
-        state=SheetState.CANCELLED, finished_at=timezone.now()
+        state=SheetState.CANCELLED, finished_at=timezone.now(), sealed=b""
     )
-    return len(stale) + storage.remove_files_older_than(storage.KEPT_FOR)
+    waiting = list(ImportSheet.objects.filter(state__in=(SheetState.QUEUED, SheetState.IMPORTING)))
+    ended = {job.id: job for job in Job.objects.filter(pk__in=[s.job_id for s in waiting])}
+    settled = 0
+    for sheet in waiting:
+        job = ended.get(sheet.job_id) if sheet.job_id else None
+        if job is not None and not jobs.progress(job).under_way:
+            settle(sheet, job)
+            settled += 1
+    return len(stale) + settled + storage.remove_files_older_than(storage.KEPT_FOR)
 
 
 # --- the background job ------------------------------------------------------------------------

@@ -52,9 +52,12 @@ def register() -> None:
         {
             "import.applied": _("Spreadsheet imported"),
             "import.cancelled": _("Spreadsheet import cancelled"),
+            "import.received": _("Spreadsheet uploaded for import"),
+            "import.failed": _("Spreadsheet import failed (nothing saved)"),
         }
     )
     jobs.register_runner(JobKind.IMPORT, actions.run_job)
+    jobs.register_housekeeping(actions.remove_expired)
     registry.register_routes(
         {
             "imports:upload": RouteRule(

@@ -47,6 +47,11 @@ def refusal_message(code: str, params: dict[str, Any] | None = None) -> str:
             "The file has more than %(limit)s rows: split it into smaller files and import "
             "them one after the other."
         ),
+        "long_line": _(
+            "Line %(line)s of the file is longer than an import reads (%(limit)s characters): "
+            "it is perhaps not a sheet of incidents. Check the file in your spreadsheet "
+            "program, save it again as CSV, and import that."
+        ),
         "malformed": _(
             "The file stops being readable CSV at row %(row)s (a quote that is never closed, "
             "perhaps). Open it in your spreadsheet program, save it again as CSV, and import "

@@ -14,7 +14,7 @@ without guessing, as codes (the importer words them in the user's language):
   not valid text in the file's encoding (Latin-1 bytes in a UTF-8 file), formulas (an XLSX
   formula cell, or a cell that a spreadsheet would run as one: ``=…``, or ``+``/``-``/``@``
   followed by a function call), error values, cells longer than :data:`MAX_CELL`, cells
-  beyond the header's last column.
+  in the column after the header's last (cells further right are not read).
 
 Memory stays bounded: the file is at most :data:`MAX_BYTES` (held once, as bytes), CSV text is
 decoded as it is parsed, an XLSX is inspected with :mod:`zipfile` before openpyxl opens it
@@ -49,6 +49,17 @@ MAX_CELL = 20_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_MEMBERS = 1_000
+#: One member of an XLSX once uncompressed (a sheet's XML, the shared strings openpyxl holds
+#: in memory), and the ratio each member larger than :data:`_SMALL_MEMBER` may have: a padding
+#: member must not let one highly compressed member through the archive's totals.
+MAX_MEMBER = 64 * 1024 * 1024
+_SMALL_MEMBER = 1024 * 1024
+#: Rows an XLSX may number, blank ones included (a lone cell on row 1,048,576 would make the
+#: reader walk a million empty rows).
+MAX_ROW_NUMBER = 2 * MAX_ROWS
+#: A CSV line longer than this (characters) is refused before the parser splits it into cells:
+#: a line of a million commas would be a million strings in memory.
+MAX_LINE = 1_000_000
 
 #: How much of a CSV the encoding and delimiter are guessed from.
 _SAMPLE = 64 * 1024
@@ -74,7 +85,8 @@ class Refused(Exception):
     """The whole file cannot be read; ``code`` and ``params`` say why (never its content).
 
     Codes: ``empty``, ``too_large``, ``binary``, ``old_excel``, ``not_workbook``, ``zip_bomb``,
-    ``unreadable``, ``encoding``, ``columns`` (``count``), ``rows``, ``malformed`` (``row``).
+    ``unreadable``, ``encoding``, ``columns`` (``count``), ``rows``, ``malformed`` (``row``),
+    ``long_line`` (``line``).
     """
 
     def __init__(self, code: str, **params: Any) -> None:
@@ -88,7 +100,8 @@ class CellIssue:
     """A cell that was not read: ``column`` is its index among the file's columns.
 
     Codes: ``encoding`` (not valid text in the file's encoding), ``formula``, ``error_value``,
-    ``too_long``, ``extra_cells`` (non-empty cells after the header's last column).
+    ``too_long``, ``extra_cells`` (non-empty cells in the column after the header's last; cells
+    further right are not read).
     """
 
     column: int
@@ -249,13 +262,29 @@ def _read_csv(data: bytes) -> Sheet:
     except UnicodeDecodeError:
         raise Refused("encoding") from None
     delimiter = _delimiter_of(sample)
-    reader = csv.reader(text(), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    reader = csv.reader(
+        _bounded_lines(text()), delimiter=delimiter, quotechar='"', doublequote=True, strict=False
+    )
     try:
         first = next(reader, [])
     except (csv.Error, UnicodeDecodeError):
         raise Refused("malformed", row=1) from None
     header = _header([_clean_text(c) for c in first])
     return Sheet(CSV, header, _csv_rows(reader, len(header)), encoding, delimiter, notices)
+
+
+def _bounded_lines(source: io.TextIOWrapper) -> Iterator[str]:
+    """The file's lines for the CSV parser, each read at most :data:`MAX_LINE` characters at a
+    time; a longer line is refused (``long_line``, with its line number) before it is split."""
+    number = 0
+    while True:
+        line = source.readline(MAX_LINE + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE:
+            raise Refused("long_line", line=number, limit=MAX_LINE)
+        yield line
 
 
 def _clean_text(cell: str) -> str:
@@ -291,7 +320,7 @@ def _csv_cell(index: int, cell: str, issues: list[CellIssue]) -> str:
     if _ESCAPED.search(cell):
         issues.append(CellIssue(index, "encoding"))
         return ""
-    if looks_like_formula(cell):
+    if looks_like_formula(cell.lstrip()):
         issues.append(CellIssue(index, "formula"))
         return ""
     return _unneutralised(cell)
@@ -313,6 +342,12 @@ def inspect_zip(data: bytes) -> zipfile.ZipFile:
     compressed = sum(m.compress_size for m in members)
     if declared > MAX_UNCOMPRESSED or declared > MAX_RATIO * max(compressed, 1):
         raise Refused("zip_bomb")
+    for member in members:
+        if member.file_size > MAX_MEMBER or (
+            member.file_size > _SMALL_MEMBER
+            and member.file_size > MAX_RATIO * max(member.compress_size, 1)
+        ):
+            raise Refused("zip_bomb")
     if any(m.flag_bits & 0x1 for m in members):
         raise Refused("old_excel")  # encrypted members: a password-protected workbook
     names = {m.filename for m in members}
@@ -333,14 +368,18 @@ def _read_xlsx(data: bytes) -> Sheet:
             )
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # a wrong <dimension> must not hide rows or columns
-            rows = sheet.iter_rows()
-            first = next(rows, ())
+            # The header row as wide as it is (one row: bounded by the format's 16,384 columns),
+            # so that too many columns are refused with their count.
+            first = next(sheet.iter_rows(max_row=1), ())
     except Refused:
         raise
     except Exception:  # openpyxl raises many kinds on a damaged workbook
         raise Refused("unreadable") from None
     issues: list[CellIssue] = []
     header = _header([_xlsx_cell(i, c, issues) for i, c in enumerate(first)])
+    # Data rows no wider than the header and one more column (to see cells beyond it): a cell
+    # in the last column would otherwise pad every row to 16,384 cells.
+    rows = sheet.iter_rows(min_row=2, max_col=len(header) + 1)
     return Sheet(XLSX, header, _xlsx_rows(workbook, rows, len(header)))
 
 
@@ -357,6 +396,8 @@ def _xlsx_rows(workbook: Any, rows: Iterator[Any], width: int) -> Iterator[Row]:
             except Exception:
                 raise Refused("unreadable") from None
             number = _row_number(cells, number + 1)
+            if number > MAX_ROW_NUMBER:
+                raise Refused("rows", limit=MAX_ROWS)
             issues: list[CellIssue] = []
             values = [_xlsx_cell(i, c, issues) for i, c in enumerate(cells)]
             if not any(v.strip() for v in values) and not issues:
@@ -381,7 +422,7 @@ def _row_number(cells: Any, expected: int) -> int:
 def _xlsx_cell(index: int, cell: Any, issues: list[CellIssue]) -> str:
     value = getattr(cell, "value", None)
     kind = getattr(cell, "data_type", None)
-    if kind == "f" or (isinstance(value, str) and value.startswith("=")):
+    if kind == "f" or (isinstance(value, str) and looks_like_formula(value.lstrip())):
         issues.append(CellIssue(index, "formula"))
         return ""
     if kind == "e":

@@ -94,7 +94,7 @@ def sheet_page(request: HttpRequest, sheet_id: uuid.UUID) -> HttpResponse:
     context: dict[str, Any] = {"sheet": sheet, "mode": actions.mode_of(sheet)}
     if sheet.state in (SheetState.QUEUED, SheetState.IMPORTING):
         job = jobs.job_for(keyring, sheet.job_id) if sheet.job_id else None
-        sheet = actions.settle(sheet, job)
+        sheet = actions.as_shown(sheet, job)
         if job is not None:
             context["progress"] = jobs.progress(job)
     if not sheet.is_open or sheet.state in (SheetState.QUEUED, SheetState.IMPORTING):
@@ -159,6 +159,9 @@ def _report_context(report: validate.Report, header: list[str]) -> dict[str, Any
 @signed_in
 def confirm(request: HttpRequest, sheet_id: uuid.UUID) -> HttpResponse:
     sheet, keyring = _sheet_or_404(request, sheet_id)
+    if sheet.state != SheetState.CHECKED:  # imported, cancelled: its key is gone with the file
+        messages.error(request, actions.NOT_CHECKED())
+        return redirect("imports:sheet", sheet_id=sheet.id)
     key, _name = _key(request, sheet)
     try:
         job = actions.confirm(actor=current_user(request), keyring=keyring, sheet=sheet, key=key)

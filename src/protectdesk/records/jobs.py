@@ -174,6 +174,11 @@ def heartbeat() -> None:
         JobWorker.objects.create(id=worker.id)
     top_up()
     bury_dead_workers()
+    for tidy in HOUSEKEEPING:
+        try:
+            tidy()
+        except Exception as error:  # one module's tidying must not stop the heartbeat
+            logger.warning("housekeeping %s failed: %s", tidy.__qualname__, type(error).__name__)
 
 
 def top_up() -> None:
@@ -254,6 +259,14 @@ def active_job(case: Case) -> Job | None:
 Runner = Callable[["JobContext"], int]
 #: What runs each kind of job: the rotation here, the others registered by their modules.
 RUNNERS: dict[str, Runner] = {}
+#: Tidying a module needs done on a schedule (files past their retention): run on every
+#: heartbeat of a worker, outside any job. Registered from ``integration.py``.
+HOUSEKEEPING: list[Callable[[], object]] = []
+
+
+def register_housekeeping(tidy: Callable[[], object]) -> None:
+    if tidy not in HOUSEKEEPING:
+        HOUSEKEEPING.append(tidy)
 
 
 def register_runner(kind: str, runner: Runner) -> None:
