@@ -299,9 +299,8 @@ def test_a_padding_member_does_not_let_one_bomb_member_through(tmp_path):
 
 
 def test_a_cell_in_the_last_column_does_not_widen_every_row():
-    """One cell in column XFD: the data rows are read no wider than the header and one more
-    column (a cell that far, without a heading, is not read, as no column without a heading
-    is; only cells in the next column are reported, as beyond the header)."""
+    """One cell in column XFD: the data rows are read no wider than the column limit and one
+    more (a cell that far is not read); a cell beyond the header within it is reported."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -317,14 +316,14 @@ def test_a_cell_in_the_last_column_does_not_widen_every_row():
     rows = list(read.rows)
     assert len(rows) == 2000 and all(len(r.cells) == 2 for r in rows)
     assert not rows[1].issues
-    sheet.cell(row=4, column=3, value="next to the header")
+    sheet.cell(row=4, column=40, value="beyond the header")
     out = io.BytesIO()
     workbook.save(out)
     rows = list(sheets.read(out.getvalue()).rows)
     assert [i.code for i in rows[2].issues] == ["extra_cells"]
 
 
-def test_a_lone_cell_far_down_an_xlsx_is_refused_as_too_many_rows():
+def test_a_lone_cell_far_down_an_xlsx_is_refused_with_its_row():
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -335,7 +334,10 @@ def test_a_lone_cell_far_down_an_xlsx_is_refused_as_too_many_rows():
     workbook.save(out)
     with pytest.raises(sheets.Refused) as refused:
         list(sheets.read(out.getvalue()).rows)
-    assert refused.value.code == "rows"
+    assert (refused.value.code, refused.value.params) == (
+        "far_row",
+        {"limit": sheets.MAX_ROW_NUMBER},
+    )
 
 
 @pytest.mark.parametrize("where", ["header", "row"])

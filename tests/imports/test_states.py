@@ -12,6 +12,7 @@ from protectdesk.imports.models import ImportSheet, SheetState
 from protectdesk.lib import server_keys
 from protectdesk.records import jobs
 from protectdesk.records.models import Job, JobKind
+from tests.conftest import keyring_of
 from tests.imports.helpers import HEADER, csv_bytes, private_key_of, row
 from tests.imports.test_import import mapping_of, uploaded_sheet
 
@@ -89,3 +90,67 @@ def test_the_remembered_header_is_keyed_by_the_server_secret(settings):
         assert actions.header_digest(header) != first
     finally:
         server_keys.reset_cache()
+
+
+def test_an_import_settled_as_failed_meanwhile_saves_nothing(desks, client):
+    """Its worker taken for dead, the sheet was marked failed while it was being checked
+    again: the import rolls back rather than report "imported" over "nothing was saved"."""
+    from protectdesk.incidents.models import Incident
+
+    sheet = uploaded_sheet(client, csv_bytes([row(n) for n in range(4)]))
+    client.post(f"/import/{sheet.id}/", mapping_of(sheet))
+    sheet.refresh_from_db()
+    key, _name = actions.sheet_key(sheet, private_key_of(desks.caseworker))
+    before = Incident.objects.count()
+
+    def housekeeping_meanwhile(done, total, phase):
+        ImportSheet.objects.filter(pk=sheet.pk).update(state=SheetState.FAILED)
+
+    with pytest.raises(actions.ImportRefused):
+        actions.apply(
+            actor=desks.caseworker,
+            keyring=keyring_of(desks.caseworker),
+            sheet=sheet,
+            key=key,
+            progress=housekeeping_meanwhile,
+        )
+    assert Incident.objects.count() == before
+    sheet.refresh_from_db()
+    assert sheet.state == SheetState.FAILED
+
+
+def test_a_confirm_after_the_job_has_run_does_not_queue_it_again(desks, client, monkeypatch):
+    monkeypatch.setattr(actions, "JOB_ROWS", 1)
+    sheet = uploaded_sheet(client, csv_bytes([row(n) for n in range(3)]))
+    client.post(f"/import/{sheet.id}/", mapping_of(sheet))
+    sheet.refresh_from_db()
+    key, _name = actions.sheet_key(sheet, private_key_of(desks.caseworker))
+    fake = Job(kind=JobKind.IMPORT, subject_id=sheet.id)
+
+    def a_fast_worker(**kwargs):
+        ImportSheet.objects.filter(pk=sheet.pk).update(state=SheetState.IMPORTED)
+        return fake
+
+    monkeypatch.setattr(jobs, "start_job", a_fast_worker)
+    actions.confirm(
+        actor=desks.caseworker, keyring=keyring_of(desks.caseworker), sheet=sheet, key=key
+    )
+    sheet.refresh_from_db()
+    assert (sheet.state, sheet.job_id) == (SheetState.IMPORTED, fake.id)
+
+
+def test_a_rotation_waits_for_an_import_under_way_in_the_case(desks, client, monkeypatch):
+    monkeypatch.setattr(actions, "JOB_ROWS", 1)
+    monkeypatch.setattr(jobs, "_WORKER", None)
+    jobs.start_worker()
+    try:
+        sheet = uploaded_sheet(
+            client, csv_bytes([row(n) for n in range(3)]), url=f"/cases/{desks.case.id}/import/"
+        )
+        client.post(f"/import/{sheet.id}/", mapping_of(sheet))
+        client.post(f"/import/{sheet.id}/confirm/")
+        page = client.post(f"/cases/{desks.case.id}/rotate/", follow=True).content.decode()
+    finally:
+        jobs.stop_worker()
+    assert "Another background task is under way in this case (an import)." in page
+    assert not Job.objects.filter(case=desks.case, kind=JobKind.ROTATION).exists()

@@ -33,7 +33,7 @@ from protectdesk.records import jobs, registry, rotation
 from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring, keyring_for
-from protectdesk.records.models import Case
+from protectdesk.records.models import Case, JobKind
 
 
 @require_GET
@@ -371,6 +371,15 @@ def rotate_keys(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
     """
     actor = current_user(request)
     job = jobs.start_rotation(actor=actor, keyring=keyring, case=case)
+    if job is not None and job.kind != JobKind.ROTATION:
+        messages.info(
+            request,
+            _(
+                "Another background task is under way in this case (an import). Rotate the "
+                "keys when it has finished."
+            ),
+        )
+        return redirect("cases:detail", case_id=case.id)
     if job is not None:
         if job.started_by_id == actor.id:
             return redirect("jobs:progress", job_id=job.id)

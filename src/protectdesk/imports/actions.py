@@ -24,11 +24,12 @@ import for staff members of the case; every later step for the uploader only.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,8 @@ from protectdesk.lib import server_keys
 from protectdesk.records import jobs
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case, Job, JobKind
+
+logger = logging.getLogger(__name__)
 
 #: Sheets with more rows than this are imported by a background job, when a worker is live.
 JOB_ROWS = 1000
@@ -284,8 +287,13 @@ def confirm(*, actor: User, keyring: Keyring, sheet: ImportSheet, key: bytes) ->
                 )
             )
         if job is not None:
-            ImportSheet.objects.filter(pk=sheet.pk).update(state=SheetState.QUEUED, job_id=job.id)
-            sheet.state, sheet.job_id = SheetState.QUEUED, job.id
+            # The job may have run already (a fast worker): only a sheet still checked is
+            # queued; the job's link is kept either way.
+            ImportSheet.objects.filter(pk=sheet.pk).update(job_id=job.id)
+            ImportSheet.objects.filter(pk=sheet.pk, state=SheetState.CHECKED).update(
+                state=SheetState.QUEUED
+            )
+            sheet.refresh_from_db()
             return job
     apply(actor=actor, keyring=keyring, sheet=sheet, key=key)
     return None
@@ -326,17 +334,15 @@ def apply(
             progress=progress,
             tick=tick,
             total=sheet.row_count,
-            on_commit=lambda written: ImportSheet.objects.filter(pk=sheet.pk).update(
-                state=SheetState.IMPORTED,
-                imported_count=written,
-                finished_at=timezone.now(),
-                sealed=b"",  # the file is gone: its key and original name go too
-            ),
+            on_commit=lambda written: _imported(sheet, written),
             source={"sheet": str(sheet.id)},
         )
     except BaseException:
-        _failed(sheet)
-        record("import.failed", actor=actor, target=sheet.case, detail={"sheet": str(sheet.id)})
+        try:
+            _failed(sheet)
+            record("import.failed", actor=actor, target=sheet.case, detail={"sheet": str(sheet.id)})
+        except DatabaseError as error:  # the database went away: housekeeping settles it later
+            logger.warning("could not record a failed import: %s", type(error).__name__)
         raise
     finally:
         storage.remove(sheet.id)
@@ -412,6 +418,18 @@ def import_rows(
     return Imported(report.rows, cases, written)
 
 
+def _imported(sheet: ImportSheet, written: int) -> None:
+    """Inside the import's transaction, last: the sheet is imported — if it is still being
+    imported (not settled as failed meanwhile, its worker taken for dead): else roll back."""
+    if not ImportSheet.objects.filter(pk=sheet.pk, state=SheetState.IMPORTING).update(
+        state=SheetState.IMPORTED,
+        imported_count=written,
+        finished_at=timezone.now(),
+        sealed=b"",  # the file is gone: its key and original name go too
+    ):
+        raise _Invalid("the sheet is no longer being imported")
+
+
 def _failed(sheet: ImportSheet) -> None:
     ImportSheet.objects.filter(pk=sheet.pk, state__in=OPEN_STATES).update(
         state=SheetState.FAILED, finished_at=timezone.now(), sealed=b""
@@ -442,8 +460,10 @@ def as_shown(sheet: ImportSheet, job: Job | None) -> ImportSheet:
     """The sheet as its page shows it: failed if its job ended without it (its worker
     stopped). Writes nothing (a GET); :func:`remove_expired`, run by the worker's
     housekeeping, settles it for good."""
-    if sheet.state in (SheetState.QUEUED, SheetState.IMPORTING) and (
-        job is None or not jobs.progress(job).under_way
+    if (
+        sheet.job_id is not None
+        and sheet.state in (SheetState.QUEUED, SheetState.IMPORTING)
+        and (job is None or not jobs.progress(job).under_way)
     ):
         sheet.state = SheetState.FAILED
     return sheet
@@ -468,11 +488,14 @@ def remove_expired() -> int:
     files without a sheet waiting for them after a day (a case deleted with its sheets): gone.
     Run on every upload, by ``protectdesk check`` and by the worker's housekeeping."""
     cutoff = timezone.now() - storage.KEPT_FOR
-    stale = list(
-        ImportSheet.objects.filter(created_at__lt=cutoff, state__in=OPEN_STATES).values_list(
-            "pk", flat=True
-        )
-    )
+    old = ImportSheet.objects.filter(created_at__lt=cutoff, state__in=OPEN_STATES)
+    running = {
+        job.id
+        for job in Job.objects.filter(pk__in=[s.job_id for s in old if s.job_id])
+        if jobs.progress(job).under_way
+    }
+    # A sheet whose job is under way finishes (or fails) with its job, however old it is.
+    stale = [sheet.pk for sheet in old if sheet.job_id not in running]
     for sheet_id in stale:
         storage.remove(sheet_id)
     ImportSheet.objects.filter(pk__in=stale).update(

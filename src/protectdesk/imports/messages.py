@@ -52,6 +52,11 @@ def refusal_message(code: str, params: dict[str, Any] | None = None) -> str:
             "it is perhaps not a sheet of incidents. Check the file in your spreadsheet "
             "program, save it again as CSV, and import that."
         ),
+        "far_row": _(
+            "The workbook has something below row %(limit)s, far below any sheet of incidents "
+            "(often an empty row that was formatted). Delete the empty rows below your data, "
+            "save the workbook, and import it again."
+        ),
         "malformed": _(
             "The file stops being readable CSV at row %(row)s (a quote that is never closed, "
             "perhaps). Open it in your spreadsheet program, save it again as CSV, and import "

@@ -14,7 +14,8 @@ without guessing, as codes (the importer words them in the user's language):
   not valid text in the file's encoding (Latin-1 bytes in a UTF-8 file), formulas (an XLSX
   formula cell, or a cell that a spreadsheet would run as one: ``=…``, or ``+``/``-``/``@``
   followed by a function call), error values, cells longer than :data:`MAX_CELL`, cells
-  in the column after the header's last (cells further right are not read).
+  after the header's last column (up to column :data:`MAX_COLUMNS` + 1; further right they are
+  not read).
 
 Memory stays bounded: the file is at most :data:`MAX_BYTES` (held once, as bytes), CSV text is
 decoded as it is parsed, an XLSX is inspected with :mod:`zipfile` before openpyxl opens it
@@ -86,7 +87,8 @@ class Refused(Exception):
 
     Codes: ``empty``, ``too_large``, ``binary``, ``old_excel``, ``not_workbook``, ``zip_bomb``,
     ``unreadable``, ``encoding``, ``columns`` (``count``), ``rows``, ``malformed`` (``row``),
-    ``long_line`` (``line``).
+    ``long_line`` (``line``), ``far_row`` (``limit``: an XLSX with something below that row, far below any
+    sheet of incidents, often a formatted empty row).
     """
 
     def __init__(self, code: str, **params: Any) -> None:
@@ -100,8 +102,8 @@ class CellIssue:
     """A cell that was not read: ``column`` is its index among the file's columns.
 
     Codes: ``encoding`` (not valid text in the file's encoding), ``formula``, ``error_value``,
-    ``too_long``, ``extra_cells`` (non-empty cells in the column after the header's last; cells
-    further right are not read).
+    ``too_long``, ``extra_cells`` (non-empty cells after the header's last column, up to column
+    ``MAX_COLUMNS + 1``; cells further right are not read).
     """
 
     column: int
@@ -377,9 +379,10 @@ def _read_xlsx(data: bytes) -> Sheet:
         raise Refused("unreadable") from None
     issues: list[CellIssue] = []
     header = _header([_xlsx_cell(i, c, issues) for i, c in enumerate(first)])
-    # Data rows no wider than the header and one more column (to see cells beyond it): a cell
-    # in the last column would otherwise pad every row to 16,384 cells.
-    rows = sheet.iter_rows(min_row=2, max_col=len(header) + 1)
+    # Data rows no wider than the column limit and one more (cells beyond the header are
+    # still seen and reported): a cell in the last column would otherwise pad every row to
+    # 16,384 cells.
+    rows = sheet.iter_rows(min_row=2, max_col=MAX_COLUMNS + 1)
     return Sheet(XLSX, header, _xlsx_rows(workbook, rows, len(header)))
 
 
@@ -397,7 +400,7 @@ def _xlsx_rows(workbook: Any, rows: Iterator[Any], width: int) -> Iterator[Row]:
                 raise Refused("unreadable") from None
             number = _row_number(cells, number + 1)
             if number > MAX_ROW_NUMBER:
-                raise Refused("rows", limit=MAX_ROWS)
+                raise Refused("far_row", limit=MAX_ROW_NUMBER)
             issues: list[CellIssue] = []
             values = [_xlsx_cell(i, c, issues) for i, c in enumerate(cells)]
             if not any(v.strip() for v in values) and not issues:
