@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 import subprocess
 from pathlib import Path
@@ -65,15 +66,20 @@ def log_files() -> dict[str, bytes]:
 
 
 def files_under(directory: Path, since: float) -> dict[str, bytes]:
+    """Every file below ``directory`` modified since ``since``. A directory another process
+    removes during the walk (a parallel test's temp dir) is passed over, not an error:
+    ``os.walk`` ignores what it can no longer list, where ``Path.rglob`` raises."""
     found = {}
-    for path in directory.rglob("*"):
-        try:
-            if (
-                path.is_file()
-                and path.stat().st_mtime >= since
-                and path.stat().st_size < 50_000_000
-            ):
-                found[str(path)] = path.read_bytes()
-        except OSError:
-            continue
+    for root, _dirs, names in os.walk(directory):
+        for name in names:
+            path = Path(root) / name
+            try:
+                if (
+                    path.is_file()
+                    and path.stat().st_mtime >= since
+                    and path.stat().st_size < 50_000_000
+                ):
+                    found[str(path)] = path.read_bytes()
+            except OSError:
+                continue
     return found
