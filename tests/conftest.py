@@ -175,3 +175,19 @@ def make_attachment(
         upload=encrypt_bytes(name, data),
         staff_only=staff_only,
     )
+
+
+@pytest.fixture
+def no_worker_identity(monkeypatch):
+    """The test starts as a plain process, not a job worker; the worker loop's signal handlers
+    and its stop flag are undone afterwards (tests that start a worker in-process)."""
+    import signal
+
+    from protectdesk.records import jobs
+
+    monkeypatch.setattr(jobs, "_WORKER", None)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    jobs._STOPPING.clear()
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)

@@ -3,7 +3,6 @@ transaction, reports progress outside it, and leaves no plaintext in the queue o
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 import pytest
@@ -28,13 +27,8 @@ REFRESH = b"See how far it is"
 
 
 @pytest.fixture(autouse=True)
-def no_worker_identity(monkeypatch):
-    monkeypatch.setattr(jobs, "_WORKER", None)
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    jobs._STOPPING.clear()
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
+def _plain_process(no_worker_identity):
+    """Each test starts as a plain process (``tests.conftest.no_worker_identity``)."""
 
 
 def checked_sheet(client, data: bytes, url: str = "/import/") -> ImportSheet:

@@ -46,14 +46,8 @@ REFRESH = b"See how far it is"
 
 
 @pytest.fixture(autouse=True)
-def no_worker_identity(monkeypatch):
-    """Each test starts as a plain process; the worker loop's signal handlers are undone."""
-    monkeypatch.setattr(jobs, "_WORKER", None)
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    jobs._STOPPING.clear()
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
+def _plain_process(no_worker_identity):
+    """Each test starts as a plain process (``tests.conftest.no_worker_identity``)."""
 
 
 def run_queue(identity: jobs.WorkerIdentity) -> None:
