@@ -14,12 +14,13 @@ PYTEST_ARGS ?= -n auto
 export PROTECTDESK_DATA_DIR ?= $(CURDIR)/var
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: help run test install install-dev system-deps e2e-deps lint format messages bench
+.PHONY: help run test install install-dev system-deps e2e-deps lint format messages bench bench-m
 
 help:
 	@echo "make run    - set up and serve the demo desk on http://127.0.0.1:8000"
 	@echo "make test   - install test dependencies and run the whole suite"
 	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - quick benchmarks (tier S); make bench-m for tier M, PostgreSQL and load"
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Protection Desk needs Python 3.11 or newer (found " + sys.version.split()[0] + "). Set PYTHON=/path/to/python3.11.")'
@@ -67,5 +68,15 @@ format: install-dev
 messages: install-dev
 	cd src/protectdesk && ../../$(PD) makemessages --no-obsolete --no-location -l en -l es -l fr -l pt && ../../$(PD) compilemessages
 
+# A quick run: the micro-benchmarks, then tier S (1,000 incidents) generated and measured on
+# SQLite. `make bench-m` is the full run: tiers S and M on SQLite and PostgreSQL and the load
+# test (about an hour on 2 cores; results in bench/results/M.md).
+export PROTECTDESK_BENCH_DIR ?= $(CURDIR)/var/bench
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres
+
 bench: install-dev
 	$(VENV)/bin/python -m bench
+	$(PD) bench run --tier S --no-load
+
+bench-m: install-dev
+	$(PD) bench run --tier M --postgres $(BENCH_POSTGRES)

@@ -379,9 +379,17 @@ class CaseWriter:
         }
 
     def incident(self, item: Planned) -> Incident:
-        rng, texts, person, language = self.rng, self.texts, self.person, self.person.language
         assert self.case is not None  # noqa: S101 - open() comes first
-        today = date.today()
+        return incident_actions.log_incident(
+            actor=self.owner, keyring=self.keyring, case=self.case, data=self.incident_data(item)
+        )
+
+    def incident_data(
+        self, item: Planned, today: date | None = None
+    ) -> incident_actions.IncidentData:
+        """What the form would be given for ``item``: texts from the language's templates."""
+        rng, texts, person, language = self.rng, self.texts, self.person, self.person.language
+        today = today or date.today()
         variant = self._variant(item.types[0])
         slots = self._slots(variant)
         phrase, first_hour, last_hour = rng.choice(texts.times)
@@ -434,40 +442,31 @@ class CaseWriter:
         subdivision = person.profile.subdivision
         if person.regions and rng.random() < 0.15:
             subdivision = rng.choice(person.regions)
-        return incident_actions.log_incident(
-            actor=self.owner,
-            keyring=self.keyring,
-            case=self.case,
-            data=incident_actions.IncidentData(
-                when=when,
-                country=person.profile.country,
-                subdivision=subdivision,
-                exact_time=exact_time,
-                title=capitalised(fill(language, variant.title, slots)),
-                narrative=fill(language, variant.narrative, slots),
-                types=item.types,
-                nature=nature,
-                place=capitalised(slots["place"]) if "{place}" in variant.narrative else "",
-                consequences=(
-                    fill(language, rng.choice(texts.consequences[kind]), slots)
-                    if rng.random() < 0.4
-                    else ""
-                ),
-                affected=tuple(sorted(affected)),
-                authority_response=authority,
-                authority_details=(
-                    fill(language, rng.choice(details), slots)
-                    if details and rng.random() < 0.6
-                    else ""
-                ),
-                reaction=(
-                    fill(language, rng.choice(texts.reactions[kind]), slots) if reacted else ""
-                ),
-                analysis=fill(language, rng.choice(texts.analyses), slots) if analysed else "",
-                severity=severity,
-                perpetrators=perpetrators,
-                sources=sources,
+        return incident_actions.IncidentData(
+            when=when,
+            country=person.profile.country,
+            subdivision=subdivision,
+            exact_time=exact_time,
+            title=capitalised(fill(language, variant.title, slots)),
+            narrative=fill(language, variant.narrative, slots),
+            types=item.types,
+            nature=nature,
+            place=capitalised(slots["place"]) if "{place}" in variant.narrative else "",
+            consequences=(
+                fill(language, rng.choice(texts.consequences[kind]), slots)
+                if rng.random() < 0.4
+                else ""
             ),
+            affected=tuple(sorted(affected)),
+            authority_response=authority,
+            authority_details=(
+                fill(language, rng.choice(details), slots) if details and rng.random() < 0.6 else ""
+            ),
+            reaction=(fill(language, rng.choice(texts.reactions[kind]), slots) if reacted else ""),
+            analysis=fill(language, rng.choice(texts.analyses), slots) if analysed else "",
+            severity=severity,
+            perpetrators=perpetrators,
+            sources=sources,
         )
 
     # --- files and plans -----------------------------------------------------------------

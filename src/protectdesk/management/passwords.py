@@ -38,11 +38,13 @@ def read_password(password_file: str | None, prompt: str, confirm: bool = False)
     return password
 
 
-def signed_in(login: str, password_file: str | None) -> tuple[User, Keyring]:
+def signed_in(
+    login: str, password_file: str | None, password: str | None = None
+) -> tuple[User, Keyring]:
     """The person a command acts as, with the keyring their sign-in would give them.
 
     The password is read as :func:`read_password` reads it and checked as the sign-in form
-    checks it (the same throttle and audit); the private key is opened with it (Argon2id).
+    checks it (the same throttle and audit; ``password`` if the command has read it already); the private key is opened with it (Argon2id).
     """
     from django.contrib.auth import authenticate
 
@@ -50,7 +52,8 @@ def signed_in(login: str, password_file: str | None) -> tuple[User, Keyring]:
     from protectdesk.crypto import userkeys
     from protectdesk.records.keyring import Keyring
 
-    password = read_password(password_file, "Your password: ")
+    if password is None:
+        password = read_password(password_file, "Your password: ")
     actor = authenticate(login=login, password=password)
     if not isinstance(actor, User) or actor.sealed_private_key is None:
         raise CommandError("the e-mail and password do not match an active account")

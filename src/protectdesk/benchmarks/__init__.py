@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic desks (``generate``), page timings and their ratios (``pages``, ``run``)."""
