@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet
 
 from protectdesk import vocabularies
 from protectdesk.cases.models import Defender
 from protectdesk.incidents.models import Actor, Incident, IncidentPerpetrator, IncidentSource
+from protectdesk.lib.lookups import AnyOf
 from protectdesk.records.keyring import Keyring, Opened
 from protectdesk.records.models import Case, CaseMember
 
@@ -72,21 +73,41 @@ def _filtered(keyring: Keyring, filters: Filters) -> QuerySet[Incident]:
     return incidents
 
 
+#: Word matches up to this many go into the query as ``pk IN (…)``; more (a common word in a
+#: large log) would pass SQLite's limit of bound variables, so the list is then narrowed by the
+#: ids of the filtered incidents instead (ids only; the page's rows are still fetched alone).
+IN_LIMIT = 10_000
+
+
 def incident_list(keyring: Keyring, filters: Filters, page: int = 1) -> tuple[list[Row], int, int]:
-    """(rows of this page, total, number of pages). Type filters and words filter in Python."""
-    incidents = list(_filtered(keyring, filters))
+    """(rows of this page, total, number of pages): filtered, counted and paged in SQL, in the
+    incidents' own order (newest first)."""
+    incidents = _filtered(keyring, filters)
     if filters.types:
-        wanted = set(filters.types)
-        incidents = [i for i in incidents if wanted & set(i.types)]
+        incidents = incidents.filter(AnyOf(F("types"), list(filters.types)))
+    matching: set[uuid.UUID] | None = None
     if filters.words:
         from protectdesk.search import queries as search_queries
 
         matching = search_queries.matching_records(keyring, filters.words, "incidents.incident")
-        incidents = [i for i in incidents if i.pk in matching]
-    total = len(incidents)
+        if len(matching) <= IN_LIMIT:
+            incidents, matching = incidents.filter(pk__in=matching), None
+    if matching is None:
+        total = incidents.count()
+    else:
+        ids = [pk for pk in incidents.values_list("pk", flat=True) if pk in matching]
+        total = len(ids)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(1, page), pages)
-    shown = incidents[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    start = (page - 1) * PAGE_SIZE
+    if not total:
+        shown: list[Incident] = []
+    elif matching is None:
+        shown = list(incidents[start : start + PAGE_SIZE])
+    else:
+        page_ids = ids[start : start + PAGE_SIZE]
+        found = incidents.model.objects.select_related("case").in_bulk(page_ids)
+        shown = [found[pk] for pk in page_ids]
     return rows_for(keyring, shown), total, pages
 
 
@@ -121,20 +142,26 @@ def incident_in_case(case: Case, incident_id: Any) -> Incident | None:
 
 
 def perpetrators_of(keyring: Keyring, incident: Incident, staff: bool) -> list[dict[str, Any]]:
+    """The incident's perpetrator links, each with how many other incidents name its actor."""
     types = vocabularies.load("perpetrator_types")
-    result = []
-    for link in IncidentPerpetrator.objects.filter(incident=incident).select_related("actor"):
-        result.append(
-            {
-                "link": link,
-                "type_label": types.label(link.actor.actor_type),
-                "name": str(keyring.opened(link.actor).name) if staff else "",
-                "repeated": IncidentPerpetrator.objects.filter(actor=link.actor)
-                .exclude(incident=incident)
-                .count(),
-            }
-        )
-    return result
+    links = list(IncidentPerpetrator.objects.filter(incident=incident).select_related("actor"))
+    repeated = dict(
+        IncidentPerpetrator.objects.filter(actor_id__in={link.actor_id for link in links})
+        .exclude(incident=incident)
+        .order_by()
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .values_list("actor_id", "n")
+    )
+    return [
+        {
+            "link": link,
+            "type_label": types.label(link.actor.actor_type),
+            "name": str(keyring.opened(link.actor).name) if staff else "",
+            "repeated": repeated.get(link.actor_id, 0),
+        }
+        for link in links
+    ]
 
 
 def sources_of(keyring: Keyring, incident: Incident) -> list[dict[str, Any]]:

@@ -139,11 +139,23 @@ def search(keyring: Keyring, query: str, page: int = 1) -> Results:
         d.case_id: d
         for d in Defender.objects.filter(case_id__in={entry["case"] for _k, entry in shown})
     }
+    ids_of: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for (record_type, record_id), _entry in shown:
+        ids_of[record_type].append(record_id)
+    records = {
+        (record_type, record_id): record
+        for record_type, ids in ids_of.items()
+        for record_id, record in registry.TYPES[record_type]
+        .model._default_manager.in_bulk(ids)
+        .items()
+    }
     hits = []
     for (record_type, record_id), entry in shown:
         case = cases[entry["case"]]
         kind = registry.TYPES[record_type]
-        record = kind.model._default_manager.get(pk=record_id)
+        record = records.get((record_type, record_id))
+        if record is None:
+            continue  # deleted since its tokens were read (they go in the same transaction)
         opened = keyring.opened(record)
         defender = defenders.get(case.id)
         hit = Hit(
