@@ -63,6 +63,7 @@ class Database:
         self.folder = base / f"{engine}-{tier.lower()}"
         self.env = {**os.environ, "PROTECTDESK_DATA_DIR": str(self.folder)}
         self.env.pop("DATABASE_URL", None)
+        self.env["DJANGO_SETTINGS_MODULE"] = "protectdesk.settings"  # as a desk runs it
         if engine == "postgresql":
             parts = urlsplit(postgres)
             self.name = f"protectdesk_bench_{tier.lower()}"
@@ -151,7 +152,10 @@ def ratios(measured: dict[str, dict[str, Any]]) -> dict[str, Any]:
                 "queries": page["queries"],
                 "encryption": normal / page["decryption_off"]["median_ms"],
                 "floor": normal / page["floor"]["median_ms"],
-                "weight": (page["html_bytes"] + page["css_bytes"]) / 1024,
+                # a PDF is no HTML page: no weight to hold against the target
+                "weight": (page["html_bytes"] + page["css_bytes"]) / 1024
+                if page["html_bytes"]
+                else None,
                 "third_party_requests": page["third_party_requests"],
             }
             if "M" in tiers and "S" in tiers:
@@ -251,6 +255,10 @@ def _mark(value: float | None, key: str) -> str:
     return f"{value:.2f}{'' if ok else ' ✗'}"
 
 
+def _mark_errors(errors: int) -> str:
+    return f"{errors:,}" if errors == 0 else f"{errors:,} ✗"
+
+
 def table(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [
@@ -292,12 +300,18 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "## Load (gunicorn on PostgreSQL, locust on 127.0.0.1)",
             "",
-            f"{load.get('users', 50)} users, think time 5–10 s, {load.get('duration_s', 120)} s: "
-            f"{load['requests']} requests, {load['errors']} errors; p95 {load['p95_loaded_ms']:.0f} ms "
-            f"vs one user {load['p95_one_user_ms']:.0f} ms: ratio {_mark(load['ratio'], 'load')}. "
-            f"Peak resident memory of a worker: {load['worker_peak_rss_mb']:.0f} MB.",
+            f"{load['users']} users, think time {load['think_s'][0]:g}–{load['think_s'][1]:g} s, "
+            f"{load['duration_s']} s, after one user alone for {load['single_user_s']} s: "
+            f"{load['requests']:,} requests, {_mark_errors(load['errors'])} errors. Pages "
+            f"(sign-in left out): p95 {load['p95_loaded_ms']:.0f} ms under load "
+            f"(median {load['median_loaded_ms']:.0f}) vs {load['p95_one_user_ms']:.0f} ms for "
+            f"one user (median {load['median_one_user_ms']:.0f}): ratio "
+            f"{_mark(load['ratio'], 'load')}. Peak resident memory of a server worker "
+            f"({load['workers']} workers, 4 threads each): {load['worker_peak_rss_mb']:.0f} MB.",
             "",
         ]
+        if load["error_examples"]:
+            lines += ["Errors: " + "; ".join(load["error_examples"]), ""]
     third = sum(
         row["third_party_requests"]
         for d in report["ratios"].values()
