@@ -20,7 +20,6 @@ from protectdesk.plans import queries as plan_queries
 from protectdesk.records.keyring import keyring_for
 from protectdesk.records.models import CaseStatus
 from protectdesk.risk.models import Band
-from protectdesk.threats import queries as threat_queries
 
 
 @require_GET
@@ -58,9 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
         by_status = case_queries.desk_case_counts(user)
         context["case_counts"] = {status: by_status.get(status, 0) for status in CaseStatus.values}
         context["case_total"] = sum(by_status.values())
-        context["flagged_count"] = threat_queries.flagged_count(user)
         states = dashboard.desk_states(user)
         numbers = dashboard.counts(states)
+        context["flagged_count"] = numbers["flagged"]
         context["dashboard"] = numbers
         context["attention"] = dashboard.attention(states)
         context["incidents_chart"] = dashboard.incidents_per_month(user)

@@ -345,6 +345,9 @@ def weight(response: Any) -> dict[str, int]:
 def measure_here(*, tier: str, samples: int, password: str, out_path: str) -> None:
     """Measure every page of this database's tier and write the numbers as JSON."""
     _PASSWORD["value"] = password
+    from protectdesk.threats import actions as threat_actions
+
+    threat_actions.refresh_all_flags()  # as `protectdesk serve` does at start
     subjects = find_subjects()
     clients = {
         "coordinator": signed_in(subjects.coordinator, password),

@@ -70,7 +70,7 @@ def desk_states(viewer: User) -> dict[uuid.UUID, CaseState]:
     ids = list(cases)
     for risk in CaseRisk.objects.filter(case_id__in=ids):
         cases[risk.case_id].band = risk.band
-    for case_id, now in threat_queries.escalation_now(ids).items():
+    for case_id, now in threat_queries.standing_today(ids).items():
         cases[case_id].flags = len(now.flags)
         cases[case_id].worst = now.gravity // 10
     today = timezone.localdate()

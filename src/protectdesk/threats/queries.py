@@ -203,6 +203,40 @@ class Computed:
     today: datetime.date
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A case's flags as of ``today`` (each flag as :meth:`escalation.Flag.as_json` gives it)."""
+
+    flags: list[dict[str, Any]]
+    gravity: int
+    latest: str
+    today: datetime.date
+
+
+def standing_today(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, Standing]:
+    """The flags of many cases as of today, for the desk-wide views (no exact dates).
+
+    A case's stored :class:`~protectdesk.threats.models.Escalation` row computed today is
+    what :func:`escalation_now` would give now: it is computed by that function from the same
+    statistical fields, and every write of an incident, its perpetrator links or an assessment
+    recomputes it in the writing transaction (the floor's watch, ``actions.recompute``).
+    Only the calendar moves it without a write; so a row of an earlier day (the worker
+    refreshes every row once a day, ``protectdesk serve`` at start) or a missing row is
+    computed fresh here, and a desk's dashboard does not read every incident of the desk.
+    """
+    today = timezone.localdate()
+    result = {
+        row.case_id: Standing(row.flags, row.gravity, row.latest_month, today)
+        for row in Escalation.objects.filter(case_id__in=case_ids, computed_on=today)
+    }
+    stale = [case_id for case_id in case_ids if case_id not in result]
+    for case_id, now in escalation_now(stale).items():
+        result[case_id] = Standing(
+            [flag.as_json() for flag in now.flags], now.gravity, now.latest, now.today
+        )
+    return result
+
+
 def escalation_now(
     case_ids: list[uuid.UUID], days: dict[uuid.UUID, datetime.date] | None = None
 ) -> dict[uuid.UUID, Computed]:
@@ -340,7 +374,7 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
     if viewer.role not in ACCOUNT_MANAGERS:
         raise PermissionError("the flagged cases are for coordinators and administrators")
     cases = {c.id: c for c in Case.objects.filter(desk_id=viewer.desk_id)}
-    computed = {case_id: now for case_id, now in escalation_now(list(cases)).items() if now.flags}
+    computed = {case_id: now for case_id, now in standing_today(list(cases)).items() if now.flags}
     member_of = set(
         CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values_list(
             "case_id", flat=True
@@ -362,7 +396,7 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
             FlaggedCase(
                 case=cases[case_id],
                 defender_name=name,
-                flags=[flag_text.explain(flag.as_json()) for flag in now.flags],
+                flags=[flag_text.explain(flag) for flag in now.flags],
                 latest=now.latest,
                 gravity=now.gravity,
                 computed_on=now.today,
@@ -370,16 +404,6 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
         )
     result.sort(key=lambda r: (r.latest, r.gravity, r.case.reference), reverse=True)
     return result
-
-
-def flagged_count(viewer: User) -> int:
-    """How many cases of the viewer's desk are flagged now (the coordinator's home page)."""
-    case_ids = list(
-        Case.objects.filter(desk_id=viewer.desk_id)
-        .exclude(status="closed")
-        .values_list("id", flat=True)
-    )
-    return sum(1 for now in escalation_now(case_ids).values() if now.flags)
 
 
 # --- assessments ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -49,8 +50,10 @@ class Command(BaseCommand):
         use_private_umask()
         identity = jobs.start_worker()
         heartbeat = None if options["batch"] else _Heartbeat(options["parent"])
-        if heartbeat is not None:
-            heartbeat.start()
+        daily = None if options["batch"] else _DailyFlags()
+        for thread in (heartbeat, daily):
+            if thread is not None:
+                thread.start()
         try:
             loop = _Loop(
                 queue_names=[DEFAULT_TASK_QUEUE_NAME, identity.queue],
@@ -65,8 +68,9 @@ class Command(BaseCommand):
             loop.configure_signals()
             loop.run()
         finally:
-            if heartbeat is not None:
-                heartbeat.stop()
+            for thread in (heartbeat, daily):
+                if thread is not None:
+                    thread.stop()
             jobs.stop_worker()
 
 
@@ -112,3 +116,47 @@ class _Heartbeat(threading.Thread):
                     logger.warning("job worker heartbeat failed: %s", type(error).__name__)
         finally:
             connection.close()  # this thread's own connection
+
+
+class _DailyFlags(threading.Thread):
+    """Stores every case's escalation flags again when the date changes.
+
+    The flags' windows ("the last 30 days") move with the calendar, and the desk-wide views read
+    the rows stored today (``threats.queries.standing_today``), computing the others fresh; so
+    once a day, in the background, every row is brought to today (``protectdesk serve`` did it
+    at start). A busy database is tried again a minute later.
+    """
+
+    CHECK_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        super().__init__(name="protectdesk-daily-flags", daemon=True)
+        self._stopping = threading.Event()
+        self._done_for = timezone.localdate()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=5)
+
+    def run(self) -> None:
+        try:
+            while not self._stopping.wait(self.CHECK_SECONDS):
+                self.tick()
+        finally:
+            connection.close()
+
+    def tick(self) -> bool:
+        """Refresh if the date changed since the last refresh; True when it refreshed."""
+        from protectdesk.threats import actions as threat_actions
+
+        today = timezone.localdate()
+        if today == self._done_for:
+            return False
+        try:
+            cases, flagged = threat_actions.refresh_all_flags()
+        except DatabaseError as error:
+            logger.warning("refreshing the flags failed: %s", type(error).__name__)
+            return False
+        self._done_for = today
+        logger.info("flags refreshed for %s: %d cases, %d flagged", today, cases, flagged)
+        return True
