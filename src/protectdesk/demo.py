@@ -264,14 +264,9 @@ def _assess(item: DemoAssessment, owner: User, keyring: Keyring, case: Case) -> 
                 kind, intent, capacity, likelihood, rationale, declared, shown
             )
         )
-    for data in steps:
-        assessment = threat_actions.save_step(
-            actor=owner,
-            keyring=keyring,
-            assessment=assessment,
-            data=data,
-            expected_version=assessment.row_version,
-        )
+    assessment = threat_actions.save_steps(
+        actor=owner, keyring=keyring, assessment=assessment, steps=steps
+    )
 
 
 def _wheel(item: DemoWheel, owner: User, keyring: Keyring, case: Case) -> None:

@@ -438,14 +438,7 @@ class Generator:
                             possibly_false=entry.possibly_false,
                         )
                     )
-                for source in data.sources:
-                    row = IncidentSource(
-                        case_id=incident.case_id,
-                        incident=incident,
-                        connection=source.connection,
-                        reliability=source.reliability,
-                    )
-                    sources.append((row, {"description": source.description}))
+                sources.extend(incident_actions.source_row(incident, s) for s in data.sources)
             tick(len(pending))
             pending.clear()
 
@@ -509,12 +502,7 @@ class Generator:
                 writer.rng.choice(analyses),
             ),
         ]
-        for data in steps:
-            assessment = threat_actions.save_step(
-                actor=owner,
-                keyring=keyring,
-                assessment=assessment,
-                data=data,
-                expected_version=assessment.row_version,
-            )
+        assessment = threat_actions.save_steps(
+            actor=owner, keyring=keyring, assessment=assessment, steps=steps
+        )
         self.counts["assessments"] += 1

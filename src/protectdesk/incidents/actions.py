@@ -275,6 +275,17 @@ def update_incident(
     return current
 
 
+def source_row(incident: Incident, source: SourceEntry) -> tuple[IncidentSource, dict[str, str]]:
+    """A new source row of ``incident`` and the values to seal into it."""
+    row = IncidentSource(
+        case_id=incident.case_id,
+        incident=incident,
+        connection=source.connection,
+        reliability=source.reliability,
+    )
+    return row, {"description": source.description}
+
+
 def _replace_links(actor: User, keyring: Keyring, incident: Incident, data: IncidentData) -> None:
     """Perpetrators and sources as the form lists them now (staff key for names and sources)."""
     IncidentPerpetrator.objects.filter(incident=incident).delete()
@@ -306,13 +317,8 @@ def _replace_links(actor: User, keyring: Keyring, incident: Incident, data: Inci
     for old in IncidentSource.objects.filter(incident=incident):
         records.delete(actor, keyring, old, audit=None)
     for source in data.sources:
-        row = IncidentSource(
-            case_id=incident.case_id,
-            incident=incident,
-            connection=source.connection,
-            reliability=source.reliability,
-        )
-        records.save(actor, keyring, row, {"description": source.description}, audit=None)
+        row, values = source_row(incident, source)
+        records.save(actor, keyring, row, values, audit=None)
 
 
 class ActorLoop(ValueError):

@@ -25,6 +25,7 @@ neither write nor read an assessment.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,6 +224,22 @@ def save_step(
     with transaction.atomic():
         current = ThreatAssessment.objects.select_for_update().get(pk=assessment.pk)
         return _save(actor, keyring, current, data, expected_version=expected_version)
+
+
+def save_steps(
+    *, actor: User, keyring: Keyring, assessment: ThreatAssessment, steps: Sequence[StepData]
+) -> ThreatAssessment:
+    """Answer several steps in order, each on the version the one before left (written data:
+    the demo desk, the benchmark tiers, the authorization matrix's sample)."""
+    for data in steps:
+        assessment = save_step(
+            actor=actor,
+            keyring=keyring,
+            assessment=assessment,
+            data=data,
+            expected_version=assessment.row_version,
+        )
+    return assessment
 
 
 def _save(

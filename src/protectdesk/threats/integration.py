@@ -227,11 +227,6 @@ def _canary(actor: User, keyring: Keyring, case: Case, values: dict[str, dict[st
             capacity_intent=text["capacity_intent"],
         ),
     ]
-    for data in steps:
-        assessment = actions.save_step(
-            actor=actor,
-            keyring=keyring,
-            assessment=assessment,
-            data=data,
-            expected_version=assessment.row_version,
-        )
+    assessment = actions.save_steps(
+        actor=actor, keyring=keyring, assessment=assessment, steps=steps
+    )
