@@ -82,6 +82,7 @@ def test_the_harness_measures_every_page_and_reports_ratios(
         assert page["third_party_requests"] == 0, name
         if name not in ("dashboard",):
             assert page["decrypted_values"] > 0, f"{name} shows encrypted values"
+    assert measured["baseline"]["median_ms"] > 0
     search = measured["search"]
     assert search["plaintext_rows"] == TIERS["S"].incidents
     assert search["blind_index_hits"] > 0
@@ -96,6 +97,8 @@ def test_the_harness_measures_every_page_and_reports_ratios(
     table = run.table(report)
     for name in names:
         assert f"| {name} |" in table
+    assert "| plan PDF |" in table and table.count(" – |") >= 1, "a PDF has no page weight"
+    assert "*My account*" in table
 
 
 def test_decryption_short_circuited_decrypts_each_value_once(small_tier: Path) -> None:

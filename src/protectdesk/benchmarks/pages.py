@@ -386,6 +386,12 @@ def measure_here(*, tier: str, samples: int, password: str, out_path: str) -> No
         else:  # clear fields only (the dashboard): its own reads, replayed as raw SQL
             entry["floor"] = timings(functools.partial(replay, reads), samples)
         results["pages"][page.name] = entry
+    # For scale: a signed-in page that shows no case data (middleware, session, the key from
+    # the cookie, a template), the share of every page no query or decryption explains.
+    account = Page("my account", "caseworker", reverse("accounts:account"))
+    results["baseline"] = timings(
+        functools.partial(request, clients["caseworker"], account), samples
+    )
     results["search"] = search_versus_like(subjects, samples)
     Path(out_path).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

@@ -165,6 +165,7 @@ def ratios(measured: dict[str, dict[str, Any]]) -> dict[str, Any]:
             pages[name] = row
         search = top["search"]
         result[engine] = {
+            "baseline_ms": top["baseline"]["median_ms"],
             "pages": pages,
             "search": {
                 **search,
@@ -288,6 +289,10 @@ def table(report: dict[str, Any]) -> str:
             )
         s = data["search"]
         lines += [
+            "",
+            f"For scale: *My account*, a signed-in page that shows no case data, takes "
+            f"{data['baseline_ms']:.1f} ms (middleware, session, the key from the cookie, a "
+            "template): the part of each page that no query or decryption in its floor explains.",
             "",
             f"Search for “{s['word']}”: blind index {s['blind_index']['median_ms']:.1f} ms "
             f"({s['blind_index_hits']} hits) vs LIKE over {s['plaintext_rows']:,} plaintext rows "
