@@ -33,16 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if user.role in ACCOUNT_MANAGERS:
         accounts = account_queries.desk_accounts(user)
+        with_totp = account_queries.users_with_totp(accounts)
         context.update(
             active_staff=sum(1 for a in accounts if a.is_active and a.is_staff_member),
             active_defenders=sum(1 for a in accounts if a.is_active and a.is_defender),
             open_invitations=len(account_queries.open_invitations(user)),
             staff_without_totp=sum(
-                1
-                for a in accounts
-                if a.is_active
-                and a.is_staff_member
-                and a.pk not in account_queries.users_with_totp(accounts)
+                1 for a in accounts if a.is_active and a.is_staff_member and a.pk not in with_totp
             ),
             recent_audit=audit_queries.recent_entries(user, limit=8),
         )

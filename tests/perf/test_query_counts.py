@@ -44,7 +44,7 @@ from protectdesk.risk import actions as risk_actions
 from protectdesk.risk.models import RiskAnalysis
 from protectdesk.threats import actions as threat_actions
 from protectdesk.threats.models import ThreatAssessment
-from tests.conftest import Desks, keyring_of
+from tests.conftest import Desks, add_user, keyring_of
 
 WORD = "pickup"
 
@@ -259,6 +259,9 @@ def test_the_coordinators_dashboard(desks: Desks, signed_in_client):
     client = signed_in_client(coordinator)
 
     def grow_by(count: int) -> None:
+        for _n in range(count):  # staff accounts too: the dashboard counts who lacks 2FA
+            number = User.objects.count()
+            add_user(coordinator, "caseworker", f"staff{number}@example.org", f"Staff {number}")
         cases = open_cases(coordinator, keyring, count, start=Case.objects.count())
         add_incidents(coordinator, keyring, cases, count * 2)
         for case in cases[:count]:

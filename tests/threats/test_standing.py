@@ -11,6 +11,7 @@ from django.utils import timezone
 from protectdesk.incidents.actions import PerpetratorEntry, When
 from protectdesk.incidents.models import Actor
 from protectdesk.management.commands.worker import _DailyFlags
+from protectdesk.records.models import Case
 from protectdesk.threats import queries
 from protectdesk.threats.models import Escalation
 from tests.conftest import caseworker_with_a_case
@@ -36,7 +37,7 @@ def test_rows_stored_today_are_read_without_reading_any_incident(desks):
     _same_actor_twice(desks)
     fresh = queries.escalation_now([desks.case.id])[desks.case.id]
     with CaptureQueriesContext(connection) as captured:
-        standing = queries.standing_today([desks.case.id])[desks.case.id]
+        standing = queries.standing_today(Case.objects.filter(pk=desks.case.id))[desks.case.id]
     tables = " ".join(query["sql"] for query in captured.captured_queries)
     assert "threats_escalation" in tables
     assert "incidents_incident" not in tables and "incidents_incidentperpetrator" not in tables
@@ -52,7 +53,7 @@ def test_a_row_of_an_earlier_day_and_a_missing_row_are_computed_fresh(desks):
     _worker, quiet = caseworker_with_a_case("Quiet Desk", "QD", "Quiet Worker", "Quiet")
     assert not Escalation.objects.filter(case=quiet).exists()
 
-    standing = queries.standing_today([desks.case.id, quiet.id])
+    standing = queries.standing_today(Case.objects.filter(pk__in=[desks.case.id, quiet.id]))
     assert [flag["code"] for flag in standing[desks.case.id].flags] == ["repeated_perpetrator"]
     assert standing[desks.case.id].gravity > 0
     assert standing[quiet.id].flags == [] and standing[quiet.id].today == timezone.localdate()

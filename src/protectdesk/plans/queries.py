@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,6 +228,15 @@ def missed_checkins(case_ids: list[uuid.UUID]) -> list[CheckIn]:
         CheckIn.objects.filter(
             case_id__in=case_ids, done_at=None, due_at__lt=timezone.now() - GRACE
         ).select_related("case")
+    )
+
+
+def missed_checkin_cases(case_ids: Iterable[uuid.UUID] | QuerySet[Any]) -> list[uuid.UUID]:
+    """The case of each missed check-in of these cases (a case once per check-in missed)."""
+    return list(
+        CheckIn.objects.filter(
+            case_id__in=case_ids, done_at=None, due_at__lt=timezone.now() - GRACE
+        ).values_list("case_id", flat=True)
     )
 
 

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,8 +214,8 @@ class Standing:
     today: datetime.date
 
 
-def standing_today(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, Standing]:
-    """The flags of many cases as of today, for the desk-wide views (no exact dates).
+def standing_today(cases: QuerySet[Case]) -> dict[uuid.UUID, Standing]:
+    """The flags of ``cases`` as of today, for the desk-wide views (no exact dates).
 
     A case's stored :class:`~protectdesk.threats.models.Escalation` row computed today is
     what :func:`escalation_now` would give now: it is computed by that function from the same
@@ -226,10 +227,12 @@ def standing_today(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, Standing]:
     """
     today = timezone.localdate()
     result = {
-        row.case_id: Standing(row.flags, row.gravity, row.latest_month, today)
-        for row in Escalation.objects.filter(case_id__in=case_ids, computed_on=today)
+        case_id: Standing(flags, gravity, latest, today)
+        for case_id, flags, gravity, latest in Escalation.objects.filter(
+            case_id__in=cases.values("id"), computed_on=today
+        ).values_list("case_id", "flags", "gravity", "latest_month")
     }
-    stale = [case_id for case_id in case_ids if case_id not in result]
+    stale = [c for c in cases.values_list("id", flat=True) if c not in result]
     for case_id, now in escalation_now(stale).items():
         result[case_id] = Standing(
             [flag.as_json() for flag in now.flags], now.gravity, now.latest, now.today
@@ -373,8 +376,9 @@ def flagged_cases(viewer: User, keyring: Keyring | None) -> list[FlaggedCase]:
     No name is shown unless the viewer is a member whose keyring opens the case."""
     if viewer.role not in ACCOUNT_MANAGERS:
         raise PermissionError("the flagged cases are for coordinators and administrators")
-    cases = {c.id: c for c in Case.objects.filter(desk_id=viewer.desk_id)}
-    computed = {case_id: now for case_id, now in standing_today(list(cases)).items() if now.flags}
+    desk_cases = Case.objects.filter(desk_id=viewer.desk_id)
+    cases = {c.id: c for c in desk_cases}
+    computed = {case_id: now for case_id, now in standing_today(desk_cases).items() if now.flags}
     member_of = set(
         CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values_list(
             "case_id", flat=True
