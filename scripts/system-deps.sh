@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium for browser tests, gettext for the catalogue
-# check, Pango and fonts for PDF rendering, Node.js/npm for the accessibility audit (axe-core).
+# check, Pango, HarfBuzz's font subsetter (without it WeasyPrint falls back to a much slower
+# one) and fonts for PDF rendering, Node.js/npm for the accessibility audit (axe-core).
 # Installs what is missing when running as root; otherwise says exactly what to install.
 set -euo pipefail
 
@@ -9,7 +10,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 
