@@ -182,6 +182,10 @@ def main(
     samples = samples or (20 if tier == "M" else 10)
     base = Path(os.environ.get("PROTECTDESK_BENCH_DIR", "var/bench")).resolve()
     engines = ["sqlite", *(["postgresql"] if postgres else [])]
+    if postgres:  # before anything is generated: a wrong URL should cost nothing
+        import psycopg
+
+        psycopg.connect(urlunsplit(urlsplit(postgres)._replace(path="/postgres"))).close()
     tiers = ["S", "M"] if tier == "M" else ["S"]
     measured: dict[str, dict[str, Any]] = {}
     databases: dict[tuple[str, str], Database] = {}

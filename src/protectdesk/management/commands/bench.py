@@ -49,16 +49,27 @@ class Command(BaseCommand):
         if verb == "generate":
             self._generate(options)
         elif verb == "run":
+            import psycopg
+
             from protectdesk.benchmarks import run
 
-            run.main(
-                tier=options["tier"],
-                postgres=options["postgres"],
-                samples=options["samples"],
-                load=not options["no_load"],
-                keep=options["keep"],
-                out=sys.stdout,
-            )
+            if options["postgres"] and not options["postgres"].startswith(
+                ("postgres://", "postgresql://")
+            ):
+                raise CommandError("--postgres takes a URL: postgres://user@host:port/database")
+            try:
+                run.main(
+                    tier=options["tier"],
+                    postgres=options["postgres"],
+                    samples=options["samples"],
+                    load=not options["no_load"],
+                    keep=options["keep"],
+                    out=sys.stdout,
+                )
+            except psycopg.OperationalError as error:
+                raise CommandError(f"The PostgreSQL server did not answer: {error}") from None
+            except (RuntimeError, OSError) as error:
+                raise CommandError(f"The benchmark run stopped: {error}") from None
         else:
             from protectdesk.benchmarks import pages
 
