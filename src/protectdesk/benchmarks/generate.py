@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TextIO
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from protectdesk.accounts import actions as account_actions
 from protectdesk.accounts.models import Role, User
@@ -330,12 +330,6 @@ class Generator:
                 share = [p for p in mine if p.owner == owner_index]
                 with transaction.atomic():
                     self._write_share(owner, keyrings[owner.pk], staff, share, bursts, progress.add)
-        if connection.vendor == "postgresql":
-            # The planner's statistics, as autovacuum gathers them on a default server after a
-            # bulk load (it can be off, as on the machines these benchmarks ran on): without
-            # them every blind-index lookup is a sequential scan of millions of tokens.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         return Summary(
             desks=len(desks),
             staff=sum(map(len, desks)),

@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,12 @@ _WORDS = ["vehículo", "amenaza", "threat", "police", "menace", "ameaça", "cami
 
 @events.request.add_listener  # type: ignore[untyped-decorator]
 def _record(request_type: str, name: str, response_time: float, exception: Any, **_kw: Any) -> None:
-    row = {"name": name, "ms": response_time, "error": repr(exception) if exception else ""}
+    row = {
+        "name": name,
+        "ms": response_time,
+        "error": repr(exception) if exception else "",
+        "at": time.time(),  # when it ended
+    }
     _OUT.write(json.dumps(row) + "\n")
     _OUT.flush()
 

@@ -186,7 +186,7 @@ def incidents_per_month(viewer: User, months: int = 12) -> charts.Chart:
     counted = dict(
         Incident.objects.filter(case__desk_id=viewer.desk_id, month__in=labels)
         .values_list("month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): answered from the (case, year, month) index
         .values_list("month", "n")
     )
     return charts.chart(
