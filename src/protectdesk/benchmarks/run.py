@@ -318,14 +318,24 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "## Load (gunicorn on PostgreSQL, locust on 127.0.0.1)",
             "",
-            f"{load['users']} users, think time {load['think_s'][0]:g}–{load['think_s'][1]:g} s, "
-            f"{load['duration_s']} s, after one user alone for {load['single_user_s']} s: "
-            f"{load['requests']:,} requests, {_mark_errors(load['errors'])} errors. Pages "
-            f"(sign-in left out): p95 {load['p95_loaded_ms']:.0f} ms under load "
-            f"(median {load['median_loaded_ms']:.0f}) vs {load['p95_one_user_ms']:.0f} ms for "
-            f"one user (median {load['median_one_user_ms']:.0f}): ratio "
-            f"{_mark(load['ratio'], 'load')}. Peak resident memory of a server worker "
-            f"({load['workers']} workers, 4 threads each): {load['worker_peak_rss_mb']:.0f} MB.",
+            f"{load['users']} users arriving {load['spawn_per_s']:g} a second, think time "
+            f"{load['think_s'][0]:g}–{load['think_s'][1]:g} s, {load['duration_s']} s, after one "
+            f"user alone for {load['single_user_s']} s: {load['requests']:,} requests, "
+            f"{_mark_errors(load['errors'])} errors.",
+            "",
+            "| pages (sign-in left out) | requests | median ms | p95 ms | p95 / one user's |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            f"| one user | {load['pages_one_user']:,} | {load['median_one_user_ms']:.0f} | "
+            f"{load['p95_one_user_ms']:.0f} | – |",
+            f"| {load['users']} users, the whole run | {load['pages_loaded']:,} | "
+            f"{load['median_loaded_ms']:.0f} | {load['p95_loaded_ms']:.0f} | "
+            f"{_mark(load['ratio'], 'load')} |",
+            f"| {load['users']} users, after the last sign-in | {load['pages_steady']:,} | "
+            f"{load['median_steady_ms']:.0f} | {load['p95_steady_ms']:.0f} | "
+            f"{_mark(load['ratio_steady'], 'load')} |",
+            "",
+            f"Peak resident memory of a server worker ({load['workers']} workers, 4 threads "
+            f"each): {load['worker_peak_rss_mb']:.0f} MB.",
             "",
         ]
         if load["error_examples"]:
