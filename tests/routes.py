@@ -175,6 +175,8 @@ def _expectations(rule: RouteRule) -> dict[str, int | str]:
         expect = _staff(rule.member, rule.defender)
     elif rule.access == "managers":
         expect = _managers(LOGIN, rule.member, outsider=404 if rule.sample else None)
+    elif rule.access == "public":
+        expect = _all(rule.member, rule.member)
     else:
         raise ValueError(f"unknown access class {rule.access!r}")
     return {**expect, **(rule.overrides or {})}

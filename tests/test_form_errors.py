@@ -594,6 +594,39 @@ FORMS: dict[str, Refusal | NothingToType] = {
     "imports:cancel": BUTTONS,
     # --- search ---
     "search:search": Refusal("caseworker", lambda desks: {"query": "q" * 3000}, ("query",)),
+    # --- library ---
+    "library:new": Refusal(
+        "caseworker",
+        lambda desks: {
+            "slug": "Not A Slug",
+            "kind": "guide",
+            "audience": "defenders",
+            "licence": "cc-by-4.0",
+            "published_on": "2026-03-31",
+        },
+        ("slug", "topics"),
+    ),
+    "library:edit": Refusal(
+        "caseworker",
+        lambda desks: {
+            "slug": "draft-guide",
+            "kind": "guide",
+            "audience": "defenders",
+            "topics": ["digital_security"],
+            "licence": "cc-by-4.0",
+            "published_on": "31/02/2026",
+            "row_version": "1",
+        },
+        ("published_on",),
+    ),
+    "library:edit_version": Refusal(
+        "caseworker",
+        lambda desks: {"title": "", "summary": "Checklist", "body": "Lock the phone."},
+        ("title",),
+    ),
+    "library:publish": BUTTONS,
+    "library:delete": BUTTONS,
+    "library:delete_version": BUTTONS,
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }

@@ -33,6 +33,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import number_format
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -373,6 +374,10 @@ def problems_in(values: Iterable[Any]) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[int] = set()
     for value in values:
+        if issubclass(type(value), LazyObject):
+            # Not evaluated: a form is never lazy, and evaluating the context's CSRF token
+            # would set its cookie on pages that promise none (the public library).
+            continue
         for item in value if isinstance(value, list | tuple) else (value,):
             if isinstance(item, Problem):
                 problems.append(item)

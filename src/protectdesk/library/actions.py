@@ -9,14 +9,22 @@ entry of each version in the same transaction, and leaves an audit entry.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 import re
+import tempfile
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
+from protectdesk.attachments import names, sniff
 from protectdesk.audit.actions import record as audit_record
 from protectdesk.library import fulltext
 from protectdesk.library.models import (
@@ -32,16 +40,31 @@ from protectdesk.records.actions import EditConflict
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
+#: Addresses the library's own pages use (``/library/manage/``).
+RESERVED_SLUGS = frozenset({"manage"})
 MAX_TITLE = 200
 MAX_TEXT = 200_000
+MAX_FILE_BYTES = 25 * 1024 * 1024
+#: What a library file may be: documents to read, and pictures.
+FILE_KINDS = (sniff.PDF, sniff.ZIP, sniff.OLE, sniff.TEXT, sniff.JPEG, sniff.PNG)
 
 
 class LibraryRefused(ValueError):
-    """A write the library refuses; ``code`` names the rule (the form turns it into words)."""
+    """A write the library refuses; ``code`` names the rule (the form turns it into words),
+    ``detail`` what the message needs (the file's true and claimed types)."""
 
-    def __init__(self, code: str, field: str = "") -> None:
+    def __init__(self, code: str, field: str = "", **detail: str) -> None:
         super().__init__(code)
-        self.code, self.field = code, field
+        self.code, self.field, self.detail = code, field, detail
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the form received: its name as the browser sent it, and its chunks."""
+
+    name: str
+    size: int
+    chunks: Iterable[bytes]
 
 
 @dataclass(frozen=True)
@@ -68,7 +91,7 @@ def _require_staff(actor: User, resource: Resource | None = None) -> None:
 
 
 def _check(data: ResourceData) -> None:
-    if not SLUG.match(data.slug) or len(data.slug) > MAX_SLUG:
+    if not SLUG.match(data.slug) or len(data.slug) > MAX_SLUG or data.slug in RESERVED_SLUGS:
         raise LibraryRefused("slug", "slug")
     for value, choices, field in (
         (data.kind, Kind.values, "kind"),
@@ -123,7 +146,13 @@ def update_resource(
 
 
 def save_version(
-    *, actor: User, resource: Resource, data: VersionData, expected_version: int | None
+    *,
+    actor: User,
+    resource: Resource,
+    data: VersionData,
+    expected_version: int | None,
+    upload: Upload | None = None,
+    remove_file: bool = False,
 ) -> Version:
     """Write (or rewrite) the version of ``resource`` in ``data.language``.
 
@@ -138,6 +167,82 @@ def save_version(
         raise LibraryRefused("title", "title")
     if len(data.summary) > MAX_TEXT or len(data.body) > MAX_TEXT:
         raise LibraryRefused("too_long", "body")
+    received = _receive(upload) if upload is not None else None
+    try:
+        return _save_version(actor, resource, data, title, expected_version, received, remove_file)
+    finally:
+        if received is not None:
+            received.temp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _Received:
+    temp: Path
+    name: str
+    kind: sniff.Kind
+    size: int
+    sha256: str
+
+
+def _receive(upload: Upload) -> _Received:
+    """Check and write an upload to a temporary file; :class:`LibraryRefused` otherwise."""
+    if upload.size > MAX_FILE_BYTES:
+        raise LibraryRefused("file_too_large", "file")
+    folder = Path(settings.DATA_DIR) / "tmp"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=folder, prefix="library-")
+    temp, digest, size, head = Path(name), hashlib.sha256(), 0, b""
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in upload.chunks:
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    raise LibraryRefused("file_too_large", "file")
+                if len(head) < 512:
+                    head += chunk[: 512 - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise LibraryRefused("file_empty", "file")
+        kind = sniff.sniff(head)
+        if kind not in FILE_KINDS:
+            raise LibraryRefused("file_kind", "file", actual=str(names.DESCRIPTIONS[kind]))
+        stored = names.stored_name(upload.name, kind)
+        if stored.claimed is not None:
+            raise LibraryRefused(
+                "file_lies",
+                "file",
+                actual=str(names.DESCRIPTIONS[kind]),
+                claimed=str(names.DESCRIPTIONS[stored.claimed]),
+            )
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return _Received(temp, stored.name, kind, size, digest.hexdigest())
+
+
+def file_path(version_id: uuid.UUID, sha256: str) -> Path:
+    """Where a version's file lives: named by its content, so that a write rolled back never
+    leaves a row naming another file (a new file goes in beside the old one, and the old one
+    goes once the transaction has committed)."""
+    return Path(settings.FILES_DIR) / "library" / f"{version_id}.{sha256[:32]}"
+
+
+def _remove_on_commit(version_id: uuid.UUID, sha256: str) -> None:
+    if sha256:
+        path = file_path(version_id, sha256)
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def _save_version(
+    actor: User,
+    resource: Resource,
+    data: VersionData,
+    title: str,
+    expected_version: int | None,
+    received: _Received | None,
+    remove_file: bool,
+) -> Version:
     with transaction.atomic():
         Resource.objects.select_for_update().get(pk=resource.pk)
         version = Version.objects.filter(resource=resource, language=data.language).first()
@@ -151,7 +256,22 @@ def save_version(
             version.row_version += 1
         version.title, version.summary, version.body = title, data.summary, data.body
         version.updated_at = timezone.now()
+        old_sha256 = version.file_sha256
+        if received is not None:
+            version.file_name, version.file_kind = received.name, received.kind.code
+            version.file_size, version.file_sha256 = received.size, received.sha256
+        elif remove_file:
+            version.file_name = version.file_kind = version.file_sha256 = ""
+            version.file_size = 0
+        if not (data.body.strip() or data.summary.strip() or version.file_name):
+            raise LibraryRefused("empty", "body")
         version.save()
+        if received is not None:
+            final = file_path(version.id, received.sha256)
+            final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.replace(received.temp, final)  # the same file system: data dir/tmp
+        if old_sha256 != version.file_sha256:
+            _remove_on_commit(version.id, old_sha256)
         fulltext.index(version.id, version.language, title, f"{data.summary}\n{data.body}")
         Resource.objects.filter(pk=resource.pk).update(updated_at=version.updated_at)
         audit_record(
@@ -168,6 +288,7 @@ def delete_version(*, actor: User, version: Version) -> None:
     _require_staff(actor, resource)
     with transaction.atomic():
         fulltext.remove([version.id])
+        _remove_on_commit(version.id, version.file_sha256)
         version.delete()
         if resource.status == Status.PUBLISHED and not resource.versions.exists():
             Resource.objects.filter(pk=resource.pk).update(status=Status.DRAFT)
@@ -207,9 +328,12 @@ def delete_resource(*, actor: User, resource: Resource, expected_version: int) -
         current = _locked(resource, expected_version)
         if current.status == Status.PUBLISHED:
             raise LibraryRefused("published")
-        fulltext.remove(current.versions.values_list("id", flat=True))
+        files = list(current.versions.values_list("id", "file_sha256"))
+        fulltext.remove([version_id for version_id, _sha in files])
         audit_record("library.resource_deleted", actor=actor, target=current)
         current.delete()
+        for version_id, sha256 in files:
+            _remove_on_commit(version_id, sha256)
 
 
 def _locked(resource: Resource, expected_version: int) -> Resource:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, User
 from protectdesk.audit import codes
+from protectdesk.records import registry
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
+from protectdesk.records.registry import NavEntry, RouteRule
 
 
 def register() -> None:
+    registry.register_urls("library/", "protectdesk.library.urls")
+    registry.register_navigation(
+        NavEntry("library:manage", _("Library"), frozenset(STAFF_ROLES), order=60)
+    )
     codes.register(
         {
             "library.resource_created": _("Library resource created"),
@@ -19,3 +30,92 @@ def register() -> None:
             "library.withdrawn": _("Library resource withdrawn to draft"),
         }
     )
+    own_desk_only = {"outsider": 404, "outsider_caseworker": 404}
+    registry.register_routes(
+        {
+            "library:index": RouteRule("GET", "public", member=200),
+            "library:resource": RouteRule("GET", "public", member=200, sample=_published),
+            "library:version": RouteRule("GET", "public", member=200, sample=_published_version),
+            "library:download": RouteRule("GET", "public", member=200, sample=_published_version),
+            "library:manage": RouteRule("GET", "staff", member=200, defender=403),
+            "library:new": RouteRule("GET", "staff", member=200, defender=403),
+            "library:edit": RouteRule(
+                "GET", "staff", member=200, defender=403, sample=_draft, overrides=own_desk_only
+            ),
+            "library:edit_version": RouteRule(
+                "GET",
+                "staff",
+                member=200,
+                defender=403,
+                sample=_draft_version,
+                overrides=own_desk_only,
+            ),
+            "library:publish": RouteRule("POST", "managers", member=302, sample=_draft),
+            "library:delete": RouteRule(
+                "POST", "staff", member=302, defender=403, sample=_draft, overrides=own_desk_only
+            ),
+            "library:delete_version": RouteRule(
+                "POST",
+                "staff",
+                member=302,
+                defender=403,
+                sample=_draft_version,
+                overrides=own_desk_only,
+            ),
+        }
+    )
+
+
+# --- samples for the authorization matrix (written through the module's actions) ---------
+
+
+def _resource(actor: User, slug: str, publish: bool) -> Any:
+    from protectdesk.library import actions
+    from protectdesk.library.models import Resource
+
+    existing = Resource.objects.filter(slug=slug).first()
+    if existing is not None:  # one sample per test, however many routes ask for it
+        return existing
+    resource = actions.create_resource(
+        actor=actor,
+        data=actions.ResourceData(
+            slug=slug,
+            kind="guide",
+            audience="defenders",
+            topics=("digital_security",),
+            licence="cc-by-4.0",
+        ),
+    )
+    actions.save_version(
+        actor=actor,
+        resource=resource,
+        data=actions.VersionData("en", "Phones at checkpoints", body="Lock the phone."),
+        expected_version=None,
+        upload=actions.Upload("checklist.txt", 24, [b"1. Lock the phone first.\n"]),
+    )
+    if publish:
+        coordinator = User.objects.filter(desk_id=actor.desk_id, role__in=ACCOUNT_MANAGERS)[0]
+        resource.refresh_from_db()
+        resource = actions.set_published(
+            actor=coordinator,
+            resource=resource,
+            published=True,
+            expected_version=resource.row_version,
+        )
+    return resource
+
+
+def _published(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    return {"slug": _resource(actor, "phones-at-checkpoints", publish=True).slug}
+
+
+def _published_version(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    return {**_published(actor, keyring, case), "lang": "en"}
+
+
+def _draft(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    return {"resource_id": _resource(actor, "draft-guide", publish=False).id}
+
+
+def _draft_version(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    return {**_draft(actor, keyring, case), "lang": "en"}

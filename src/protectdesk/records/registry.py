@@ -248,7 +248,8 @@ class RouteRule:
       sign-in page;
     * ``"staff"`` — signed-in staff of the desk get ``member``, the defender's account
       ``defender``;
-    * ``"managers"`` — coordinators and administrators get ``member``, others 403.
+    * ``"managers"`` — coordinators and administrators get ``member``, others 403;
+    * ``"public"`` — everyone, signed in or not, gets ``member`` (the public library).
 
     ``sample(actor, keyring, case)`` makes the record a route needs and returns the URL's
     keyword arguments besides ``case_id`` (it uses the module's own actions); ``overrides``
