@@ -7,6 +7,7 @@ protectdesk init           create the database, the first desk and its coordinat
 protectdesk demo           create the demo desk (fictional people only)
 protectdesk audit verify   verify the audit chain [--head SEQ:HASH]
 protectdesk check          Django's deployment checks plus the project's own
+protectdesk library bundle --language es   the published library as a zip of offline pages
 protectdesk <command>      any other Django management command (migrate, shell, ...)
 """
 

@@ -4,19 +4,23 @@ reads it and downloads it, and leaves with no cookie."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import make_desk
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
 GUIDE = "Guia de segurança para defensoras\n\n1. Combine um sinal de alerta.\n"
 
 
-def test_a_guide_is_published_then_found_and_downloaded_by_a_visitor(journey, audit, server):
+def test_a_guide_is_published_then_found_and_downloaded_by_a_visitor(
+    journey, audit, server, tmp_path
+):
     _desk, coordinator, _phrase = make_desk("Library Desk", "LB", "coordinator@lb.example")
 
     staff = journey("coordinator")
@@ -71,6 +75,23 @@ def test_a_guide_is_published_then_found_and_downloaded_by_a_visitor(journey, au
     assert Path(download.path()).read_text(encoding="utf-8") == GUIDE
     Path(download.path()).unlink()
     assert visitor.context.cookies() == [], "the public library sets no cookie"
+
+    # The whole library in Portuguese, for a USB stick: it opens from disk with no server.
+    visitor.goto("/library/?lang=pt")
+    with visitor.page.expect_download() as download_info:
+        visitor.page.get_by_role("link", name="Baixar a biblioteca neste idioma").click()
+    folder = tmp_path / "usb"
+    with zipfile.ZipFile(download_info.value.path()) as archive:
+        archive.extractall(folder)
+    offline = journey("offline reader")
+    offline.page.goto((folder / "index.html").as_uri())
+    expect(offline.page.locator("h1")).to_have_text("Biblioteca")
+    offline.page.get_by_role("link", name="Segurança no caminho para casa").click()
+    expect(offline.page.locator("article")).to_contain_text("Avisem uma pessoa de confiança.")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    offline.page.screenshot(path=str(SCREENSHOTS / f"{audit.test_name}-offline-guide.png"))
+    assert all(url.startswith("file://") for url in offline.requests), offline.requests
+    assert (folder / "files/guia-de-seguranca/guia.txt").read_text(encoding="utf-8") == GUIDE
 
     # A search of punctuation only: the pattern, in Portuguese, and no cookie either.
     visitor.goto("/library/?lang=pt&q=%3F%21")

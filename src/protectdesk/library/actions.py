@@ -40,8 +40,8 @@ from protectdesk.records.actions import EditConflict
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
-#: Addresses the library's own pages use (``/library/manage/``).
-RESERVED_SLUGS = frozenset({"manage"})
+#: Addresses the library's own pages use (``/library/manage/``, ``/library/offline/``).
+RESERVED_SLUGS = frozenset({"manage", "offline"})
 MAX_TITLE = 200
 MAX_TEXT = 200_000
 MAX_FILE_BYTES = 25 * 1024 * 1024

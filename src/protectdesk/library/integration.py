@@ -37,6 +37,7 @@ def register() -> None:
             "library:resource": RouteRule("GET", "public", member=200, sample=_published),
             "library:version": RouteRule("GET", "public", member=200, sample=_published_version),
             "library:download": RouteRule("GET", "public", member=200, sample=_published_version),
+            "library:offline": RouteRule("GET", "public", member=200, sample=_offline),
             "library:manage": RouteRule("GET", "staff", member=200, defender=403),
             "library:new": RouteRule("GET", "staff", member=200, defender=403),
             "library:edit": RouteRule(
@@ -111,6 +112,10 @@ def _published(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
 
 def _published_version(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
     return {**_published(actor, keyring, case), "lang": "en"}
+
+
+def _offline(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
+    return {"lang": _published_version(actor, keyring, case)["lang"]}
 
 
 def _draft(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from protectdesk.library import views
 app_name = "library"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("offline/<str:lang>.zip", views.offline, name="offline"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.new, name="new"),
     path("manage/<uuid:resource_id>/", views.edit, name="edit"),

@@ -8,9 +8,12 @@ address, else the browser's; it sets both the interface and the versions shown.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -26,7 +29,7 @@ from protectdesk.attachments.actions import upload_refusal
 from protectdesk.attachments.uploads import EncryptedUploadedFile
 from protectdesk.crypto import stream
 from protectdesk.lib.access import current_user, public, role_required
-from protectdesk.library import actions, queries
+from protectdesk.library import actions, bundle, queries
 from protectdesk.library.forms import ResourceForm, SearchForm, VersionForm
 from protectdesk.library.models import LANGUAGES, Resource, Status, Version
 from protectdesk.records.actions import EditConflict
@@ -159,6 +162,25 @@ def download(request: HttpRequest, slug: str, lang: str) -> FileResponse:
     response = FileResponse(path.open("rb"), content_type=kind.content_type)
     response["Content-Disposition"] = names.content_disposition(shown.file_name)
     return response
+
+
+@public
+@require_GET
+def offline(request: HttpRequest, lang: str) -> FileResponse:
+    """The offline bundle of the published library in ``lang`` (a zip of static pages)."""
+    if lang not in CODES:
+        raise Http404
+    folder = Path(settings.DATA_DIR) / "tmp"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    spooled = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - FileResponse closes it
+    bundle.write(lang, spooled)
+    spooled.seek(0)
+    return FileResponse(
+        spooled,
+        as_attachment=True,
+        filename=f"protection-desk-library-{lang}.zip",
+        content_type="application/zip",
+    )
 
 
 # --- the staff's pages ----------------------------------------------------------------------
