@@ -42,7 +42,7 @@ def test_a_guide_is_published_then_found_and_downloaded_by_a_visitor(
     staff.click(staff.page.get_by_role("button", name="Create the draft"))
     staff.check("edit", phone=True)
 
-    staff.click(staff.page.get_by_role("link", name="Add a Português version"))
+    staff.click(staff.page.get_by_role("link", name="Add a Portuguese version"))
     staff.check("version-form", phone=True)
     staff.page.get_by_label("Title").fill("Segurança no caminho para casa")
     staff.page.get_by_label("Summary").fill("Um guia curto para defensoras que voltam tarde.")

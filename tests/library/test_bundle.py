@@ -93,3 +93,18 @@ def test_the_command_writes_a_new_file_and_never_overwrites(desks, tmp_path: Pat
     assert "viagem.html" in zipfile.ZipFile(out).namelist()
     with pytest.raises(CommandError, match="already exists"):
         call_command("library", "bundle", "--language", "pt", "--out", str(out))
+
+
+def test_the_demo_library_is_a_dozen_guides_in_four_languages(db):
+    from protectdesk.demo import create_demo
+    from protectdesk.library.models import Resource, Status, Version
+
+    create_demo()
+    assert Resource.objects.count() == 12
+    assert Resource.objects.filter(status=Status.DRAFT).count() == 1
+    for language in ("en", "es", "fr", "pt"):
+        assert Version.objects.filter(language=language).count() == 12
+    out = io.BytesIO()
+    assert bundle.write("fr", out) == 11
+    found = Client().get(reverse("library:index"), {"q": "menaces", "lang": "fr"})
+    assert "Lire une menace en cinq étapes" in found.content.decode()

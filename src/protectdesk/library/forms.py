@@ -60,7 +60,8 @@ class ResourceForm(Form):
         label=_("Publication date"),
         required=False,
         help_text=_("Year-month-day, for example 2026-03-31. Empty: the day it is published."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -38,6 +38,11 @@ CODES = dict(LANGUAGES)
 _KINDS = {kind.code: kind for kind in actions.FILE_KINDS}
 
 
+def _language_name(code: str) -> str:
+    """The language's name in the language of the page (staff pages: "the Spanish version")."""
+    return str(translation.get_language_info(code)["name_translated"])
+
+
 def _reader(request: HttpRequest) -> Any:
     user = request.user
     return user if user.is_authenticated else None
@@ -298,7 +303,7 @@ def edit(request: HttpRequest, resource_id: Any) -> HttpResponse:
         {
             "resource": item,
             "form": form,
-            "languages": [(code, name, have.get(code)) for code, name in LANGUAGES],
+            "languages": [(code, _language_name(code), have.get(code)) for code, _n in LANGUAGES],
             "can_publish": user.role in ACCOUNT_MANAGERS,
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -338,12 +343,19 @@ def edit_version(request: HttpRequest, resource_id: Any, lang: str) -> HttpRespo
         except actions.LibraryRefused as refused:
             form.add_error(refused.field or None, _refusal(refused))
         else:
-            messages.success(request, _("%(language)s version saved.") % {"language": CODES[lang]})
+            messages.success(
+                request, _("%(language)s version saved.") % {"language": _language_name(lang)}
+            )
             return HttpResponseRedirect(reverse("library:edit", args=[item.id]))
     return render(
         request,
         "library/version_form.html",
-        {"resource": item, "version": existing, "form": form, "language_name": CODES[lang]},
+        {
+            "resource": item,
+            "version": existing,
+            "form": form,
+            "language_name": _language_name(lang),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -418,5 +430,7 @@ def delete_version(request: HttpRequest, resource_id: Any, lang: str) -> HttpRes
     item = _own(request, resource_id)
     existing = get_object_or_404(Version, resource=item, language=lang)
     actions.delete_version(actor=current_user(request), version=existing)
-    messages.success(request, _("%(language)s version deleted.") % {"language": CODES[lang]})
+    messages.success(
+        request, _("%(language)s version deleted.") % {"language": _language_name(lang)}
+    )
     return HttpResponseRedirect(reverse("library:edit", args=[item.id]))
