@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from protectdesk import vocabularies
@@ -331,7 +332,11 @@ def delete_resource(*, actor: User, resource: Resource, expected_version: int) -
         files = list(current.versions.values_list("id", "file_sha256"))
         fulltext.remove([version_id for version_id, _sha in files])
         audit_record("library.resource_deleted", actor=actor, target=current)
-        current.delete()
+        try:
+            with transaction.atomic():
+                current.delete()
+        except ProtectedError:
+            raise LibraryRefused("in_use") from None
         for version_id, sha256 in files:
             _remove_on_commit(version_id, sha256)
 

@@ -6,6 +6,7 @@ Anyone (signed in or not) sees published resources; the staff of a desk also see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -19,6 +20,23 @@ def visible_resources(reader: User | None) -> QuerySet[Resource]:
     if reader is not None and reader.is_authenticated and reader.is_staff_member:
         return Resource.objects.filter(published | Q(desk_id=reader.desk_id))
     return Resource.objects.filter(published)
+
+
+def linkable_resources(desk_id: Any) -> QuerySet[Resource]:
+    """What a desk's plans may point to: published resources, and the desk's own drafts."""
+    return Resource.objects.filter(Q(status=Status.PUBLISHED) | Q(desk_id=desk_id))
+
+
+def resource_choices(desk_id: Any, language: str) -> list[tuple[str, str]]:
+    """(id, title in ``language`` or the first version's) of the linkable resources."""
+    choices = []
+    for resource in linkable_resources(desk_id).prefetch_related("versions"):
+        versions = list(resource.versions.all())
+        if not versions:
+            continue
+        shown = next((v for v in versions if v.language == language), versions[0])
+        choices.append((str(resource.id), shown.title))
+    return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,10 @@ def _refusal(refused: actions.LibraryRefused) -> str:
         "file_empty": _("This file is empty: choose the file again."),
         "no_version": _("Add at least one language version before publishing."),
         "published": _("Withdraw the resource to draft before deleting it."),
+        "in_use": _(
+            "A protection plan links this resource: it stays, so that the plan's "
+            "history stays whole."
+        ),
     }
     if refused.code == "upload":
         return refused.detail["message"]

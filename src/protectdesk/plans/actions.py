@@ -88,6 +88,7 @@ class MeasureData:
     owner_is_defender: bool = False
     due: datetime.date | None = None
     cost: str = ""
+    resource_id: uuid.UUID | None = None  # a library resource the desk's staff may see
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
                 owner_is_defender=measure.owner_is_defender,
                 due=measure.due,  # kept, late or not: a review does not hide a late measure
                 status=measure.status,
+                resource_id=measure.resource_id,
             )
             records.save(
                 actor,
@@ -250,6 +252,11 @@ def _check_measure(version: PlanVersion, data: MeasureData) -> None:
         raise ValueError(f"unknown component {data.target_component!r}")
     if data.due is not None and data.due < version.started_on:
         raise DueBeforePlan
+    if data.resource_id is not None:
+        from protectdesk.library.queries import linkable_resources
+
+        if not linkable_resources(version.case.desk_id).filter(pk=data.resource_id).exists():
+            raise ValueError("a library resource the desk cannot link")
 
 
 def save_measure(
@@ -281,6 +288,7 @@ def save_measure(
         target.builds_capacity = data.builds_capacity
         target.owner_is_defender = data.owner_is_defender
         target.due = data.due
+        target.resource_id = data.resource_id
         return records.save(
             actor,
             keyring,

@@ -81,11 +81,23 @@ class MeasureForm(Form):
         label=_("Cost"), required=False, max_length=200, widget=forms.TextInput(attrs=PRIVATE_INPUT)
     )
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
+    resource = forms.ChoiceField(
+        label=_("A guide from the library"),
+        required=False,
+        help_text=_("A manual, guide or tool that helps carry the measure out."),
+    )
     row_version = _row_version()
 
-    def __init__(self, *args: Any, targets: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        *args: Any,
+        targets: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        resources: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "target", [("", _("Nothing in particular")), *targets])
+        set_choices(self, "resource", [("", _("None")), *resources])
 
     def data_for_action(self) -> actions.MeasureData:
         data = self.cleaned_data
@@ -103,6 +115,7 @@ class MeasureForm(Form):
             owner_is_defender=data["owner_is_defender"],
             due=data["due"],
             cost=data["cost"],
+            resource_id=uuid.UUID(data["resource"]) if data["resource"] else None,
         )
 
 

@@ -97,6 +97,13 @@ class Measure(CaseRecord):
             _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
         )
     )
+    #: A library guide that helps carry the measure out (public writing: a link, not content).
+    #: PROTECT: a plan's history is not rewritten; the library refuses to delete it.
+    resource = statistical(
+        models.ForeignKey(
+            "library.Resource", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        )
+    )
     description = EncryptedText(_("measure"), key=SHARED, searchable=True)
     owner = EncryptedText(_("who carries it out"), key=SHARED, searchable=True)
     cost = EncryptedText(_("cost"), key=SHARED)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
@@ -82,6 +82,19 @@ def target_choices(
     return scenarios + components
 
 
+def _guide(measure: Any, language: str) -> dict[str, str] | None:
+    """The library resource a measure links: its address and its title in ``language`` (or
+    its first language), when it has a version."""
+    resource = measure.resource
+    if resource is None:
+        return None
+    versions = list(resource.versions.all())
+    if not versions:
+        return None
+    shown = next((v for v in versions if v.language == language), versions[0])
+    return {"slug": resource.slug, "language": shown.language, "title": shown.title}
+
+
 def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None) -> PlanView:
     """The version ready to show; ``staff=False`` shows a staff member what the defender sees
     (the printed plan)."""
@@ -96,7 +109,10 @@ def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None)
     protocols = vocabularies.load("protocol_templates")
     contingencies = vocabularies.load("contingency_templates")
     today = timezone.localdate()
-    for measure in version.measures.all():
+    language = (translation.get_language() or "en").split("-")[0]
+    for measure in version.measures.select_related("resource").prefetch_related(
+        "resource__versions"
+    ):
         target = (
             labels.get(f"s:{measure.target_scenario_id}", _("a scenario of an earlier analysis"))
             if measure.target_scenario_id
@@ -115,6 +131,7 @@ def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None)
                 "can_mark": view.is_current
                 and measure.status != MeasureStatus.DONE
                 and (staff or measure.owner_is_defender),
+                "guide": _guide(measure, language),
             }
         )
     for protocol in version.protocols.all():

@@ -25,6 +25,7 @@ from protectdesk.cases import queries as case_queries
 from protectdesk.lib import pdf as pdf_lib
 from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import Problem
+from protectdesk.library import queries as library_queries
 from protectdesk.plans import actions, dashboard, queries
 from protectdesk.plans.forms import (
     CheckInForm,
@@ -145,6 +146,7 @@ def measure(
             "due": existing.due,
             "cost": opened.cost,
             "status": existing.status,
+            "resource": str(existing.resource_id or ""),
             "row_version": existing.row_version,
         }
     form = MeasureForm(
@@ -152,6 +154,9 @@ def measure(
         initial=initial,
         targets=queries.target_choices(
             keyring, case, keep=existing.target_scenario_id if existing else None
+        ),
+        resources=library_queries.resource_choices(
+            case.desk_id, (translation.get_language() or "en").split("-")[0]
         ),
     )
     context = {**_base(case, keyring), "form": form, "version": version, "existing": existing}
