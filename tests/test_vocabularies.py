@@ -19,6 +19,8 @@ NAMES = [
     "risk_components",
     "protocol_templates",
     "contingency_templates",
+    "library_topics",
+    "curriculum_modules",
 ]
 
 
