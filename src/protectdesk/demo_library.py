@@ -98,29 +98,19 @@ def create_library(coordinator: User, author: User) -> int:
     """Write the demo library as ``author`` (a caseworker) and publish it as ``coordinator``;
     returns how many resources were written."""
     for slug, (kind, audience, topics, licence, published_on) in RESOURCES.items():
-        resource = actions.create_resource(
-            actor=author,
-            data=actions.ResourceData(slug, kind, audience, topics, licence, published_on),
-        )
+        versions = []
         for language, (title, summary, body) in TEXTS[slug].items():
             upload = None
             if slug in WITH_FILE:
                 content = f"{title}\n\n{body}\n".encode()
-                name = f"{WITH_FILE[slug]}-{language}.txt"
-                upload = actions.Upload(name, len(content), [content])
-            actions.save_version(
-                actor=author,
-                resource=resource,
-                data=actions.VersionData(language, title, summary, body),
-                expected_version=None,
-                upload=upload,
-            )
-        if published_on is not None:
-            resource.refresh_from_db()
-            actions.set_published(
-                actor=coordinator,
-                resource=resource,
-                published=True,
-                expected_version=resource.row_version,
-            )
+                upload = actions.Upload(
+                    f"{WITH_FILE[slug]}-{language}.txt", len(content), [content]
+                )
+            versions.append((actions.VersionData(language, title, summary, body), upload))
+        actions.create_with_versions(
+            author=author,
+            data=actions.ResourceData(slug, kind, audience, topics, licence, published_on),
+            versions=versions,
+            publisher=coordinator if published_on is not None else None,
+        )
     return len(RESOURCES)

@@ -20,8 +20,8 @@ LINK = re.compile(r'(?:href|src)="([^"]*)"')
 
 
 def _resource(desks, slug: str, publish: bool, file: bool) -> None:
-    resource = actions.create_resource(
-        actor=desks.caseworker,
+    actions.create_with_versions(
+        author=desks.caseworker,
         data=actions.ResourceData(
             slug=slug,
             kind="guide",
@@ -29,22 +29,14 @@ def _resource(desks, slug: str, publish: bool, file: bool) -> None:
             topics=("collective_protection",),
             licence="cc-by-4.0",
         ),
+        versions=[
+            (
+                actions.VersionData("pt", f"Título {slug}", "Resumo.", "Parágrafo um.\n\nDois."),
+                actions.Upload("guia.txt", len(GUIDE), [GUIDE]) if file else None,
+            )
+        ],
+        publisher=desks.coordinator if publish else None,
     )
-    actions.save_version(
-        actor=desks.caseworker,
-        resource=resource,
-        data=actions.VersionData("pt", f"Título {slug}", "Resumo.", "Parágrafo um.\n\nDois."),
-        expected_version=None,
-        upload=actions.Upload("guia.txt", len(GUIDE), [GUIDE]) if file else None,
-    )
-    if publish:
-        resource.refresh_from_db()
-        actions.set_published(
-            actor=desks.coordinator,
-            resource=resource,
-            published=True,
-            expected_version=resource.row_version,
-        )
 
 
 def test_the_bundle_holds_the_published_pages_with_relative_links_only(desks):

@@ -20,8 +20,9 @@ INFLECTED = {"en": "threat", "es": "amenaza", "fr": "menace", "pt": "ameaça"}
 
 
 def _resource(actor, slug="facing-threats", languages=("en", "es", "fr", "pt")) -> Resource:
-    resource = actions.create_resource(
-        actor=actor,
+    """A draft guide with a version in each of ``languages`` (TEXTS)."""
+    return actions.create_with_versions(
+        author=actor,
         data=actions.ResourceData(
             slug=slug,
             kind="guide",
@@ -29,16 +30,11 @@ def _resource(actor, slug="facing-threats", languages=("en", "es", "fr", "pt")) 
             topics=("threat_assessment",),
             licence="cc-by-4.0",
         ),
+        versions=[
+            (actions.VersionData(code, TEXTS[code][0], body=TEXTS[code][1]), None)
+            for code in languages
+        ],
     )
-    for language in languages:
-        title, body = TEXTS[language]
-        actions.save_version(
-            actor=actor,
-            resource=resource,
-            data=actions.VersionData(language, title, body=body),
-            expected_version=None,
-        )
-    return resource
 
 
 def _publish(actor, resource: Resource) -> Resource:

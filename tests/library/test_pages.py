@@ -13,8 +13,8 @@ from tests.conftest import sign_in
 
 
 def _published(desks, slug="safe-travel", body="Plan the route and share it.") -> Resource:
-    resource = actions.create_resource(
-        actor=desks.caseworker,
+    return actions.create_with_versions(
+        author=desks.caseworker,
         data=actions.ResourceData(
             slug=slug,
             kind="guide",
@@ -22,26 +22,13 @@ def _published(desks, slug="safe-travel", body="Plan the route and share it.") -
             topics=("protection_plans",),
             licence="cc-by-4.0",
         ),
-    )
-    actions.save_version(
-        actor=desks.caseworker,
-        resource=resource,
-        data=actions.VersionData("pt", "Viagens seguras", "Para quem viaja.", body),
-        expected_version=None,
-        upload=actions.Upload("guia.txt", 20, [b"Guia de viagem segura\n"]),
-    )
-    resource.refresh_from_db()
-    return (
-        actions.set_published(
-            actor=desks.coordinator, resource=resource, published=True, expected_version=2
-        )
-        if resource.row_version == 2
-        else actions.set_published(
-            actor=desks.coordinator,
-            resource=resource,
-            published=True,
-            expected_version=resource.row_version,
-        )
+        versions=[
+            (
+                actions.VersionData("pt", "Viagens seguras", "Para quem viaja.", body),
+                actions.Upload("guia.txt", 20, [b"Guia de viagem segura\n"]),
+            )
+        ],
+        publisher=desks.coordinator,
     )
 
 
@@ -87,8 +74,8 @@ def test_a_search_that_cannot_run_says_why_with_the_pattern(desks, query, says):
 
 
 def test_drafts_are_not_public(desks):
-    resource = actions.create_resource(
-        actor=desks.caseworker,
+    actions.create_with_versions(
+        author=desks.caseworker,
         data=actions.ResourceData(
             slug="draft-only",
             kind="tool",
@@ -96,12 +83,7 @@ def test_drafts_are_not_public(desks):
             topics=("wellbeing",),
             licence="cc0-1.0",
         ),
-    )
-    actions.save_version(
-        actor=desks.caseworker,
-        resource=resource,
-        data=actions.VersionData("en", "Unfinished", body="Not yet."),
-        expected_version=None,
+        versions=[(actions.VersionData("en", "Unfinished", body="Not yet."), None)],
     )
     url = reverse("library:version", args=["draft-only", "en"])
     assert Client().get(url).status_code == 404

@@ -341,6 +341,32 @@ def delete_resource(*, actor: User, resource: Resource, expected_version: int) -
             _remove_on_commit(version_id, sha256)
 
 
+def create_with_versions(
+    *,
+    author: User,
+    data: ResourceData,
+    versions: Iterable[tuple[VersionData, Upload | None]],
+    publisher: User | None = None,
+) -> Resource:
+    """A resource with its versions in one go (written data: the demo library, the samples
+    of the authorization matrix, tests), published by ``publisher`` when one is given."""
+    with transaction.atomic():
+        resource = create_resource(actor=author, data=data)
+        for version, upload in versions:
+            save_version(
+                actor=author, resource=resource, data=version, expected_version=None, upload=upload
+            )
+        if publisher is not None:
+            resource.refresh_from_db()
+            resource = set_published(
+                actor=publisher,
+                resource=resource,
+                published=True,
+                expected_version=resource.row_version,
+            )
+    return resource
+
+
 def _locked(resource: Resource, expected_version: int) -> Resource:
     current = Resource.objects.select_for_update().get(pk=resource.pk)
     if current.row_version != expected_version:

@@ -13,8 +13,11 @@
 So ``ameaças`` finds ``ameaça`` and ``defensoras`` finds ``defensora`` on both. Diacritics are
 kept on both (the stemmers expect them; PostgreSQL's configurations keep them too), so the
 two engines answer alike. The table is created by the app's migration for the database in use
-and written only here (:func:`index`, :func:`remove`); a search is by language, one query per
-language asked for.
+and written only here (:func:`index`, :func:`remove`: the library's actions remove a
+version's entry when they delete it, on both engines); a search is by language, one query per
+language asked for. No foreign key ties it to ``library_version``: FTS5 has none, and on
+PostgreSQL one would stop Django's ``flush`` (``TRUNCATE`` of a referenced table) — the
+readers (:mod:`protectdesk.library.queries`) only return entries whose version exists.
 """
 
 from __future__ import annotations
@@ -157,8 +160,7 @@ def search(query: str, languages: Sequence[str]) -> list[Match]:
 
 POSTGRESQL_TABLE = [
     "CREATE TABLE library_fulltext ("
-    " version_id uuid PRIMARY KEY REFERENCES library_version (id) ON DELETE CASCADE"
-    " DEFERRABLE INITIALLY DEFERRED,"
+    " version_id uuid PRIMARY KEY,"
     " language varchar(2) NOT NULL,"
     " vector tsvector NOT NULL)",
     "CREATE INDEX library_fulltext_vector ON library_fulltext USING gin (vector)",

@@ -77,8 +77,9 @@ def _resource(actor: User, slug: str, publish: bool) -> Any:
     existing = Resource.objects.filter(slug=slug).first()
     if existing is not None:  # one sample per test, however many routes ask for it
         return existing
-    resource = actions.create_resource(
-        actor=actor,
+    publisher = User.objects.filter(desk_id=actor.desk_id, role__in=ACCOUNT_MANAGERS)[0]
+    return actions.create_with_versions(
+        author=actor,
         data=actions.ResourceData(
             slug=slug,
             kind="guide",
@@ -86,24 +87,14 @@ def _resource(actor: User, slug: str, publish: bool) -> Any:
             topics=("digital_security",),
             licence="cc-by-4.0",
         ),
+        versions=[
+            (
+                actions.VersionData("en", "Phones at checkpoints", body="Lock the phone."),
+                actions.Upload("checklist.txt", 24, [b"1. Lock the phone first.\n"]),
+            )
+        ],
+        publisher=publisher if publish else None,
     )
-    actions.save_version(
-        actor=actor,
-        resource=resource,
-        data=actions.VersionData("en", "Phones at checkpoints", body="Lock the phone."),
-        expected_version=None,
-        upload=actions.Upload("checklist.txt", 24, [b"1. Lock the phone first.\n"]),
-    )
-    if publish:
-        coordinator = User.objects.filter(desk_id=actor.desk_id, role__in=ACCOUNT_MANAGERS)[0]
-        resource.refresh_from_db()
-        resource = actions.set_published(
-            actor=coordinator,
-            resource=resource,
-            published=True,
-            expected_version=resource.row_version,
-        )
-    return resource
 
 
 def _published(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
