@@ -87,11 +87,11 @@ def test_the_command_writes_a_new_file_and_never_overwrites(desks, tmp_path: Pat
         call_command("library", "bundle", "--language", "pt", "--out", str(out))
 
 
-def test_the_demo_library_is_a_dozen_guides_in_four_languages(db):
-    from protectdesk.demo import create_demo
+def test_the_demo_library_is_a_dozen_guides_in_four_languages(desks):
+    from protectdesk.demo_library import create_library
     from protectdesk.library.models import Resource, Status, Version
 
-    create_demo()
+    create_library(desks.coordinator, desks.caseworker)
     assert Resource.objects.count() == 12
     assert Resource.objects.filter(status=Status.DRAFT).count() == 1
     for language in ("en", "es", "fr", "pt"):
