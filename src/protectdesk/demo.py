@@ -36,6 +36,7 @@ from protectdesk.demo_cases import (
     DemoCase,
 )
 from protectdesk.demo_generated import create_generated
+from protectdesk.demo_library import create_library
 from protectdesk.demo_plans import demo_image, protect
 from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoWheel
 from protectdesk.incidents import actions as incident_actions
@@ -113,6 +114,7 @@ def create_demo() -> str:
             for wheel in WHEELS.get(demo.profile.name or "", ()):
                 _wheel(wheel, owner, keyring, case)
         create_generated(users, keyrings)
+        create_library(users[COORDINATOR], users[CASEWORKER2])
     return created.recovery_phrase
 
 

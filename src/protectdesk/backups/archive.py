@@ -4,6 +4,8 @@ Inside the encryption, the archive is a tar stream of:
 
 * ``database.sqlite3`` or ``database.pgdump`` — a consistent dump (see :mod:`.database`);
 * ``files/<case>/<attachment>.<generation>`` — the attachments, already encrypted;
+* ``files/library/<version>.<sha256 prefix>`` — the public library's files (public by design,
+  so stored in clear like its text; inside the archive they are encrypted with everything else);
 * ``secret.key`` — the server secret (it keys the audit chain);
 * ``manifest.json`` — last: engine, the SHA-256 of every member, and every table's checksum.
 
@@ -38,7 +40,9 @@ from protectdesk.crypto import archive, recovery, stream
 from protectdesk.lib.env import open_private
 
 FORMAT = 1
-_FILE_MEMBER = re.compile(r"^files/[0-9a-f-]{36}/[0-9a-f-]{36}\.[0-9]+$")
+_FILE_MEMBER = re.compile(
+    r"^files/(?:[0-9a-f-]{36}/[0-9a-f-]{36}\.[0-9]+|library/[0-9a-f-]{36}\.[0-9a-f]{32})$"
+)
 _FIXED_MEMBERS = {"database.sqlite3", "database.pgdump", "secret.key", "manifest.json"}
 _BLOCK = 1024 * 1024
 
