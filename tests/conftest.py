@@ -38,6 +38,7 @@ class Desks:
     recovery_phrase: str
     case: Case
     outsider_caseworker: User  # a caseworker of that other desk, with a case of their own
+    trainer: User  # runs workshops; a member of no case
 
 
 def make_desk(
@@ -87,6 +88,7 @@ def desks(db) -> Desks:
         keyring=keyring_of(outsider_caseworker),
         profile=case_actions.DefenderProfile(kind="individual", country="GT", name="Other Person"),
     )
+    trainer = add_user(coordinator, Role.TRAINER, "trainer@test.example", "Trainer One")
     return Desks(
         desk,
         admin,
@@ -98,6 +100,7 @@ def desks(db) -> Desks:
         phrase,
         case,
         outsider_caseworker,
+        trainer,
     )
 
 

@@ -33,6 +33,7 @@ PERSONAS = [
     "defender",
     "outsider",
     "outsider_caseworker",
+    "trainer",
 ]
 
 
@@ -65,6 +66,7 @@ def _managers(
         "defender": others,
         "outsider": managers if outsider is None else outsider,
         "outsider_caseworker": others,
+        "trainer": others,
     }
 
 
@@ -83,12 +85,29 @@ def _case(
         "defender": defender,
         "outsider": non_member,
         "outsider_caseworker": non_member,
+        "trainer": non_member,
     }
 
 
-def _staff(member: int | str, defender: int | str) -> dict[str, int | str]:
-    """Pages of the signed-in staff member's own desk (outsiders see their own desk's)."""
-    return {**_all(LOGIN, member), "defender": defender}
+def _staff(
+    member: int | str, defender: int | str, trainer: int | str = 403
+) -> dict[str, int | str]:
+    """Pages of the signed-in staff member's own desk (outsiders see their own desk's). A
+    trainer is not case staff: 403 unless said."""
+    return {**_all(LOGIN, member), "defender": defender, "trainer": trainer}
+
+
+def _trainers(member: int | str) -> dict[str, int | str]:
+    """Pages of the desk's training, for those who may run workshops (coordinators,
+    caseworkers, trainers: training.actions.TRAINING_ROLES); administrators and the defender's
+    account get 403."""
+    return {**_all(LOGIN, member), "admin": 403, "defender": 403}
+
+
+def _workshop(member: int | str) -> dict[str, int | str]:
+    """A route of one workshop the trainer made (the sample): nobody else is a member, so for
+    everyone else of this desk or another the workshop does not exist."""
+    return {**_all(LOGIN, 404), "trainer": member}
 
 
 def _staff_target(desks: Any) -> dict[str, Any]:
@@ -177,6 +196,10 @@ def _expectations(rule: RouteRule) -> dict[str, int | str]:
         expect = _managers(LOGIN, rule.member, outsider=404 if rule.sample else None)
     elif rule.access == "public":
         expect = _all(rule.member, rule.member)
+    elif rule.access == "trainers":
+        expect = _trainers(rule.member)
+    elif rule.access == "workshop":
+        expect = _workshop(rule.member)
     else:
         raise ValueError(f"unknown access class {rule.access!r}")
     return {**expect, **(rule.overrides or {})}
@@ -187,8 +210,9 @@ def _kwargs_from(rule: RouteRule) -> Callable[[Any], dict[str, Any]]:
         from tests.conftest import keyring_of
 
         kwargs: dict[str, Any] = {"case_id": desks.case.id} if rule.access == "case" else {}
+        actor = desks.trainer if rule.access == "workshop" else desks.caseworker
         if rule.sample is not None:
-            kwargs.update(rule.sample(desks.caseworker, keyring_of(desks.caseworker), desks.case))
+            kwargs.update(rule.sample(actor, keyring_of(actor), desks.case))
         return kwargs
 
     return build

@@ -20,6 +20,7 @@ from protectdesk.plans import queries as plan_queries
 from protectdesk.records.keyring import keyring_for
 from protectdesk.records.models import CaseStatus
 from protectdesk.risk.models import Band
+from protectdesk.training import queries as training_queries
 
 
 @require_GET
@@ -35,15 +36,20 @@ def home(request: HttpRequest) -> HttpResponse:
         accounts = account_queries.desk_accounts(user)
         with_totp = account_queries.users_with_totp(accounts)
         context.update(
-            active_staff=sum(1 for a in accounts if a.is_active and a.is_staff_member),
+            active_staff=sum(1 for a in accounts if a.is_active and a.is_team_member),
             active_defenders=sum(1 for a in accounts if a.is_active and a.is_defender),
             open_invitations=len(account_queries.open_invitations(user)),
             staff_without_totp=sum(
-                1 for a in accounts if a.is_active and a.is_staff_member and a.pk not in with_totp
+                1 for a in accounts if a.is_active and a.is_team_member and a.pk not in with_totp
             ),
             recent_audit=audit_queries.recent_entries(user, limit=8),
         )
     context["missed_checkins"] = plan_queries.missed_for_member(user)
+    if user.role == Role.TRAINER:
+        keyring = keyring_for(request)
+        context["workshops"] = training_queries.my_workshops(keyring)
+        context["due"] = training_queries.coaching_due(keyring)
+        return render(request, "home/trainer.html", context)
     if user.role != Role.ADMIN:
         keyring = keyring_for(request)
         first = case_queries.page_of(case_queries.my_case_count(user), 1)

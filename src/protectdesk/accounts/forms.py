@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import STAFF_ROLES, Role
+from protectdesk.accounts.models import TEAM_ROLES, Role
 from protectdesk.lib.forms import Form, set_choices
 
 _NO_AUTOFILL = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
@@ -170,7 +170,7 @@ class InviteForm(Form):
     display_name = forms.CharField(label=_("Name"), max_length=120, required=False)
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(role.value, role.label) for role in Role if role in STAFF_ROLES],
+        choices=[(role.value, role.label) for role in Role if role in TEAM_ROLES],
         initial=Role.CASEWORKER,
     )
 
@@ -187,7 +187,7 @@ class InviteForm(Form):
 
 class RoleForm(Form):
     role = forms.ChoiceField(
-        label=_("Role"), choices=[(role.value, role.label) for role in Role if role in STAFF_ROLES]
+        label=_("Role"), choices=[(role.value, role.label) for role in Role if role in TEAM_ROLES]
     )
 
 

@@ -14,7 +14,7 @@ from protectdesk.accounts.actions import desk as desk_actions
 from protectdesk.accounts.actions import invitations
 from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.forms import DeskSettingsForm, InviteForm, RoleForm
-from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, Invitation, Role
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, TEAM_ROLES, Invitation, Role
 from protectdesk.lib.access import current_user, role_required
 
 managers_only = role_required(*ACCOUNT_MANAGERS)
@@ -35,7 +35,7 @@ def _staff_page(request: HttpRequest, invite_form: InviteForm, status: int = 200
             "totp_users": queries.users_with_totp(accounts),
             "invitations": queries.open_invitations(viewer),
             "invite_form": invite_form,
-            "staff_role_choices": [(r.value, r.label) for r in Role if r in STAFF_ROLES],
+            "staff_role_choices": [(r.value, r.label) for r in Role if r in TEAM_ROLES],
         },
         status=status,
     )

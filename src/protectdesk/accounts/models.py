@@ -24,11 +24,15 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     CASEWORKER = "caseworker", _("Caseworker")
     DEFENDER = "defender", _("Defender")
+    TRAINER = "trainer", _("Trainer")
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 #: Roles that may invite, deactivate and change the roles of staff (overview: "manage staff access").
 ACCOUNT_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+#: Roles a coordinator can invite into the desk's team. A trainer runs workshops and coaching
+#: (protectdesk.training) and is not case staff: no case list, search or export.
+TEAM_ROLES = STAFF_ROLES | {Role.TRAINER}
 
 
 #: Profile fields a defender's account may edit, and which of them a new desk allows.
@@ -105,6 +109,11 @@ class User(AbstractBaseUser):
         return self.role in STAFF_ROLES
 
     @property
+    def is_team_member(self) -> bool:
+        """Staff or trainer: someone of the desk's own team (not a defender's account)."""
+        return self.role in TEAM_ROLES
+
+    @property
     def is_defender(self) -> bool:
         return self.role == Role.DEFENDER
 
@@ -123,7 +132,7 @@ class User(AbstractBaseUser):
 
     @property
     def must_use_2fa(self) -> bool:
-        return self.is_staff_member and self.desk.require_staff_2fa
+        return self.role in TEAM_ROLES and self.desk.require_staff_2fa
 
 
 class Invitation(models.Model):

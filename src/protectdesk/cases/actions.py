@@ -351,7 +351,7 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
         raise CaseError(_("This is not the recovery phrase of this desk."))
     restored = 0
     with transaction.atomic():
-        for member in CaseMember.objects.filter(user=user).select_related("case"):
+        for member in CaseMember.compartments.filter(user=user).select_related("case"):
             case_keys.restore_from_recovery(recovery_private, member, user)
             record(
                 "case.access_recovered",

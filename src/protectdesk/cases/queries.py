@@ -180,8 +180,9 @@ def desk_overview(viewer: User, page: Paged | None = None) -> list[DeskRow]:
 
 
 def cases_awaiting_recovery(user: User) -> list[uuid.UUID]:
-    """Cases ``user`` is a member of but holds no key for (e.g. after a re-invitation)."""
-    member_of = set(CaseMember.objects.filter(user=user).values_list("case_id", flat=True))
+    """Compartments (cases and workshops) ``user`` is a member of but holds no key for (e.g.
+    after a re-invitation): recovery restores them all."""
+    member_of = set(CaseMember.compartments.filter(user=user).values_list("case_id", flat=True))
     if not user.public_key:
         return sorted(member_of)
     with_keys = set(

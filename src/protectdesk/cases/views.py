@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from protectdesk.accounts.forms import RecoveryPhraseForm
-from protectdesk.accounts.models import ACCOUNT_MANAGERS, User
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, Role, User
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import actions, queries
 from protectdesk.cases.forms import (
@@ -27,7 +27,7 @@ from protectdesk.cases.forms import (
     StatusForm,
 )
 from protectdesk.cases.models import DefenderLink
-from protectdesk.lib.access import current_user, role_required, signed_in
+from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import clear_errors, rebind
 from protectdesk.records import jobs, registry, rotation
 from protectdesk.records.access import case_view, conflict_page
@@ -37,7 +37,7 @@ from protectdesk.records.models import Case, JobKind
 
 
 @require_GET
-@signed_in
+@role_required(*STAFF_ROLES, Role.DEFENDER)  # a trainer works on workshops, not cases
 def case_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     keyring = keyring_for(request)

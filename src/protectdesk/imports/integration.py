@@ -23,6 +23,7 @@ _NOT_THE_UPLOADER = {
     "caseworker2": 404,
     "outsider": 404,
     "outsider_caseworker": 404,
+    "trainer": 404,
 }
 
 #: A small sheet in the interchange format (columns.py), for the routes' samples.

@@ -185,7 +185,7 @@ def changed(actor: User | None, keyring: Keyring, record: models.Model) -> None:
         for watcher in watchers:
             deferred[(case_id_of(record), watcher)] = (actor, keyring)
         return
-    case = Case.objects.get(pk=case_id_of(record))
+    case = Case.compartments.get(pk=case_id_of(record))
     for watcher in watchers:
         watcher(actor, keyring, case)
 
@@ -216,7 +216,7 @@ def watchers_deferred() -> Iterator[None]:
         yield
     finally:
         _DEFERRED.reset(token)
-    cases = {case.pk: case for case in Case.objects.filter(pk__in={key[0] for key in noted})}
+    cases = {case.pk: case for case in Case.compartments.filter(pk__in={key[0] for key in noted})}
     for (case_id, watcher), (actor, keyring) in noted.items():
         watcher(actor, keyring, cases[case_id])
 
@@ -225,7 +225,7 @@ def lock_case(case_id: Any) -> None:
     """Serialise a module's writes in one case (inside a transaction): a check that reads
     other rows of the case (a sub-unit loop, "is this still the current version") holds until
     the write is done. The same row lock :func:`save` takes."""
-    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+    Case.compartments.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
 
 
 def _lock_case_version(keyring: Keyring, case_id: Any) -> None:
@@ -234,7 +234,9 @@ def _lock_case_version(keyring: Keyring, case_id: Any) -> None:
     A rotation's finish takes the same lock before it destroys the old keys, so a write can
     never leave an envelope under a key that is about to go (records.rotation._finish).
     """
-    version = Case.objects.select_for_update().values_list("key_version", flat=True).get(pk=case_id)
+    version = (
+        Case.compartments.select_for_update().values_list("key_version", flat=True).get(pk=case_id)
+    )
     if keyring.keys_for(case_id).current_version != version:
         keyring.forget(case_id)  # a rotation started since: the new keys are in the boxes
         keyring.keys_for(case_id)
@@ -301,7 +303,7 @@ def delete(
                 for label in {registry.label_of(item) for item in going}
                 for watcher in registry.watchers_for(label)
             }
-            case = Case.objects.get(pk=case_id_of(record)) if watchers else None
+            case = Case.compartments.get(pk=case_id_of(record)) if watchers else None
             for watcher in watchers:
                 watcher(actor, keyring, case)  # type: ignore[arg-type]
     return len(going)

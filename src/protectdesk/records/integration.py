@@ -23,6 +23,7 @@ _NOT_THE_STARTER = {
     "caseworker2": 404,
     "outsider": 404,
     "outsider_caseworker": 404,
+    "trainer": 404,
 }
 
 

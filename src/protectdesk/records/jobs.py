@@ -361,7 +361,7 @@ def start_job(
         with transaction.atomic():
             if case is not None:
                 # Under the case-row lock, so two requests cannot both start a job for one case.
-                Case.objects.select_for_update().filter(pk=case.pk).first()
+                Case.compartments.select_for_update().filter(pk=case.pk).first()
             under_way = _under_way(case, subject_id)
             if under_way is not None:
                 raise _AlreadyUnderWay(under_way)
@@ -556,7 +556,7 @@ def _run(job: Job, secret: JobSecret | None, private_key: bytes | None) -> int:
         raise JobFailed(NO_ACCESS)
     try:
         if job.case_id is not None:
-            case = Case.objects.get(pk=job.case_id)
+            case = Case.compartments.get(pk=job.case_id)
             keyring = Keyring.detached(user, case.id, case.key_version, opened.case_keys)
         else:
             keyring = Keyring(user, None)  # opens nothing; adopts the keys of cases it creates

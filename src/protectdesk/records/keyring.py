@@ -130,7 +130,7 @@ class Keyring:
         user no longer has access (:class:`NoCaseAccess`), and an account that is not a staff
         member keeps only the shared key.
         """
-        member = CaseMember.objects.filter(user=user, case_id=case_id).first()
+        member = CaseMember.compartments.filter(user=user, case_id=case_id).first()
         if member is None:
             raise NoCaseAccess("not a member of this case any more")
         allowed = set(member.purposes)
@@ -165,7 +165,7 @@ class Keyring:
         if self._private_key is None:
             return
         members = set(
-            CaseMember.objects.filter(user=self.user, case_id__in=wanted).values_list(
+            CaseMember.compartments.filter(user=self.user, case_id__in=wanted).values_list(
                 "case_id", flat=True
             )
         )

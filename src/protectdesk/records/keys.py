@@ -108,7 +108,7 @@ def current_key_holders(case: Case, version: int) -> list[tuple[User, tuple[Purp
     handed fresh keys by a rotation. They stay "awaiting recovery".
     """
     holders = []
-    for member in CaseMember.objects.filter(case=case).select_related("user"):
+    for member in CaseMember.compartments.filter(case=case).select_related("user"):
         user = fresh_user(member.user)
         if not user.is_active or not user.public_key:
             continue

@@ -35,11 +35,36 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class CaseKind(models.TextChoices):
+    DEFENDER = "defender", _("Defender's case")
+    WORKSHOP = "workshop", _("Workshop")
+
+
+class DefenderCases(models.Manager["Case"]):
+    """``Case.objects``: the desks' files on defenders, never a workshop's compartment."""
+
+    def get_queryset(self) -> models.QuerySet[Case]:
+        return super().get_queryset().filter(kind=CaseKind.DEFENDER)
+
+
 class Case(models.Model):
-    """The desk's file on one defender: the unit of access and of encryption."""
+    """A compartment with its own keys and members: the desk's file on one defender, or a
+    workshop (``kind``), whose participants are protected by the same key machinery.
+
+    **Two managers, on purpose.** ``Case.objects`` holds defenders' cases only, so every
+    list, count, dashboard and search of cases written by a domain module leaves workshops out
+    without having to remember to. ``Case.compartments`` holds both: the floor (sealing,
+    keyrings, rotation, recovery, jobs) and the training module use it. It is also the default
+    manager (related lookups, ``_default_manager``), so nothing on the floor can lose a
+    workshop by accident. Forgetting the filter in a domain module cannot show a workshop as
+    a case; using the wrong manager on the floor fails loudly (DoesNotExist).
+    """
 
     id = statistical(models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False))
     desk = statistical(models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="cases"))
+    kind = statistical(
+        models.CharField(max_length=16, choices=CaseKind.choices, default=CaseKind.DEFENDER)
+    )
     reference = statistical(models.CharField(_("reference"), max_length=32))
     status = statistical(
         models.CharField(
@@ -61,8 +86,12 @@ class Case(models.Model):
     #: Kept by rotation only; an edit never writes it back (records.actions).
     maintained_fields = ("key_version", "search_keys")
 
+    compartments = models.Manager()
+    objects = DefenderCases()
+
     class Meta:
         app_label = "cases"
+        default_manager_name = "compartments"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -84,8 +113,20 @@ class MemberKind(models.TextChoices):
     DEFENDER = "defender", _("Defender")
 
 
+class DefenderCaseMembers(models.Manager["CaseMember"]):
+    """``CaseMember.objects``: memberships of defenders' cases only (see :class:`Case`)."""
+
+    def get_queryset(self) -> models.QuerySet[CaseMember]:
+        return super().get_queryset().filter(case__kind=CaseKind.DEFENDER)
+
+
 class CaseMember(models.Model):
-    """Who may open a case. Staff members get both keys; the defender's account the shared one."""
+    """Who may open a case. Staff members get both keys; the defender's account the shared one.
+
+    A workshop's trainers are members of its compartment with ``kind`` staff (both keys).
+    ``CaseMember.objects`` leaves them out, as ``Case.objects`` leaves out workshops;
+    ``CaseMember.compartments`` is every membership, for the floor.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="case_memberships")
@@ -93,8 +134,12 @@ class CaseMember(models.Model):
     added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
 
+    compartments = models.Manager()
+    objects = DefenderCaseMembers()
+
     class Meta:
         app_label = "cases"
+        default_manager_name = "compartments"
         constraints = [
             models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")
         ]

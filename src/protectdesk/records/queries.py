@@ -7,13 +7,16 @@ import uuid
 from django.http import Http404
 
 from protectdesk.records.keyring import Keyring
-from protectdesk.records.models import Case
+from protectdesk.records.models import Case, CaseKind
 
 
-def member_case(keyring: Keyring, case_id: uuid.UUID | str) -> Case:
-    """The case, if the viewer is a member who can open it; otherwise 404 (never 403)."""
+def member_case(keyring: Keyring, case_id: uuid.UUID | str, kind: str = CaseKind.DEFENDER) -> Case:
+    """The compartment of ``kind`` (a defender's case unless said otherwise), if the viewer is
+    a member who can open it; otherwise 404 (never 403): a workshop is never a case page."""
     case = (
-        Case.objects.select_related("desk").filter(pk=case_id, desk_id=keyring.user.desk_id).first()
+        Case.compartments.select_related("desk")
+        .filter(pk=case_id, desk_id=keyring.user.desk_id, kind=kind)
+        .first()
     )
     if case is None or not keyring.can_open(case.id):
         raise Http404

@@ -249,7 +249,12 @@ class RouteRule:
     * ``"staff"`` — signed-in staff of the desk get ``member``, the defender's account
       ``defender``;
     * ``"managers"`` — coordinators and administrators get ``member``, others 403;
-    * ``"public"`` — everyone, signed in or not, gets ``member`` (the public library).
+    * ``"public"`` — everyone, signed in or not, gets ``member`` (the public library);
+    * ``"trainers"`` — pages of the desk's training: the trainer gets ``member``, the
+      defender's account ``defender`` (403 unless said), other staff 403 unless overridden;
+    * ``"workshop"`` — a route of one workshop (``sample`` makes it, as the trainer): the
+      trainer who made it gets ``member``, everyone else of the desk or another 404, anonymous
+      the sign-in page.
 
     ``sample(actor, keyring, case)`` makes the record a route needs and returns the URL's
     keyword arguments besides ``case_id`` (it uses the module's own actions); ``overrides``
@@ -273,8 +278,9 @@ def register_routes(rules: dict[str, RouteRule]) -> None:
 
 #: A canary writer: (actor, keyring, case, values) → writes every identifying field of the
 #: module's record types in ``case`` through the module's real actions, putting
-#: ``values[model label][field name]`` (a unique canary string) in each.
-CanaryWriter = Callable[["User", "Keyring", Case, dict[str, dict[str, str]]], None]
+#: ``values[model label][field name]`` (a unique canary string) in each. A module whose
+#: records live in a compartment of their own (a workshop) returns that compartment.
+CanaryWriter = Callable[["User", "Keyring", Case, dict[str, dict[str, str]]], "Case | None"]
 #: model label ("notes.Note") → the writer that fills that model's identifying fields.
 CANARY_WRITERS: dict[str, CanaryWriter] = {}
 

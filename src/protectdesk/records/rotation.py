@@ -71,10 +71,10 @@ def start(*, actor: User, keyring: Keyring, case: Case) -> CaseRotation:
     if existing is not None:
         return existing
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.compartments.select_for_update().get(pk=case.pk)
         old, new = case.key_version, case.key_version + 1
         seal_to_holders(case, new, new_case_keys(), current_key_holders(case, old))
-        Case.objects.filter(pk=case.pk).update(key_version=new)
+        Case.compartments.filter(pk=case.pk).update(key_version=new)
         rotation = CaseRotation.objects.create(
             case=case, from_version=old, to_version=new, started_by=actor
         )
@@ -186,13 +186,13 @@ def _finish(actor: User, rotation: CaseRotation) -> CaseRotation | None:
     """
     case, old = rotation.case, rotation.from_version
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()
+        Case.compartments.select_for_update().filter(pk=case.pk).first()
         if _any_stale(case, rotation.to_version):
             return None
         CaseKeyBox.objects.filter(case=case, version__lt=rotation.to_version).delete()
         SearchToken.objects.filter(case=case, key_version__lt=rotation.to_version).delete()
         # Every token left was made by this rotation or since, with the two search keys.
-        Case.objects.filter(pk=case.pk).update(search_keys=2)
+        Case.compartments.filter(pk=case.pk).update(search_keys=2)
         rotation.finished_at = timezone.now()
         rotation.save(update_fields=["finished_at"])
         record(

@@ -19,4 +19,4 @@ def drop_stale_boxes(sender: Any, user: Any, **kwargs: Any) -> None:
 def drop_voided_account(sender: Any, user: Any, **kwargs: Any) -> None:
     """A defender account nobody ever accepted: no keys, no membership (a new one can be made)."""
     CaseKeyBox.objects.filter(recipient=user).delete()
-    CaseMember.objects.filter(user=user).delete()
+    CaseMember.compartments.filter(user=user).delete()

@@ -47,7 +47,7 @@ class QuestionnaireError(ValueError):
         self.problems = problems
 
 
-def _label(labels: Mapping[str, str]) -> str:
+def localised(labels: Mapping[str, str]) -> str:
     language = (translation.get_language() or "en").split("-")[0]
     return labels.get(language) or labels["en"]
 
@@ -60,7 +60,7 @@ class Question:
 
     @property
     def label(self) -> str:
-        return _label(self.labels)
+        return localised(self.labels)
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Questionnaire:
 
     @property
     def title(self) -> str:
-        return _label(self.titles)
+        return localised(self.titles)
 
     @property
     def codes(self) -> tuple[str, ...]:

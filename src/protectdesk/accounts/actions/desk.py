@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from protectdesk.accounts import desk_keys
 from protectdesk.accounts.actions._common import _give_keypair, _require_manager
@@ -18,7 +19,7 @@ from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.models import (
     ACCOUNT_MANAGERS,
     DEFENDER_EDITABLE,
-    STAFF_ROLES,
+    TEAM_ROLES,
     Desk,
     Role,
     Session,
@@ -125,13 +126,26 @@ def change_role(*, actor: User, user: User, role: str) -> None:
     _require_manager(actor)
     if user.desk_id != actor.desk_id:
         raise PermissionError("account of another desk")
-    if role not in STAFF_ROLES or user.role not in STAFF_ROLES:
+    if role not in TEAM_ROLES or user.role not in TEAM_ROLES:
         raise AccountError(
             _(
-                "A defender account's role cannot be changed. Staff roles are administrator, coordinator "
-                "and caseworker."
+                "A defender account's role cannot be changed. Team roles are administrator, "
+                "coordinator, caseworker and trainer."
             )
         )
+    if role == Role.TRAINER and user.role != Role.TRAINER:
+        cases = user.case_memberships.filter(case__kind="defender").count()
+        if cases:
+            raise AccountError(
+                ngettext(
+                    "A trainer works on workshops, not on cases: remove this person from their "
+                    "%(count)d case first (on the case page), then change the role.",
+                    "A trainer works on workshops, not on cases: remove this person from their "
+                    "%(count)d cases first (on the case pages), then change the role.",
+                    cases,
+                )
+                % {"count": cases}
+            )
     if user.role in ACCOUNT_MANAGERS and role not in ACCOUNT_MANAGERS and _is_last_manager(user):
         raise AccountError(_("The desk needs at least one active administrator or coordinator."))
     if role == user.role:

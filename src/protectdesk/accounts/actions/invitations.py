@@ -21,6 +21,7 @@ from protectdesk.accounts.actions._common import _give_keypair, _require_manager
 from protectdesk.accounts.actions.errors import AccountError
 from protectdesk.accounts.models import (
     STAFF_ROLES,
+    TEAM_ROLES,
     DeskSecretBox,
     Invitation,
     Role,
@@ -68,7 +69,7 @@ def invite(
         )
     login = normalise_login(login)
     if user is None:
-        if role not in STAFF_ROLES and role != Role.DEFENDER:
+        if role not in TEAM_ROLES and role != Role.DEFENDER:
             raise AccountError(_("Unknown role."))
         if User.objects.filter(login=login).exists():
             raise AccountError(_("An account with this e-mail or handle already exists."))

@@ -63,7 +63,9 @@ class Command(BaseCommand):
             for case in cases:
                 self._rotate(actor, keyring, case, options["batch_size"])
             return
-        one = Case.objects.filter(desk_id=actor.desk_id, reference=options["case"].upper()).first()
+        one = Case.compartments.filter(
+            desk_id=actor.desk_id, reference=options["case"].upper()
+        ).first()
         if one is None:
             raise CommandError("no such case on your desk")
         self._rotate(actor, keyring, one, options["batch_size"])
