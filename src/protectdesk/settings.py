@@ -275,7 +275,9 @@ LOGGING = {
     "root": {"handlers": ["file", "console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.server": {"level": "WARNING"},
+        # The development server logs each 4xx request line, query string included (a public
+        # library search): errors only.
+        "django.server": {"level": "ERROR"},
         # WeasyPrint names, in its warnings, each character a font cannot draw: from a plan,
         # that is identifying text. It logs nothing anywhere (lib/pdf.py counts what it can).
         "weasyprint": {"handlers": [], "level": "CRITICAL", "propagate": False},

@@ -7,13 +7,16 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from protectdesk.library import actions, bundle
+from protectdesk.library.models import Version
 
 GUIDE = b"Guia de viagem segura\n"
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
@@ -100,3 +103,94 @@ def test_the_demo_library_is_a_dozen_guides_in_four_languages(desks):
     assert bundle.write("fr", out) == 11
     found = Client().get(reverse("library:index"), {"q": "menaces", "lang": "fr"})
     assert "Lire une menace en cinq étapes" in found.content.decode()
+
+
+PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 200 + b"%%EOF\n"
+
+
+def _with_file(desks, slug: str, name: str, content: bytes) -> None:
+    actions.create_with_versions(
+        author=desks.caseworker,
+        data=actions.ResourceData(
+            slug=slug,
+            kind="manual",
+            audience="defenders",
+            topics=("collective_protection",),
+            licence="cc-by-4.0",
+        ),
+        versions=[
+            (
+                actions.VersionData("pt", f"Título {slug}", body="Texto."),
+                actions.Upload(name, len(content), [content]),
+            )
+        ],
+        publisher=desks.coordinator,
+    )
+
+
+def test_the_public_link_builds_the_zip_once_per_state_of_the_library(desks, monkeypatch):
+    _resource(desks, "viagem", publish=True, file=True)
+    built = []
+    real_write = bundle.write
+
+    def counting_write(*args, **kwargs):
+        built.append(args[0])
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(bundle, "write", counting_write)
+    url = reverse("library:offline", args=["pt"])
+    first = Client().get(url)
+    second = Client().get(url)
+    assert built == ["pt"], "the second visitor gets the zip already built"
+    assert b"".join(first.streaming_content) == b"".join(second.streaming_content)
+    assert second["Content-Type"] == "application/zip" and not second.cookies
+
+    version = Version.objects.get(resource__slug="viagem", language="pt")
+    actions.save_version(
+        actor=desks.coordinator,
+        resource=version.resource,
+        data=actions.VersionData("pt", "Título novo", "Resumo.", "Outro texto."),
+        expected_version=version.row_version,
+    )
+    changed = Client().get(url)
+    assert built == ["pt", "pt"], "a change of the library makes a new zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(changed.streaming_content)))
+    assert "Título novo" in archive.read("index.html").decode()
+    cached = list((Path(settings.DATA_DIR) / "cache" / "library").glob("pt-*.zip"))
+    assert len(cached) == 1, "the zip of the library as it was is gone"
+
+
+def test_compressed_files_are_stored_and_streamed_not_read_whole(desks, monkeypatch):
+    _with_file(desks, "manual", "manual.pdf", PDF)
+    _resource(desks, "viagem", publish=True, file=True)
+    files_dir = Path(settings.FILES_DIR).resolve()
+    read_bytes = Path.read_bytes
+
+    def no_whole_reads(path: Path) -> bytes:
+        assert files_dir not in path.resolve().parents, f"{path} read whole into memory"
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", no_whole_reads)
+    out = io.BytesIO()
+    bundle.write("pt", out)
+    archive = zipfile.ZipFile(out)
+    assert archive.getinfo("files/manual/manual.pdf").compress_type == zipfile.ZIP_STORED
+    assert archive.read("files/manual/manual.pdf") == PDF
+    assert archive.getinfo("files/viagem/guia.txt").compress_type == zipfile.ZIP_DEFLATED
+    assert archive.getinfo("index.html").compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_file_names_in_the_bundle_are_ascii_and_links_are_encoded(desks):
+    _with_file(desks, "viagem", "Guía de viaje ñandú #1.pdf", PDF)
+    out = io.BytesIO()
+    bundle.write("pt", out)
+    archive = zipfile.ZipFile(out)
+    names = set(archive.namelist())
+    assert "files/viagem/guia-de-viaje-nandu-1.pdf" in names
+    assert all(name.isascii() and " " not in name for name in names), names
+    page = archive.read("viagem.html").decode()
+    assert "Guía de viaje ñandú #1.pdf" in page, "the page still names the file as uploaded"
+    for name in ("index.html", "viagem.html"):
+        for link in LINK.findall(archive.read(name).decode()):
+            assert link == quote(unquote(link)), f"{link} is not percent-encoded"
+            assert unquote(link) in names, link

@@ -93,14 +93,18 @@ def test_saving_again_replaces_the_entry_and_deleting_removes_it(desks):
     resource = _publish(desks.coordinator, _resource(desks.caseworker, languages=("en",)))
     version = Version.objects.get(resource=resource, language="en")
     actions.save_version(
-        actor=desks.caseworker,
+        actor=desks.coordinator,  # published: a coordinator's to change
         resource=resource,
         data=actions.VersionData("en", "Walking home", body="Routes and companions."),
         expected_version=version.row_version,
     )
     assert queries.search(None, "threat", ["en"]) == []
     assert [f.version.title for f in queries.search(None, "companion", ["en"])] == ["Walking home"]
-    actions.delete_version(actor=desks.caseworker, version=Version.objects.get(pk=version.pk))
+    actions.delete_version(
+        actor=desks.coordinator,
+        version=Version.objects.get(pk=version.pk),
+        expected_version=version.row_version + 1,
+    )
     assert fulltext.search("companion", ["en"]) == []
     resource.refresh_from_db()
     assert resource.status == Status.DRAFT, "a resource with no version is not published"

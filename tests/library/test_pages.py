@@ -98,7 +98,7 @@ def test_drafts_are_not_public(desks):
 
 def test_a_file_that_lies_about_its_type_is_refused_and_nothing_is_lost(desks, signed_in_client):
     resource = _published(desks)
-    client = signed_in_client(desks.caseworker)
+    client = signed_in_client(desks.coordinator)  # published: a coordinator's to change
     url = reverse("library:edit_version", args=[resource.id, "en"])
     upload = ("manual.pdf", b"This is plain text, not a PDF at all.\n")
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -1,9 +1,10 @@
 """Every write of the library: resources, their language versions, publishing.
 
 Staff of a desk (coordinators, caseworkers, administrators) write its resources as drafts;
-a coordinator or administrator publishes and withdraws them. Each write checks the row
-version the form was loaded with (:class:`EditConflict`: nothing saved), keeps the full-text
-entry of each version in the same transaction, and leaves an audit entry.
+a coordinator or administrator publishes and withdraws them, and alone changes a resource
+once it is published (:func:`may_write`). Each write checks the row version the form was
+loaded with (:class:`EditConflict`: nothing saved), keeps the full-text entry of each version
+in the same transaction, and leaves an audit entry.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ from protectdesk.records.actions import EditConflict
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
-#: Addresses the library's own pages use (``/library/manage/``, ``/library/offline/``).
-RESERVED_SLUGS = frozenset({"manage", "offline"})
+#: Addresses the library itself uses: its pages (``/library/manage/``, ``manage/new/``,
+#: ``/library/offline/``) and the names of the offline bundle (``index.html``, ``app.css``,
+#: ``files/``), where a resource with one of these slugs would overwrite or shadow them.
+RESERVED_SLUGS = frozenset({"manage", "offline", "new", "index", "app", "files"})
 MAX_TITLE = 200
 MAX_TEXT = 200_000
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -91,9 +94,28 @@ def _require_staff(actor: User, resource: Resource | None = None) -> None:
         raise PermissionError("the library is written by the staff of its desk")
 
 
+def may_write(actor: User, resource: Resource) -> bool:
+    """Whether ``actor`` may change ``resource``: any staff of its desk while it is a draft; once
+    it is published it is the desk's public word, so only those who publish (a coordinator or an
+    administrator) change or delete it, as they alone decide what is published."""
+    if not actor.is_staff_member or resource.desk_id != actor.desk_id:
+        return False
+    return resource.status != Status.PUBLISHED or actor.role in ACCOUNT_MANAGERS
+
+
+def _require_writer(actor: User, resource: Resource) -> None:
+    """:func:`may_write`, on the resource as locked by the write (not as the form loaded it: it
+    may have been published since)."""
+    _require_staff(actor, resource)
+    if not may_write(actor, resource):
+        raise LibraryRefused("published_locked")
+
+
 def _check(data: ResourceData) -> None:
-    if not SLUG.match(data.slug) or len(data.slug) > MAX_SLUG or data.slug in RESERVED_SLUGS:
+    if not SLUG.match(data.slug) or len(data.slug) > MAX_SLUG:
         raise LibraryRefused("slug", "slug")
+    if data.slug in RESERVED_SLUGS:
+        raise LibraryRefused("slug_reserved", "slug", slug=data.slug)
     for value, choices, field in (
         (data.kind, Kind.values, "kind"),
         (data.audience, Audience.values, "audience"),
@@ -136,6 +158,7 @@ def update_resource(
     try:
         with transaction.atomic():
             current = _locked(resource, expected_version)
+            _require_writer(actor, current)
             current.slug, current.kind, current.audience = data.slug, data.kind, data.audience
             current.topics = list(dict.fromkeys(data.topics))
             current.licence, current.published_on = data.licence, data.published_on
@@ -160,7 +183,7 @@ def save_version(
     ``expected_version`` is the version row's ``row_version`` the form showed, or None for a
     language the resource does not have yet (a second writer adding it first: a conflict).
     """
-    _require_staff(actor, resource)
+    _require_writer(actor, resource)  # again under the lock; here, before taking the upload
     if data.language not in dict(LANGUAGES):
         raise LibraryRefused("choice", "language")
     title = data.title.strip()
@@ -232,7 +255,32 @@ def file_path(version_id: uuid.UUID, sha256: str) -> Path:
 def _remove_on_commit(version_id: uuid.UUID, sha256: str) -> None:
     if sha256:
         path = file_path(version_id, sha256)
-        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+        # Robust: a failing removal must not stop the callbacks after it (_UnlessCommitted).
+        transaction.on_commit(lambda: path.unlink(missing_ok=True), robust=True)
+
+
+class _UnlessCommitted:
+    """The rollback hook Django lacks, for a file written to its final name inside a
+    transaction: registered with ``on_commit``, it marks the file kept when the transaction
+    commits; a rollback (of the transaction, or of the savepoint it was registered in) or a
+    closed connection drops it unrun, and being dropped unrun removes the file.
+
+    Writing the file before the commit, rather than moving it into place after, means the
+    database never names a file that is not there; this removes what a rollback leaves behind.
+    Django drops rolled-back callbacks at once, so CPython frees this there and then. The one
+    case it cannot tell from a rollback: a non-robust ``on_commit`` callback registered before
+    it raising after the commit (Django then drops the rest); the library's own are robust.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.committed = path, False
+
+    def __call__(self) -> None:
+        self.committed = True
+
+    def __del__(self) -> None:
+        if not self.committed:
+            self.path.unlink(missing_ok=True)
 
 
 def _save_version(
@@ -245,7 +293,7 @@ def _save_version(
     remove_file: bool,
 ) -> Version:
     with transaction.atomic():
-        Resource.objects.select_for_update().get(pk=resource.pk)
+        _require_writer(actor, Resource.objects.select_for_update().get(pk=resource.pk))
         version = Version.objects.filter(resource=resource, language=data.language).first()
         if version is None:
             if expected_version is not None:
@@ -270,7 +318,12 @@ def _save_version(
         if received is not None:
             final = file_path(version.id, received.sha256)
             final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # The same content saved again is already there for the committed row: a rollback
+            # must leave that file, so only a file this write brings is removed with it.
+            new_file = not final.exists()
             os.replace(received.temp, final)  # the same file system: data dir/tmp
+            if new_file:
+                transaction.on_commit(_UnlessCommitted(final), robust=True)
         if old_sha256 != version.file_sha256:
             _remove_on_commit(version.id, old_sha256)
         fulltext.index(version.id, version.language, title, f"{data.summary}\n{data.body}")
@@ -284,13 +337,19 @@ def _save_version(
     return version
 
 
-def delete_version(*, actor: User, version: Version) -> None:
-    resource = version.resource
-    _require_staff(actor, resource)
+def delete_version(*, actor: User, version: Version, expected_version: int) -> None:
+    """Delete one language version; ``expected_version`` is the ``row_version`` of the version
+    the page showed (saved or deleted since: :class:`EditConflict`, nothing deleted)."""
+    _require_staff(actor, version.resource)
     with transaction.atomic():
-        fulltext.remove([version.id])
-        _remove_on_commit(version.id, version.file_sha256)
-        version.delete()
+        resource = Resource.objects.select_for_update().get(pk=version.resource_id)
+        _require_writer(actor, resource)
+        current = Version.objects.filter(pk=version.pk).first()
+        if current is None or current.row_version != expected_version:
+            raise EditConflict()
+        fulltext.remove([current.id])
+        _remove_on_commit(current.id, current.file_sha256)
+        current.delete()
         if resource.status == Status.PUBLISHED and not resource.versions.exists():
             Resource.objects.filter(pk=resource.pk).update(status=Status.DRAFT)
         audit_record(
@@ -327,6 +386,7 @@ def delete_resource(*, actor: User, resource: Resource, expected_version: int) -
     _require_staff(actor, resource)
     with transaction.atomic():
         current = _locked(resource, expected_version)
+        _require_writer(actor, current)
         if current.status == Status.PUBLISHED:
             raise LibraryRefused("published")
         files = list(current.versions.values_list("id", "file_sha256"))

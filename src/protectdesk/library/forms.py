@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk import vocabularies
@@ -13,6 +14,14 @@ from protectdesk.library import actions, fulltext
 from protectdesk.library.models import LANGUAGES, Audience, Kind, Licence
 
 PUBLIC_NOTE = _("Published for anyone to read: write nothing that identifies a person at risk.")
+
+
+def reserved_slug_message(slug: str) -> str:
+    """Why an address the library uses itself cannot be a resource's (the form and the view)."""
+    return gettext(
+        "“%(slug)s” is an address the library uses itself (so are %(reserved)s): choose "
+        "another one."
+    ) % {"slug": slug, "reserved": ", ".join(sorted(actions.RESERVED_SLUGS))}
 
 
 class SearchForm(Form):
@@ -71,14 +80,16 @@ class ResourceForm(Form):
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"].strip()
-        if not actions.SLUG.match(slug) or slug in actions.RESERVED_SLUGS:
+        if not actions.SLUG.match(slug):
             raise forms.ValidationError(
                 _(
                     "Use lower-case letters, digits and single hyphens, for example "
-                    "safe-travel-guide (“manage” is taken by the library itself)."
+                    "safe-travel-guide."
                 ),
                 code="slug",
             )
+        if slug in actions.RESERVED_SLUGS:
+            raise forms.ValidationError(reserved_slug_message(slug), code="slug_reserved")
         return slug
 
     def data_for_action(self) -> actions.ResourceData:

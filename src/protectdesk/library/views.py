@@ -8,12 +8,9 @@ address, else the browser's; it sets both the interface and the versions shown.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -30,7 +27,12 @@ from protectdesk.attachments.uploads import EncryptedUploadedFile
 from protectdesk.crypto import stream
 from protectdesk.lib.access import current_user, public, role_required
 from protectdesk.library import actions, bundle, queries
-from protectdesk.library.forms import ResourceForm, SearchForm, VersionForm
+from protectdesk.library.forms import (
+    ResourceForm,
+    SearchForm,
+    VersionForm,
+    reserved_slug_message,
+)
 from protectdesk.library.models import LANGUAGES, Resource, Status, Version
 from protectdesk.records.actions import EditConflict
 
@@ -172,16 +174,15 @@ def download(request: HttpRequest, slug: str, lang: str) -> FileResponse:
 @public
 @require_GET
 def offline(request: HttpRequest, lang: str) -> FileResponse:
-    """The offline bundle of the published library in ``lang`` (a zip of static pages)."""
+    """The offline bundle of the published library in ``lang`` (a zip of static pages).
+
+    Anyone may ask for it, as often as they like: it is built once per state of the library
+    and served from disk after that (:func:`bundle.open_cached`), not rebuilt per request.
+    """
     if lang not in CODES:
         raise Http404
-    folder = Path(settings.DATA_DIR) / "tmp"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    spooled = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - FileResponse closes it
-    bundle.write(lang, spooled)
-    spooled.seek(0)
     return FileResponse(
-        spooled,
+        bundle.open_cached(lang),
         as_attachment=True,
         filename=f"protection-desk-library-{lang}.zip",
         content_type="application/zip",
@@ -199,6 +200,7 @@ def _refusal(refused: actions.LibraryRefused) -> str:
     messages_by_code = {
         "slug": _("Use lower-case letters, digits and single hyphens, up to 80 characters."),
         "slug_taken": _("Another resource already has this address: choose another one."),
+        "slug_reserved": reserved_slug_message(refused.detail.get("slug", "")),
         "topics": _("Choose at least one topic from the list."),
         "choice": _("Choose one of the options in the list."),
         "title": _("Enter the title in this language, up to 200 characters."),
@@ -208,6 +210,10 @@ def _refusal(refused: actions.LibraryRefused) -> str:
         "file_empty": _("This file is empty: choose the file again."),
         "no_version": _("Add at least one language version before publishing."),
         "published": _("Withdraw the resource to draft before deleting it."),
+        "published_locked": _(
+            "This resource is published: only a coordinator or an administrator can change or "
+            "delete it. Ask one of them to make the change, or to withdraw it to draft."
+        ),
         "in_use": _(
             "A protection plan links this resource: it stays, so that the plan's "
             "history stays whole."
@@ -296,6 +302,9 @@ def edit(request: HttpRequest, resource_id: Any) -> HttpResponse:
         except EditConflict:
             messages.error(request, _CONFLICT)
         except actions.LibraryRefused as refused:
+            if refused.code == "published_locked":  # published since the form was loaded
+                messages.error(request, _refusal(refused))
+                return HttpResponseRedirect(reverse("library:edit", args=[item.id]))
             form.add_error(refused.field or None, _refusal(refused))
         else:
             messages.success(request, _("Details saved."))
@@ -309,6 +318,7 @@ def edit(request: HttpRequest, resource_id: Any) -> HttpResponse:
             "form": form,
             "languages": [(code, _language_name(code), have.get(code)) for code, _n in LANGUAGES],
             "can_publish": user.role in ACCOUNT_MANAGERS,
+            "can_write": actions.may_write(user, item),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -345,6 +355,9 @@ def edit_version(request: HttpRequest, resource_id: Any, lang: str) -> HttpRespo
             messages.error(request, _CONFLICT)
             return HttpResponseRedirect(reverse("library:edit", args=[item.id]))
         except actions.LibraryRefused as refused:
+            if refused.code == "published_locked":  # the page shows no form to correct
+                messages.error(request, _refusal(refused))
+                return HttpResponseRedirect(reverse("library:edit", args=[item.id]))
             form.add_error(refused.field or None, _refusal(refused))
         else:
             messages.success(
@@ -359,6 +372,7 @@ def edit_version(request: HttpRequest, resource_id: Any, lang: str) -> HttpRespo
             "version": existing,
             "form": form,
             "language_name": _language_name(lang),
+            "can_write": actions.may_write(current_user(request), item),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -433,8 +447,16 @@ def delete(request: HttpRequest, resource_id: Any) -> HttpResponse:
 def delete_version(request: HttpRequest, resource_id: Any, lang: str) -> HttpResponse:
     item = _own(request, resource_id)
     existing = get_object_or_404(Version, resource=item, language=lang)
-    actions.delete_version(actor=current_user(request), version=existing)
-    messages.success(
-        request, _("%(language)s version deleted.") % {"language": _language_name(lang)}
-    )
+    try:
+        actions.delete_version(
+            actor=current_user(request), version=existing, expected_version=_expected(request)
+        )
+    except EditConflict:
+        messages.error(request, _CONFLICT)
+    except actions.LibraryRefused as refused:
+        messages.error(request, _refusal(refused))
+    else:
+        messages.success(
+            request, _("%(language)s version deleted.") % {"language": _language_name(lang)}
+        )
     return HttpResponseRedirect(reverse("library:edit", args=[item.id]))

@@ -82,11 +82,23 @@ def target_choices(
     return scenarios + components
 
 
-def _guide(measure: Any, language: str) -> dict[str, str] | None:
+def _guide(measure: Any, language: str, staff_desk_id: Any) -> dict[str, str] | None:
     """The library resource a measure links: its address and its title in ``language`` (or
-    its first language), when it has a version."""
+    its first language), when it has a version and the reader may see it.
+
+    A draft is seen only by the staff of the desk that writes it (``staff_desk_id``: the
+    reader's desk when the reader is staff reading as staff, else None). A measure can keep
+    linking a resource that was published when linked and has been withdrawn since (a review
+    copies the link as it is), even one of another desk: its title is not shown then.
+    """
+    from protectdesk.library.models import Status
+
     resource = measure.resource
     if resource is None:
+        return None
+    if resource.status != Status.PUBLISHED and (
+        staff_desk_id is None or resource.desk_id != staff_desk_id
+    ):
         return None
     versions = list(resource.versions.all())
     if not versions:
@@ -110,6 +122,9 @@ def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None)
     contingencies = vocabularies.load("contingency_templates")
     today = timezone.localdate()
     language = (translation.get_language() or "en").split("-")[0]
+    reader = keyring.user
+    # The printed plan (staff=False) is the defender's: it shows no draft either.
+    staff_desk_id = reader.desk_id if staff and reader.is_staff_member else None
     for measure in version.measures.select_related("resource").prefetch_related(
         "resource__versions"
     ):
@@ -131,7 +146,7 @@ def plan_view(keyring: Keyring, version: PlanVersion, staff: bool | None = None)
                 "can_mark": view.is_current
                 and measure.status != MeasureStatus.DONE
                 and (staff or measure.owner_is_defender),
-                "guide": _guide(measure, language),
+                "guide": _guide(measure, language, staff_desk_id),
             }
         )
     for protocol in version.protocols.all():
