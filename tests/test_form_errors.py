@@ -627,6 +627,59 @@ FORMS: dict[str, Refusal | NothingToType] = {
     "library:publish": BUTTONS,
     "library:delete": BUTTONS,
     "library:delete_version": BUTTONS,
+    # --- training ---
+    "training:new": Refusal(
+        "trainer",
+        lambda desks: {"topic": "", "starts_on": "31/02/2026", "country": "GT", "venue": "Hall"},
+        ("topic", "starts_on", "modules"),
+    ),
+    "training:edit": Refusal(
+        "trainer",
+        lambda desks: {
+            "topic": "",
+            "starts_on": "2026-05-04",
+            "ends_on": "2026-05-01",
+            "country": "GT",
+            "modules": ["risk_analysis"],
+            "questionnaire": "security_self_assessment",
+            "row_version": "1",
+        },
+        ("topic", "ends_on"),
+    ),
+    "training:delete": Refusal("trainer", lambda desks: {"confirm": "not it"}, ("confirm",)),
+    "training:add_trainer": Refusal("trainer", lambda desks: {"user": ""}, ("user",)),
+    "training:remove_trainer": BUTTONS,
+    "training:new_participant": Refusal(
+        "trainer", lambda desks: {"name": "", "organisation": "River network"}, ("name",)
+    ),
+    "training:participant": Refusal(
+        "trainer",
+        lambda desks: {"name": " ", "case_reference": "", "contacts": "Signal", "row_version": "1"},
+        ("name",),
+    ),
+    "training:remove_participant": NothingToType(
+        "a confirmation box and a button: without the tick, a message after a redirect"
+    ),
+    "training:assessment": Refusal(
+        "trainer",
+        lambda desks: {"filled_on": "2099-01-01", "q_analyse_risk": "3", "comments": "Late"},
+        ("filled_on",),
+    ),
+    "training:new_coaching": Refusal(
+        "trainer", lambda desks: {"held_on": "31/02/2026", "notes": "Called her."}, ("held_on",)
+    ),
+    "training:coaching": Refusal(
+        "trainer",
+        lambda desks: {
+            "held_on": "2026-01-10",
+            "next_on": "2026-01-01",
+            "notes": "Called her.",
+            "row_version": "1",
+        },
+        ("next_on",),
+    ),
+    "training:coaching_measure": BUTTONS,
+    "training:questionnaires": Refusal("coordinator", lambda desks: {}, ("file",)),
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }

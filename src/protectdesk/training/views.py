@@ -141,11 +141,16 @@ def _workshop_context(
         "participants": queries.participant_rows(keyring, workshop),
         "counts": queries.anonymous_counts(workshop),
         "questionnaire": actions.questionnaire_for(viewer, workshop.questionnaire),
+        "confirm_label": _confirm_label(workshop),
         "trainer_form": extra.pop(
             "trainer_form", TrainerForm(people=queries.trainer_choices(viewer, workshop))
         ),
         **extra,
     }
+
+
+def _confirm_label(workshop: Workshop) -> str:
+    return _("Type %(reference)s to confirm") % {"reference": workshop.case.reference}
 
 
 @require_GET
@@ -212,9 +217,10 @@ def delete(request: HttpRequest, workshop: Workshop, keyring: Keyring) -> HttpRe
             delete_problem=Problem(
                 _("Type the workshop's reference %(reference)s to confirm the deletion.")
                 % {"reference": reference},
-                _("Reference"),
+                _confirm_label(workshop),
                 "id_confirm",
             ),
+            typed_confirm=request.POST.get("confirm", "")[:60],
         )
         return render(request, "training/workshop.html", context, status=400)
     actions.delete_workshop(actor=current_user(request), keyring=keyring, workshop=workshop)
