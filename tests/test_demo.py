@@ -279,3 +279,48 @@ def test_every_template_exists_in_every_language_and_names_known_codes():
             v for vs in demo_generated.TEXTS[person.language].variants.values() for v in vs
         ):
             assert person.places[variant.where], (person.profile.name, variant.where)
+
+
+def test_the_demo_runs_two_workshops_with_results_and_coaching(demo_desk, keyrings):
+    from protectdesk.training import queries as training_queries
+    from protectdesk.training.models import CoachingSession, Workshop
+
+    workshops = list(Workshop.objects.all())
+    assert len(workshops) == 2
+    assert all(w.case.kind == "workshop" for w in workshops)
+    trainer = User.objects.get(login=demo.TRAINER)
+    keyring = keyring_of(trainer, demo.DEMO_PASSWORD)
+    for workshop in workshops:
+        found = training_queries.results(keyring, trainer, workshop)
+        assert found is not None and found.result.participants >= 5
+        assert found.result.improved >= 4 and found.result.mean_change > 0
+    # The linked defender: her name for the caseworker (a member of her case), not the trainer.
+    rio_verde = next(w for w in workshops if w.subdivision == "GT-16")
+    by_trainer = {r.name for r in training_queries.participant_rows(keyring, rio_verde)}
+    by_caseworker = {
+        r.name for r in training_queries.participant_rows(keyrings[demo.CASEWORKER], rio_verde)
+    }
+    assert not any("Rosa Caal" in name for name in by_trainer)
+    assert any("Rosa Caal" in name for name in by_caseworker)
+    # One coaching action became a measure of Rosa's plan; two follow-ups are due soon.
+    assert CoachingSession.objects.count() == 3
+    caseworker = keyrings[demo.CASEWORKER]
+    rosa = next(
+        d.case_id
+        for d in Defender.objects.all()
+        if caseworker.can_open(d.case_id) and caseworker.text(d, "name") == "Rosa Caal (fictional)"
+    )
+    measures = [caseworker.text(m, "description") for m in Measure.objects.filter(case_id=rosa)]
+    assert "Agree a second alert signal with the community radio for nights." in measures
+    client = Client()
+    sign_in(client, demo.TRAINER, demo.DEMO_PASSWORD)
+    home = client.get("/").content.decode()
+    assert "Coaching follow-ups due" in home and "Marta Choc" in home and "Lucía Ajú" in home
+    # Never on the case lists or the coordinator's counts.
+    coordinator = Client()
+    sign_in(coordinator, demo.COORDINATOR, demo.DEMO_PASSWORD)
+    cases_page = coordinator.get("/cases/").content.decode()
+    assert all(w.case.reference not in cases_page for w in workshops)
+    training_page = coordinator.get("/training/").content.decode()
+    assert all(w.case.reference in training_page for w in workshops)
+    assert "Marta Choc" not in training_page  # the coordinator is no trainer of either

@@ -32,6 +32,7 @@ from protectdesk.demo_cases import (
     COORDINATOR,
     DEFENDER_HANDLE,
     DEMO_PASSWORD,
+    TRAINER,
     DemoAssessment,
     DemoCase,
 )
@@ -39,6 +40,7 @@ from protectdesk.demo_generated import create_generated
 from protectdesk.demo_library import create_library
 from protectdesk.demo_plans import demo_image, protect
 from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoWheel
+from protectdesk.demo_training import create_training
 from protectdesk.incidents import actions as incident_actions
 from protectdesk.incidents.forms import parse_when
 from protectdesk.incidents.models import Actor, Incident
@@ -54,6 +56,7 @@ __all__ = [
     "COORDINATOR",
     "DEFENDER_HANDLE",
     "DEMO_PASSWORD",
+    "TRAINER",
     "create_demo",
     "demo_desk",
     "demo_exists",
@@ -105,9 +108,11 @@ def create_demo() -> str:
         keyrings = {
             login: _keyring(user) for login, user in users.items() if user.role != Role.ADMIN
         }
+        cases: dict[str, Case] = {}
         for demo in CASES:
             owner, keyring = users[demo.owner], keyrings[demo.owner]
             case = _open(demo, owner, keyring, users)
+            cases[demo.profile.name] = case
             protection = PROTECTION.get(demo.profile.name or "")
             if protection is not None:
                 protect(protection, owner, keyring, case)
@@ -115,6 +120,9 @@ def create_demo() -> str:
                 _wheel(wheel, owner, keyring, case)
         create_generated(users, keyrings)
         create_library(users[COORDINATOR], users[CASEWORKER2])
+        create_training(
+            users[TRAINER], keyrings[TRAINER], users[CASEWORKER], keyrings[CASEWORKER], cases
+        )
     return created.recovery_phrase
 
 

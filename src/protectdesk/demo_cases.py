@@ -18,6 +18,7 @@ DEMO_PASSWORD = "protect-demo-2026"  # noqa: S105 - the documented, public demo 
 COORDINATOR = "coordinator@demo.example"
 CASEWORKER = "caseworker@demo.example"
 CASEWORKER2 = "caseworker2@demo.example"
+TRAINER = "trainer@demo.example"
 DEFENDER_HANDLE = "demo-defender"
 
 
@@ -33,6 +34,7 @@ ACCOUNTS = [
     DemoAccount(COORDINATOR, "Carla Coordinator", Role.COORDINATOR),
     DemoAccount(CASEWORKER, "Camilo Caseworker", Role.CASEWORKER),
     DemoAccount(CASEWORKER2, "Catalina Caseworker", Role.CASEWORKER),
+    DemoAccount(TRAINER, "Teresa Trainer", Role.TRAINER),
     DemoAccount(DEFENDER_HANDLE, "", Role.DEFENDER),
 ]
 
