@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from protectdesk.accounts.models import User
+from protectdesk.library.models import Resource
 from protectdesk.plans import actions as plan_actions
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
 from protectdesk.training import actions
-from protectdesk.training.models import Participant
+from protectdesk.training.models import Participant, Workshop
 
 #: The shipped questionnaire's statements, in order (scores below follow this order).
 STATEMENTS = (
@@ -201,8 +202,8 @@ def _run(
     trainer: User,
     keyring: Keyring,
     cases: dict[str, Case],
-    resources: dict[str, object],
-) -> tuple[actions.Workshop, dict[str, Participant]]:
+    resources: dict[str, Resource],
+) -> tuple[Workshop, dict[str, Participant]]:
     made = actions.create_workshop(
         actor=trainer,
         keyring=keyring,
@@ -216,7 +217,7 @@ def _run(
             modules=workshop.modules,
             methods=workshop.methods,
             materials=tuple(
-                ("", resources[slug].id)  # type: ignore[attr-defined]
+                ("", resources[slug].id)
                 for slug in workshop.materials
                 if slug in resources
             ),
@@ -269,8 +270,6 @@ def create_training(
     cases: dict[str, Case],
 ) -> int:
     """The demo's two workshops; returns how many participants they have."""
-    from protectdesk.library.models import Resource
-
     resources = {r.slug: r for r in Resource.objects.filter(desk_id=trainer.desk_id)}
     rio_verde, people = _run(RIO_VERDE, trainer, trainer_keyring, cases, resources)
     actions.add_trainer(actor=trainer, keyring=trainer_keyring, workshop=rio_verde, user=caseworker)
