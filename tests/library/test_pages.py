@@ -3,6 +3,8 @@ that must be what they say, drafts for the desk's staff only, and nothing of a c
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -119,12 +121,64 @@ def test_a_file_that_lies_about_its_type_is_refused_and_nothing_is_lost(desks, s
     assert not Version.objects.filter(resource=resource, language="en").exists()
 
 
-def test_public_pages_show_nothing_of_a_case(desks, signed_in_client):
-    _published(desks)
-    client = signed_in_client(desks.caseworker)  # a member of the case, signed in
-    for url in (
-        reverse("library:index") + "?lang=pt",
-        reverse("library:version", args=["safe-travel", "pt"]),
-    ):
-        page = client.get(url).content.decode()
-        assert "Ana Test Defender" not in page and desks.case.reference not in page
+def test_public_pages_show_nothing_of_a_case_or_a_workshop(desks, signed_in_client):
+    """Signed in as a member of the case who also trains a workshop that uses the guide as a
+    material, and anonymously: no name, reference, topic or participant on any public page, in
+    the offline bundle or in a search for those words."""
+    import io
+    import zipfile
+
+    from protectdesk.training import actions as training
+    from tests.conftest import keyring_of
+
+    resource = _published(desks)
+    keyring = keyring_of(desks.caseworker)
+    workshop = training.create_workshop(
+        actor=desks.caseworker,
+        keyring=keyring,
+        data=training.WorkshopData(
+            topic="Viagens seguras com Rubi Participante",
+            starts_on=datetime.date(2026, 11, 2),
+            ends_on=datetime.date(2026, 11, 2),
+            country="BR",
+            venue="Salão paroquial",
+            modules=("protection_plans",),
+            materials=(("", resource.id),),
+        ),
+    )
+    training.add_participant(
+        actor=desks.caseworker,
+        keyring=keyring,
+        workshop=workshop,
+        data=training.ParticipantData(name="Rubi Participante", contacts="+55 11 5555 0101"),
+    )
+    training.add_participant(
+        actor=desks.caseworker,
+        keyring=keyring,
+        workshop=workshop,
+        data=training.ParticipantData(case_reference=desks.case.reference),
+    )
+    secrets = (
+        "Ana Test Defender",
+        desks.case.reference,
+        workshop.case.reference,
+        "Rubi Participante",
+        "Salão paroquial",
+        "5555",
+    )
+    for client in (signed_in_client(desks.caseworker), Client()):
+        pages = [
+            client.get(url).content.decode()
+            for url in (
+                reverse("library:index") + "?lang=pt",
+                reverse("library:index") + "?lang=pt&q=Participante+Defender+paroquial",
+                reverse("library:resource", args=["safe-travel"]),
+                reverse("library:version", args=["safe-travel", "pt"]),
+            )
+        ]
+        for page in pages:
+            assert not [secret for secret in secrets if secret in page]
+        offline = client.get(reverse("library:offline", args=["pt"]))
+        with zipfile.ZipFile(io.BytesIO(b"".join(offline.streaming_content))) as bundle:
+            text = b"".join(bundle.read(name) for name in bundle.namelist())
+        assert not [secret for secret in secrets if secret.encode() in text]

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
 
@@ -95,24 +96,33 @@ class Questionnaire:
 
 def _labels(value: Any, where: str, problems: list[str]) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        problems.append(f"{where}: give the text in {', '.join(vocabularies.LANGUAGES)}")
+        problems.append(
+            _("%(where)s: give the text in %(languages)s")
+            % {"where": where, "languages": ", ".join(vocabularies.LANGUAGES)}
+        )
         return {}
     labels = {}
     for language in vocabularies.LANGUAGES:
         text = value.get(language)
         if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: no text in {language}")
+            problems.append(
+                _("%(where)s: no text in %(language)s") % {"where": where, "language": language}
+            )
         else:
             labels[language] = text.strip()
     extra = sorted(set(value) - set(vocabularies.LANGUAGES))
     if extra:
-        problems.append(f"{where}: unknown languages {extra}")
+        problems.append(
+            _("%(where)s: unknown languages %(extra)s") % {"where": where, "extra": extra}
+        )
     return labels
 
 
 def _unknown_keys(value: Mapping[str, Any], allowed: set[str], where: str) -> list[str]:
     extra = sorted(set(value) - allowed)
-    return [f"{where}: unknown keys {extra}"] if extra else []
+    return (
+        [_("%(where)s: unknown keys %(extra)s") % {"where": where, "extra": extra}] if extra else []
+    )
 
 
 def validate(definition: Any) -> Questionnaire:
@@ -120,23 +130,27 @@ def validate(definition: Any) -> Questionnaire:
     problems: list[str] = []
     if not isinstance(definition, Mapping):
         raise QuestionnaireError(
-            ["a questionnaire is a mapping with code, title, scale, questions"]
+            [_("a questionnaire is a mapping with code, title, scale, questions")]
         )
-    problems += _unknown_keys(definition, {"code", "title", "scale", "questions"}, "questionnaire")
+    problems += _unknown_keys(
+        definition, {"code", "title", "scale", "questions"}, _("questionnaire")
+    )
     code = definition.get("code")
     if not isinstance(code, str) or not CODE.match(code):
-        problems.append("code: lower-case letters, digits and underscores, starting with a letter")
+        problems.append(
+            _("code: lower-case letters, digits and underscores, starting with a letter")
+        )
         code = ""
-    titles = _labels(definition.get("title"), "title", problems)
+    titles = _labels(definition.get("title"), _("title"), problems)
 
     scale = definition.get("scale")
     low = high = 0
     low_labels: dict[str, str] = {}
     high_labels: dict[str, str] = {}
     if not isinstance(scale, Mapping):
-        problems.append("scale: give min, max, low and high")
+        problems.append(_("scale: give min, max, low and high"))
     else:
-        problems += _unknown_keys(scale, {"min", "max", "low", "high"}, "scale")
+        problems += _unknown_keys(scale, {"min", "max", "low", "high"}, _("scale"))
         given_low, given_high = scale.get("min"), scale.get("max")
         if (
             isinstance(given_low, int)
@@ -147,38 +161,52 @@ def validate(definition: Any) -> Questionnaire:
             low, high = given_low, given_high
             if not low < high or high - low + 1 > MAX_POINTS or low < 0:
                 problems.append(
-                    f"scale: from a low to a higher number, at most {MAX_POINTS} points"
+                    _("scale: from a low to a higher number, at most %(points)d points")
+                    % {"points": MAX_POINTS}
                 )
         else:
-            problems.append("scale: min and max are whole numbers")
-        low_labels = _labels(scale.get("low"), "scale low", problems)
-        high_labels = _labels(scale.get("high"), "scale high", problems)
+            problems.append(_("scale: min and max are whole numbers"))
+        low_labels = _labels(scale.get("low"), _("scale low"), problems)
+        high_labels = _labels(scale.get("high"), _("scale high"), problems)
 
     modules = vocabularies.load("curriculum_modules").codes()
     raw = definition.get("questions")
     questions: list[Question] = []
     if not isinstance(raw, list) or not raw:
-        problems.append("questions: give at least one question")
+        problems.append(_("questions: give at least one question"))
         raw = []
     elif len(raw) > MAX_QUESTIONS:
-        problems.append(f"questions: at most {MAX_QUESTIONS}")
+        problems.append(_("questions: at most %(count)d") % {"count": MAX_QUESTIONS})
     seen: set[str] = set()
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, Mapping):
-            problems.append(f"question {number}: a mapping with code, module and the texts")
+            problems.append(
+                _("question %(number)d: a mapping with code, module and the texts")
+                % {"number": number}
+            )
             continue
         qcode = item.get("code")
-        where = f"question {number} ({qcode})" if isinstance(qcode, str) else f"question {number}"
+        where = (
+            _("question %(number)d (%(code)s)") % {"number": number, "code": qcode}
+            if isinstance(qcode, str)
+            else _("question %(number)d") % {"number": number}
+        )
         problems += _unknown_keys(item, {"code", "module", *vocabularies.LANGUAGES}, where)
         if not isinstance(qcode, str) or not CODE.match(qcode):
-            problems.append(f"{where}: the code is lower-case letters, digits and underscores")
+            problems.append(
+                _("%(where)s: the code is lower-case letters, digits and underscores")
+                % {"where": where}
+            )
             qcode = ""
         elif qcode in seen:
-            problems.append(f"{where}: the code is used twice")
+            problems.append(_("%(where)s: the code is used twice") % {"where": where})
         seen.add(qcode)
         module = item.get("module")
         if module not in modules:
-            problems.append(f"{where}: module {module!r} is not a curriculum module")
+            problems.append(
+                _("%(where)s: module %(module)r is not a curriculum module")
+                % {"where": where, "module": module}
+            )
         texts = {k: v for k, v in item.items() if k in vocabularies.LANGUAGES}
         labels = _labels(texts, where, problems)
         questions.append(Question(qcode, str(module), labels))
