@@ -649,6 +649,7 @@ FORMS: dict[str, Refusal | NothingToType] = {
     "training:delete": Refusal("trainer", lambda desks: {"confirm": "not it"}, ("confirm",)),
     "training:add_trainer": Refusal("trainer", lambda desks: {"user": ""}, ("user",)),
     "training:remove_trainer": BUTTONS,
+    "training:rotate": BUTTONS,
     "training:new_participant": Refusal(
         "trainer", lambda desks: {"name": "", "organisation": "River network"}, ("name",)
     ),

@@ -217,9 +217,7 @@ def _run(
             modules=workshop.modules,
             methods=workshop.methods,
             materials=tuple(
-                ("", resources[slug].id)
-                for slug in workshop.materials
-                if slug in resources
+                ("", resources[slug].id) for slug in workshop.materials if slug in resources
             ),
         ),
     )

@@ -21,7 +21,9 @@ def _envelope_versions(case):
     versions = set()
     for model, field in identifying_fields():
         records = (
-            model.objects.filter(pk=case.pk) if model is Case else model.objects.filter(case=case)
+            Case.compartments.filter(pk=case.pk)
+            if model is Case
+            else model.objects.filter(case=case)
         )
         for record in records:
             blob = getattr(record, field.attname)
@@ -242,6 +244,12 @@ def test_rotation_never_hands_keys_to_a_re_invited_or_deactivated_member(
     assert keyring_of(desks.caseworker2, "coordinator's own password").can_open(desks.case.id)
 
 
+def compartment_workshop(compartment):
+    from protectdesk.training.models import Workshop
+
+    return Workshop.objects.get(case=compartment)
+
+
 def test_rotation_re_seals_every_registered_module_record(
     desks, signed_in_client, django_capture_on_commit_callbacks
 ):
@@ -254,14 +262,23 @@ def test_rotation_re_seals_every_registered_module_record(
     for model, field in identifying_fields():
         planted.setdefault(model._meta.label, {})[field.name] = scan.canary(field.name)
     keyring = keyring_of(desks.caseworker)
+    written = {}  # model label → the compartment its writer filled (a workshop has its own)
     for writer in set(registry.CANARY_WRITERS.values()):
-        writer(desks.caseworker, keyring, desks.case, planted)
-    assert _envelope_versions(desks.case) == {1}
+        compartment = writer(desks.caseworker, keyring, desks.case, planted) or desks.case
+        written.update(
+            {label: compartment for label, w in registry.CANARY_WRITERS.items() if w is writer}
+        )
+    compartments = set(written.values())
+    assert len(compartments) == 2
+    assert all(_envelope_versions(c) == {1} for c in compartments)
 
     client = signed_in_client(desks.caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/cases/{desks.case.id}/rotate/")
-    assert _envelope_versions(desks.case) == {2}
+        for compartment in compartments - {desks.case}:  # a workshop: its own page's button
+            workshop = compartment_workshop(compartment)
+            assert client.post(f"/training/{workshop.id}/rotate/").status_code == 302
+    assert all(_envelope_versions(c) == {2} for c in compartments)
 
     keyring = keyring_of(desks.caseworker)
     for label in registry.CANARY_WRITERS:
@@ -270,7 +287,7 @@ def test_rotation_re_seals_every_registered_module_record(
         model = registry.TYPES[label.lower()].model
         opened = " ".join(
             str(getattr(keyring.opened(record), field.name))
-            for record in model.objects.filter(case=desks.case)
+            for record in model.objects.filter(case=written[label])
             for m, field in identifying_fields()
             if m is model
         )

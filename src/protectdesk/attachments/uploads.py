@@ -64,6 +64,15 @@ class EncryptedUpload:
         """Associated data binding the ciphertext to this attachment's first generation."""
         return file_context(self.id, 1)
 
+    def plaintext(self) -> bytes:
+        """The whole upload, decrypted in memory, for small files a module reads at once (a
+        spreadsheet to import, a questionnaire). Nothing is written in clear."""
+        out = io.BytesIO()
+        with open(self.temp_path, "rb") as source:
+            for chunk in stream.decrypt_chunks(self.key, self.context(), source):
+                out.write(chunk)
+        return out.getvalue()
+
 
 def file_context(attachment_id: uuid.UUID, generation: int) -> str:
     return f"attachment:{attachment_id}:{generation}"

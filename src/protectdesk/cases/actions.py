@@ -37,7 +37,14 @@ from protectdesk.records import actions as records
 from protectdesk.records import keys as case_keys
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.keys import fresh_user, require_staff_member
-from protectdesk.records.models import Case, CaseKeyBox, CaseMember, CaseStatus, MemberKind
+from protectdesk.records.models import (
+    Case,
+    CaseKeyBox,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    MemberKind,
+)
 
 #: Roles that can work on cases. Administrators manage accounts; they become members only
 #: if a member adds them (overview: "cannot read a case unless made a member").
@@ -329,11 +336,19 @@ def invite_defender(
 # --- recovery -------------------------------------------------------------------------------
 
 
-def restore_access(*, actor: User, phrase: str, user: User) -> int:
-    """Re-seal every case key of ``user``'s memberships to their current public key.
+@dataclass(frozen=True)
+class Restored:
+    """What a recovery gave back: defenders' cases, and workshops (compartments too)."""
+
+    cases: int
+    workshops: int
+
+
+def restore_access(*, actor: User, phrase: str, user: User) -> Restored:
+    """Re-seal every case key of ``user``'s memberships (cases and workshops) to their current
+    public key.
 
     The desk recovery private key is derived from the phrase, used in memory, and dropped.
-    Returns the number of cases restored.
     """
     if actor.role not in ACCOUNT_MANAGERS or actor.desk_id != user.desk_id:
         raise PermissionError("only the desk's coordinators and administrators restore access")
@@ -349,7 +364,7 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
     desk = user.desk
     if userkeys.public_key_of(recovery_private) != bytes(desk.recovery_public_key or b""):
         raise CaseError(_("This is not the recovery phrase of this desk."))
-    restored = 0
+    cases = workshops = 0
     with transaction.atomic():
         for member in CaseMember.compartments.filter(user=user).select_related("case"):
             case_keys.restore_from_recovery(recovery_private, member, user)
@@ -359,9 +374,12 @@ def restore_access(*, actor: User, phrase: str, user: User) -> int:
                 target=member.case,
                 detail={"user": str(user.id)},
             )
-            restored += 1
+            if member.case.kind == CaseKind.WORKSHOP:
+                workshops += 1
+            else:
+                cases += 1
         desk_keys.restore(recovery_private_key=recovery_private, user=user)
-    return restored
+    return Restored(cases, workshops)
 
 
 # --- defenders: profile, consent, links -----------------------------------------------------

@@ -413,21 +413,24 @@ def restore_access(request: HttpRequest, user_id: Any) -> HttpResponse:
     waiting = len(queries.cases_awaiting_recovery(user))
     if request.method == "POST" and form.is_valid():
         try:
-            count = actions.restore_access(
+            restored = actions.restore_access(
                 actor=actor, phrase=form.cleaned_data["phrase"], user=user
             )
         except actions.CaseError as error:
             form.add_error("phrase", error.message)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Access restored to %(count)d case.",
-                    "Access restored to %(count)d cases.",
-                    count,
-                )
-                % {"count": count},
-            )
+            said = ngettext(
+                "Access restored to %(count)d case.",
+                "Access restored to %(count)d cases.",
+                restored.cases,
+            ) % {"count": restored.cases}
+            if restored.workshops:
+                said += " " + ngettext(
+                    "And to %(count)d workshop.",
+                    "And to %(count)d workshops.",
+                    restored.workshops,
+                ) % {"count": restored.workshops}
+            messages.success(request, said)
             return redirect("cases:recovery_list")
     return render(
         request,

@@ -143,7 +143,7 @@ def receive(
     try:
         if upload.error:
             raise ImportRefused(upload_refusal(upload))
-        data = storage.spooled_plaintext(upload.temp_path, upload.id, upload.key)
+        data = upload.plaintext()
         try:
             sheet = sheets.read(data)
         except sheets.Refused as refused:

@@ -50,15 +50,6 @@ def plaintext(sheet_id: uuid.UUID, key: bytes) -> bytes:
     return out.getvalue()
 
 
-def spooled_plaintext(temp: Path, upload_id: uuid.UUID, key: bytes) -> bytes:
-    """An upload still in the spool, decrypted in memory."""
-    out = io.BytesIO()
-    with open(temp, "rb") as source:
-        for chunk in stream.decrypt_chunks(key, file_context(upload_id, 1), source):
-            out.write(chunk)
-    return out.getvalue()
-
-
 def remove(sheet_id: uuid.UUID) -> None:
     path_for(sheet_id).unlink(missing_ok=True)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from protectdesk import vocabularies
+from protectdesk.attachments.uploads import EncryptedUpload
 from protectdesk.cases.models import AgeBand, DefenderKind, Gender
 from protectdesk.lib.forms import (
     PRIVATE_INPUT,
@@ -353,7 +354,7 @@ class QuestionnaireForm(Form):
                 _("The file is larger than %(size)s KB: a questionnaire is much smaller.")
                 % {"size": MAX_QUESTIONNAIRE_BYTES // 1024}
             )
-        raw = upload.read()
+        raw = _uploaded_bytes(upload)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -369,3 +370,25 @@ class QuestionnaireForm(Form):
                 _("The file is not valid YAML%(where)s: check its indentation and colons.")
                 % {"where": where}
             ) from None
+
+
+def _uploaded_bytes(upload: Any) -> bytes:
+    """The uploaded file's bytes, in memory. The desk's upload handler
+    (``attachments.uploads``) never keeps a file in clear: ``request.FILES`` holds an
+    ``EncryptedUploadedFile`` whose ``read()`` gives nothing, so the spooled ciphertext is
+    opened here with the upload's own key (the spool is deleted at the end of the request)."""
+    encrypted = getattr(upload, "upload", None)
+    if not isinstance(encrypted, EncryptedUpload):
+        return bytes(upload.read())
+    if encrypted.error in ("size", "image-size"):
+        raise forms.ValidationError(
+            _("The file is larger than %(size)s KB: a questionnaire is much smaller.")
+            % {"size": MAX_QUESTIONNAIRE_BYTES // 1024}
+        )
+    if encrypted.error == "empty":
+        raise forms.ValidationError(_("The file is empty: choose the questionnaire file again."))
+    if encrypted.error:  # a binary file, an image…: not a text file at all
+        raise forms.ValidationError(
+            _("The file is not UTF-8 text: save it as UTF-8 and add it again.")
+        )
+    return encrypted.plaintext()

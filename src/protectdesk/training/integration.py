@@ -84,6 +84,7 @@ def register() -> None:
             "training:delete": RouteRule("POST", "workshop", member=400, sample=_workshop),
             "training:results": RouteRule("GET", "workshop", member=200, sample=_workshop),
             "training:add_trainer": RouteRule("POST", "workshop", member=400, sample=_workshop),
+            "training:rotate": RouteRule("POST", "workshop", member=302, sample=_workshop),
             # The sample makes the coordinator a second trainer: as a member they may leave.
             "training:remove_trainer": RouteRule(
                 "POST",

@@ -16,6 +16,7 @@ urlpatterns = [
     path(_ONE + "delete/", views.delete, name="delete"),
     path(_ONE + "results/", views.results, name="results"),
     path(_ONE + "trainers/", views.add_trainer, name="add_trainer"),
+    path(_ONE + "rotate/", views.rotate_keys, name="rotate"),
     path(_ONE + "trainers/<uuid:user_id>/remove/", views.remove_trainer, name="remove_trainer"),
     path(_ONE + "participants/new/", views.new_participant, name="new_participant"),
     path(_PERSON, views.participant, name="participant"),

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role, User
@@ -26,6 +27,7 @@ from protectdesk.audit.actions import record_access
 from protectdesk.lib.access import current_user, role_required, signed_in
 from protectdesk.lib.forms import Problem
 from protectdesk.library.queries import resource_choices
+from protectdesk.records import rotation
 from protectdesk.records.access import conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring, NoCaseAccess, StaffOnly, keyring_for
@@ -272,6 +274,27 @@ def remove_trainer(
             request,
             _("%(name)s is no longer a trainer of the workshop.") % {"name": person.label},
         )
+    return redirect(reverse("training:workshop", args=[workshop.id]) + "#trainers")
+
+
+@require_POST
+@workshop_view
+def rotate_keys(request: HttpRequest, workshop: Workshop, keyring: Keyring) -> HttpResponse:
+    """New keys for the workshop, everything in it re-encrypted and the old keys destroyed
+    (after a trainer leaves under suspicion). A workshop holds tens of records, so this runs
+    within the request; an interrupted rotation resumes on the next press."""
+    done = rotation.rotate(actor=current_user(request), keyring=keyring, case=workshop.case)
+    messages.success(
+        request,
+        ngettext(
+            "The workshop has new keys: %(count)d record was re-encrypted and the old keys are "
+            "destroyed.",
+            "The workshop has new keys: %(count)d records were re-encrypted and the old keys are "
+            "destroyed.",
+            done.converted,
+        )
+        % {"count": done.converted},
+    )
     return redirect(reverse("training:workshop", args=[workshop.id]) + "#trainers")
 
 

@@ -41,11 +41,13 @@ class Command(BaseCommand):
             raise CommandError("no such account on your desk")
         phrase = read_password(options["phrase_file"], "Recovery phrase: ")
         try:
-            count = actions.restore_access(actor=actor, phrase=phrase, user=user)
+            restored = actions.restore_access(actor=actor, phrase=phrase, user=user)
         except actions.CaseError as error:
             raise CommandError(error.message) from None
         except PermissionError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            self.style.SUCCESS(f"Access restored to {count} case{'s' if count != 1 else ''}.")
-        )
+        cases, workshops = restored.cases, restored.workshops
+        said = f"Access restored to {cases} case{'s' if cases != 1 else ''}."
+        if workshops:
+            said += f" And to {workshops} workshop{'s' if workshops != 1 else ''}."
+        self.stdout.write(self.style.SUCCESS(said))
