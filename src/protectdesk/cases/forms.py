@@ -11,6 +11,7 @@ from protectdesk import vocabularies
 from protectdesk.cases.actions import ConsentChoice, DefenderProfile
 from protectdesk.cases.models import COLLECTIVE_KINDS, AgeBand, DefenderKind, Gender, SizeBand
 from protectdesk.lib.forms import DayField, Form, private_text, set_choices
+from protectdesk.lib.places import check_place, offer_places
 from protectdesk.records.models import CaseStatus
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
@@ -87,25 +88,12 @@ class DefenderForm(Form):
 
     def __init__(self, *args: Any, default_country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "country", vocabularies.country_choices())
+        offer_places(self, default_country)
         set_choices(self, "sectors", vocabularies.load("sectors").choices())
-        country = (
-            (self.data.get("country") if self.is_bound else None)
-            or self.initial.get("country")
-            or default_country
-        )
-        self.fields["country"].initial = country
-        set_choices(
-            self,
-            "subdivision",
-            [("", _("Not recorded")), *vocabularies.subdivision_choices(str(country or ""))],
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        country, subdivision = data.get("country", ""), data.get("subdivision", "")
-        if subdivision and not vocabularies.is_subdivision_of(subdivision, country):
-            self.add_error("subdivision", _("Choose a region of the selected country."))
+        check_place(self, data)
         kind = data.get("kind")
         if kind in COLLECTIVE_KINDS:
             data["gender"] = data["age_band"] = ""

@@ -30,6 +30,7 @@ from protectdesk.lib.forms import (
     private_text,
     set_choices,
 )
+from protectdesk.lib.places import check_place, offer_places
 
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
 _DATE_HELP = _(
@@ -149,18 +150,7 @@ class IncidentForm(Form):
 
     def __init__(self, *args: Any, default_country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "country", vocabularies.country_choices())
-        country = (
-            (self.data.get("country") if self.is_bound else None)
-            or self.initial.get("country")
-            or default_country
-        )
-        self.fields["country"].initial = country
-        set_choices(
-            self,
-            "subdivision",
-            [("", _("Not recorded")), *vocabularies.subdivision_choices(str(country or ""))],
-        )
+        offer_places(self, default_country)
         set_choices(self, "types", vocabularies.load("incident_types").choices())
         set_choices(self, "affected", vocabularies.load("affected").choices())
         set_choices(self, "authority_response", vocabularies.load("authority_responses").choices())
@@ -178,9 +168,7 @@ class IncidentForm(Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        subdivision = data.get("subdivision", "")
-        if subdivision and not vocabularies.is_subdivision_of(subdivision, data.get("country", "")):
-            self.add_error("subdivision", _("Choose a region of the selected country."))
+        check_place(self, data)
         return data
 
 

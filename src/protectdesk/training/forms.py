@@ -24,6 +24,7 @@ from protectdesk.lib.forms import (
     private_text,
     set_choices,
 )
+from protectdesk.lib.places import check_place, offer_places
 from protectdesk.training import actions
 from protectdesk.training.questionnaires import Questionnaire
 
@@ -88,27 +89,14 @@ class WorkshopForm(Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "country", vocabularies.country_choices())
+        offer_places(self, country_default)
         set_choices(self, "modules", vocabularies.load("curriculum_modules").choices())
         set_choices(self, "materials", materials or [])
         set_choices(self, "questionnaire", questionnaires or [])
-        country = (
-            (self.data.get("country") if self.is_bound else None)
-            or self.initial.get("country")
-            or country_default
-        )
-        self.fields["country"].initial = country
-        set_choices(
-            self,
-            "subdivision",
-            [("", _("Not recorded")), *vocabularies.subdivision_choices(str(country or ""))],
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        country, subdivision = data.get("country", ""), data.get("subdivision", "")
-        if subdivision and not vocabularies.is_subdivision_of(subdivision, country):
-            self.add_error("subdivision", _("Choose a region of the selected country."))
+        check_place(self, data)
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error(
