@@ -255,10 +255,7 @@ def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> Case
     if CaseMember.objects.filter(case=case, user=user).exists():
         raise CaseError(_("This person is already a member of the case."))
     with transaction.atomic():
-        member = CaseMember.objects.create(
-            case=case, user=user, kind=MemberKind.STAFF, added_by=actor
-        )
-        case_keys.give_keys(keyring, case, user)
+        member = case_keys.admit(keyring, case, user, actor=actor)
         record(
             "case.member_added",
             actor=actor,
@@ -286,8 +283,7 @@ def remove_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> N
     ):
         raise CaseError(_("A case needs at least one staff member."))
     with transaction.atomic():
-        case_keys.drop_keys(case, user)
-        member.delete()
+        case_keys.dismiss(member)
         record(
             "case.member_removed",
             actor=actor,
@@ -319,8 +315,9 @@ def invite_defender(
         user.set_unusable_password()
         user.public_key = keypair.public_key
         user.save()
-        CaseMember.objects.create(case=case, user=user, kind=MemberKind.DEFENDER, added_by=actor)
-        case_keys.give_keys(keyring, case, user, (Purpose.SHARED,))
+        case_keys.admit(
+            keyring, case, user, actor=actor, kind=MemberKind.DEFENDER, purposes=(Purpose.SHARED,)
+        )
         invitation, token = account_actions.prekeyed_invitation(
             actor=actor, user=user, private_key=keypair.private_key
         )

@@ -21,7 +21,7 @@ from protectdesk.accounts.models import Desk, User
 from protectdesk.crypto import casekeys, userkeys
 from protectdesk.crypto.casekeys import Purpose
 from protectdesk.records.keyring import Keyring, NoCaseAccess
-from protectdesk.records.models import Case, CaseKeyBox, CaseMember
+from protectdesk.records.models import Case, CaseKeyBox, CaseMember, MemberKind
 
 
 class NoKeysYet(Exception):
@@ -97,6 +97,28 @@ def give_keys(
 def drop_keys(case: Case, user: User) -> None:
     """Delete every box sealed to ``user`` for ``case``."""
     CaseKeyBox.objects.filter(case=case, recipient=user).delete()
+
+
+def admit(
+    keyring: Keyring,
+    compartment: Case,
+    user: User,
+    *,
+    actor: User,
+    kind: str = MemberKind.STAFF,
+    purposes: tuple[Purpose, ...] = tuple(Purpose),
+) -> CaseMember:
+    """Make ``user`` a member of a case or workshop and seal them the acting member's keys of
+    ``purposes`` (every version); the caller checks who may be admitted and audits it."""
+    member = CaseMember.compartments.create(case=compartment, user=user, kind=kind, added_by=actor)
+    give_keys(keyring, compartment, user, purposes)
+    return member
+
+
+def dismiss(member: CaseMember) -> None:
+    """End a membership: its row and every box sealed to the person for that compartment."""
+    drop_keys(member.case, member.user)
+    member.delete()
 
 
 def current_key_holders(case: Case, version: int) -> list[tuple[User, tuple[Purpose, ...]]]:

@@ -240,10 +240,7 @@ def add_trainer(*, actor: User, keyring: Keyring, workshop: Workshop, user: User
     if CaseMember.compartments.filter(case=compartment, user=user).exists():
         raise TrainingError("already_trainer", _("This person is already a trainer of it."))
     with transaction.atomic():
-        member = CaseMember.compartments.create(
-            case=compartment, user=user, kind=MemberKind.STAFF, added_by=actor
-        )
-        case_keys.give_keys(keyring, compartment, user)
+        member = case_keys.admit(keyring, compartment, user, actor=actor)
         audit_record(
             "workshop.trainer_added",
             actor=actor,
@@ -263,8 +260,7 @@ def remove_trainer(*, actor: User, keyring: Keyring, workshop: Workshop, user: U
     if not CaseMember.compartments.filter(case=compartment).exclude(user=user).exists():
         raise TrainingError("last_trainer", _("A workshop needs at least one trainer."))
     with transaction.atomic():
-        case_keys.drop_keys(compartment, user)
-        member.delete()
+        case_keys.dismiss(member)
         audit_record(
             "workshop.trainer_removed",
             actor=actor,
