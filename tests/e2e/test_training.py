@@ -6,6 +6,8 @@ axe-core."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,6 +18,10 @@ from tests.conftest import add_user, make_desk
 pytestmark = pytest.mark.e2e
 
 QUESTIONS = shipped()["security_self_assessment"].questions
+
+
+def _in_days(days: int) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
 
 
 def _answer(page, scores: list[int]) -> None:
@@ -108,4 +114,24 @@ def test_a_trainer_runs_a_workshop_to_its_results(journey, audit, server):
     expect(first).to_contain_text("+1.5")
     expect(t.page.locator("figure.chart .bar").first).to_be_attached()
     t.check("results", phone=True)
+
+    # A coaching follow-up with Rosa, due again in a week: her page, then the trainer's home.
+    t.click(t.page.get_by_role("link", name="Workshops").first)
+    t.click(t.page.get_by_role("link", name="Security for the river defenders' network"))
+    t.click(t.page.get_by_role("link", name="Rosa Quispe"))
+    t.click(t.page.get_by_role("link", name="Record a coaching session"))
+    t.page.get_by_label("Notes").fill("She set up the alert signal with two neighbours.")
+    t.page.get_by_label("Agreed actions").fill("Test the alert signal at night.\nBack up her phone.")
+    t.page.get_by_label("Next follow-up").fill("2026-01-01")
+    t.page.get_by_role("button", name="Save the coaching session").click()
+    expect(t.page.locator("#error-summary")).to_contain_text("The next follow-up is before")
+    t.check("coaching-refused", status=400, phone=True)
+    expect(t.page.get_by_label("Agreed actions")).to_contain_text("Back up her phone.")
+    t.page.get_by_label("Next follow-up").fill(_in_days(7))
+    t.click(t.page.get_by_role("button", name="Save the coaching session"))
+    expect(t.page.locator("#coaching ~ section").first).to_contain_text("Back up her phone.")
+    t.check("participant", phone=True)
+    t.click(t.page.get_by_role("link", name="Home"))
+    expect(t.page.locator("main")).to_contain_text("Coaching follow-ups due")
+    expect(t.page.locator("main")).to_contain_text("Rosa Quispe")
     audit.assert_clean()
