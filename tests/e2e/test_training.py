@@ -121,7 +121,9 @@ def test_a_trainer_runs_a_workshop_to_its_results(journey, audit, server):
     t.click(t.page.get_by_role("link", name="Rosa Quispe"))
     t.click(t.page.get_by_role("link", name="Record a coaching session"))
     t.page.get_by_label("Notes").fill("She set up the alert signal with two neighbours.")
-    t.page.get_by_label("Agreed actions").fill("Test the alert signal at night.\nBack up her phone.")
+    t.page.get_by_label("Agreed actions").fill(
+        "Test the alert signal at night.\nBack up her phone."
+    )
     t.page.get_by_label("Next follow-up").fill("2026-01-01")
     t.page.get_by_role("button", name="Save the coaching session").click()
     expect(t.page.locator("#error-summary")).to_contain_text("The next follow-up is before")

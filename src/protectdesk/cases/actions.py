@@ -247,14 +247,17 @@ def update_staff_notes(
 def add_member(*, actor: User, keyring: Keyring, case: Case, user: User) -> CaseMember:
     """A current staff member seals the case keys (every version they hold) to ``user``."""
     require_staff_member(keyring, case)
-    user = fresh_user(user)
-    if user.desk_id != case.desk_id or user.role not in MEMBER_ROLES or not user.is_active:
-        raise CaseError(_("Only active staff of this desk can be added to a case."))
-    if not user.has_keypair:
-        raise CaseError(_("This person has not signed in yet; add them after their first sign-in."))
-    if CaseMember.objects.filter(case=case, user=user).exists():
-        raise CaseError(_("This person is already a member of the case."))
     with transaction.atomic():
+        # Locked: a role change to trainer at the same moment waits, then sees this membership.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.desk_id != case.desk_id or user.role not in MEMBER_ROLES or not user.is_active:
+            raise CaseError(_("Only active staff of this desk can be added to a case."))
+        if not user.has_keypair:
+            raise CaseError(
+                _("This person has not signed in yet; add them after their first sign-in.")
+            )
+        if CaseMember.objects.filter(case=case, user=user).exists():
+            raise CaseError(_("This person is already a member of the case."))
         member = case_keys.admit(keyring, case, user, actor=actor)
         record(
             "case.member_added",

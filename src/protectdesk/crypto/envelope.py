@@ -7,8 +7,11 @@ Format v1 (all integers big-endian)::
 * The associated data is ``table:field:record-uuid:key-id:key-version`` (security.md, Keys 3):
   a ciphertext copied to another row, another column, or presented as another key's output
   fails authentication.
-* Plaintexts are padded (ISO/IEC 7816-4 via libsodium's ``sodium_pad``) to a multiple of
-  :data:`PAD_BLOCK` bytes so a stored length says little about, say, the length of a name.
+* Plaintexts are padded (ISO/IEC 7816-4: a 0x80 byte, then zeros) to a multiple of
+  :data:`PAD_BLOCK` bytes so a stored length says little about, say, the length of a name;
+  a field may ask for a ``minimum`` padded size, so that whether it is empty or filled (a
+  participant named, or linked to a case) does not show in its length either. The padding
+  is inside the authenticated ciphertext: it is checked only after the tag.
 * :func:`parse` is strict: anything but a well-formed v1 envelope raises :class:`EnvelopeError`
   with one short message; it never returns partial data.
 """
@@ -20,7 +23,6 @@ import uuid
 from dataclasses import dataclass
 
 import nacl.bindings as sodium
-import nacl.exceptions
 
 from protectdesk.crypto import aead
 from protectdesk.crypto.casekeys import Purpose, key_id
@@ -58,11 +60,36 @@ class Header:
     key_version: int
 
 
-def seal(key: bytes, purpose: Purpose, key_version: int, place: Place, plaintext: bytes) -> bytes:
-    """Encrypt ``plaintext`` for ``place`` under the case key ``(purpose, key_version)``."""
+def pad(plaintext: bytes, minimum: int = 0) -> bytes:
+    """``plaintext``, a 0x80 byte and zeros, to a multiple of :data:`PAD_BLOCK` of at least
+    ``minimum`` bytes (with ``minimum`` 0, exactly libsodium's ``sodium_pad``)."""
+    if minimum <= len(plaintext):
+        return bytes(sodium.sodium_pad(plaintext, PAD_BLOCK))
+    size = -(-minimum // PAD_BLOCK) * PAD_BLOCK
+    return plaintext + b"\x80" + b"\x00" * (size - len(plaintext) - 1)
+
+
+def unpad(padded: bytes) -> bytes:
+    """The plaintext of :func:`pad` (any amount of padding)."""
+    body = padded.rstrip(b"\x00")
+    if not body or body[-1] != 0x80 or len(padded) % PAD_BLOCK:
+        raise EnvelopeError("envelope: bad padding")
+    return body[:-1]
+
+
+def seal(
+    key: bytes,
+    purpose: Purpose,
+    key_version: int,
+    place: Place,
+    plaintext: bytes,
+    minimum: int = 0,
+) -> bytes:
+    """Encrypt ``plaintext`` for ``place`` under the case key ``(purpose, key_version)``,
+    padded to at least ``minimum`` bytes."""
     if not 0 < key_version < 2**32:
         raise ValueError("key version out of range")
-    padded = sodium.sodium_pad(plaintext, PAD_BLOCK)
+    padded = pad(plaintext, minimum)
     nonce, ciphertext = aead.encrypt(key, padded, place.associated_data(purpose, key_version))
     return _HEADER.pack(TAG, bytes([VERSION]), int(purpose), key_version) + nonce + ciphertext
 
@@ -100,7 +127,4 @@ def unseal(key: bytes, place: Place, blob: bytes) -> bytes:
         place.associated_data(header.purpose, header.key_version),
         "envelope",
     )
-    try:
-        return bytes(sodium.sodium_unpad(padded, PAD_BLOCK))
-    except (nacl.exceptions.CryptoError, ValueError):  # pragma: no cover - authenticated above
-        raise EnvelopeError("envelope: bad padding") from None
+    return unpad(bytes(padded))

@@ -22,15 +22,21 @@ def visible_resources(reader: User | None) -> QuerySet[Resource]:
     return Resource.objects.filter(published)
 
 
-def linkable_resources(desk_id: Any) -> QuerySet[Resource]:
-    """What a desk's plans may point to: published resources, and the desk's own drafts."""
+def linkable_resources(desk_id: Any, published_only: bool = False) -> QuerySet[Resource]:
+    """What a desk's plans and workshops may point to: published resources, and the desk's own
+    drafts (``published_only``: not the drafts, for someone who is not the desk's staff, such
+    as a trainer)."""
+    if published_only:
+        return Resource.objects.filter(status=Status.PUBLISHED)
     return Resource.objects.filter(Q(status=Status.PUBLISHED) | Q(desk_id=desk_id))
 
 
-def resource_choices(desk_id: Any, language: str) -> list[tuple[str, str]]:
+def resource_choices(
+    desk_id: Any, language: str, published_only: bool = False
+) -> list[tuple[str, str]]:
     """(id, title in ``language`` or the first version's) of the linkable resources."""
     choices = []
-    for resource in linkable_resources(desk_id).prefetch_related("versions"):
+    for resource in linkable_resources(desk_id, published_only).prefetch_related("versions"):
         versions = list(resource.versions.all())
         if not versions:
             continue

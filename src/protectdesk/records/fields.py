@@ -40,10 +40,15 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     data_class = DataClass.IDENTIFYING
     value_kind = "text"
 
-    def __init__(self, *args: Any, key: Purpose, searchable: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, key: Purpose, searchable: bool = False, pad_to: int = 0, **kwargs: Any
+    ) -> None:
         self.key_purpose = Purpose(key)
         #: Words of this field go into the case's blind index (protectdesk.search).
         self.searchable = searchable
+        #: The smallest stored plaintext size (bytes): empty and filled values of up to this
+        #: size store the same length (crypto.envelope.pad).
+        self.pad_to = pad_to
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         kwargs["editable"] = False
@@ -54,6 +59,8 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         kwargs["key"] = int(self.key_purpose)
         if self.searchable:
             kwargs["searchable"] = True
+        if self.pad_to:
+            kwargs["pad_to"] = self.pad_to
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 

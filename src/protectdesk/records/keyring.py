@@ -265,6 +265,7 @@ class Keyring:
                 keys.current_version,
                 _place(record, spec),
                 _encode(spec, value),
+                spec.pad_to,
             )
             setattr(record, spec.attname, blob)
 
@@ -291,7 +292,12 @@ class Keyring:
             record,
             spec.attname,
             envelope.seal(
-                key, spec.key_purpose, version, _place(record, spec), _encode(spec, value)
+                key,
+                spec.key_purpose,
+                version,
+                _place(record, spec),
+                _encode(spec, value),
+                spec.pad_to,
             ),
         )
 

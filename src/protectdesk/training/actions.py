@@ -9,6 +9,9 @@ Rules these functions keep (the reasoning is in :mod:`protectdesk.training.model
   caseworkers and trainers of the desk may run workshops (:data:`TRAINING_ROLES`);
 * adding a trainer needs a current trainer's keyring (the server alone cannot grant access);
   removing one deletes their boxes, and a workshop keeps at least one trainer;
+* a linked participant's clear counts (gender, age band, sector, kind) are what the trainer
+  enters, never copied from the defender's profile: a copy would let a trainer who is not a
+  member read the profile, and let the database match the participant to the case;
 * a participant is added once: the same defender's case, or the same name, twice in one
   workshop is refused with :class:`TrainingError` ``duplicate`` (names are compared after
   decryption, in memory, since the server cannot compare ciphertexts);
@@ -23,19 +26,20 @@ import datetime
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import Role, User
 from protectdesk.audit.actions import record as audit_record
-from protectdesk.cases.models import Defender
 from protectdesk.crypto.casekeys import Purpose
+from protectdesk.library.models import Resource
+from protectdesk.library.queries import linkable_resources
 from protectdesk.plans import actions as plans
 from protectdesk.plans.models import Measure, Strategy
 from protectdesk.records import actions as records
@@ -95,7 +99,10 @@ def _require_trainer_role(actor: User) -> None:
 
 
 def _require_member(keyring: Keyring, compartment_id: uuid.UUID) -> None:
-    if not keyring.has_staff_key(compartment_id):
+    """A trainer of the workshop, in a role that runs workshops (an account made
+    administrator since keeps no workshop: accounts.actions refuses the change while it is
+    a member, and this holds if a membership outlived it anyway)."""
+    if keyring.user.role not in TRAINING_ROLES or not keyring.has_staff_key(compartment_id):
         raise NoCaseAccess("only the workshop's trainers do this")
 
 
@@ -126,9 +133,12 @@ def _check_workshop(actor: User, data: WorkshopData) -> None:
 
 
 def _usable_resource(actor: User, resource_id: uuid.UUID) -> bool:
-    from protectdesk.library.queries import linkable_resources
+    return _linkable(actor).filter(pk=resource_id).exists()
 
-    return linkable_resources(actor.desk_id).filter(pk=resource_id).exists()
+
+def _linkable(actor: User) -> QuerySet[Resource]:
+    """The library resources ``actor`` may choose: drafts are the desk's staff's to see."""
+    return linkable_resources(actor.desk_id, published_only=not actor.is_staff_member)
 
 
 def _next_reference(actor: User) -> str:
@@ -153,8 +163,10 @@ def _encrypted(data: WorkshopData) -> dict[str, str]:
     return {"topic": data.topic, "venue": data.venue, "methods": data.methods}
 
 
-def _set_materials(workshop: Workshop, data: WorkshopData) -> None:
-    Material.objects.filter(workshop=workshop).delete()
+def _set_materials(actor: User, workshop: Workshop, data: WorkshopData) -> None:
+    """The materials as chosen; a draft the actor may not see (a trainer editing what a staff
+    co-trainer chose) stays."""
+    Material.objects.filter(workshop=workshop, resource__in=_linkable(actor)).delete()
     Material.objects.bulk_create(
         Material(workshop=workshop, module=module, resource_id=resource_id)
         for module, resource_id in dict.fromkeys(data.materials)
@@ -182,7 +194,7 @@ def create_workshop(*, actor: User, keyring: Keyring, data: WorkshopData) -> Wor
         workshop = Workshop(case=compartment, created_by=actor)
         _statistical(workshop, data)
         records.save(actor, keyring, workshop, _encrypted(data), audit=None)
-        _set_materials(workshop, data)
+        _set_materials(actor, workshop, data)
     keyring.forget(compartment.id)  # from now on the keys come from the boxes
     return workshop
 
@@ -219,7 +231,7 @@ def update_workshop(
             audit="workshop.updated",
             expected_version=expected_version,
         )
-        _set_materials(workshop, data)
+        _set_materials(actor, workshop, data)
     return workshop
 
 
@@ -257,8 +269,17 @@ def remove_trainer(*, actor: User, keyring: Keyring, workshop: Workshop, user: U
     member = CaseMember.compartments.filter(case=compartment, user=user).first()
     if member is None:
         raise TrainingError("not_member", _("This person is not a trainer of this workshop."))
-    if not CaseMember.compartments.filter(case=compartment).exclude(user=user).exists():
-        raise TrainingError("last_trainer", _("A workshop needs at least one trainer."))
+    others = (
+        CaseMember.compartments.filter(
+            case=compartment, user__is_active=True, user__role__in=TRAINING_ROLES
+        )
+        .exclude(user=user)
+        .exclude(user__public_key=None)
+    )
+    if not others.exists():
+        raise TrainingError(
+            "last_trainer", _("A workshop needs at least one trainer who can still sign in.")
+        )
     with transaction.atomic():
         case_keys.dismiss(member)
         audit_record(
@@ -330,12 +351,6 @@ def _participant_values(
                 )
                 % {"reference": data.case_reference.strip().upper()[:40]},
             )
-        defender = Defender.objects.filter(case=case).first()
-        if defender is not None:  # the anonymous counts follow the case's own (clear) fields
-            statistical["gender"] = statistical["gender"] or defender.gender
-            statistical["age_band"] = statistical["age_band"] or defender.age_band
-            statistical["defender_kind"] = statistical["defender_kind"] or defender.kind
-            statistical["sector"] = statistical["sector"] or next(iter(defender.sectors or []), "")
         encrypted = {
             "name": "",
             "organisation": data.organisation,
@@ -543,15 +558,34 @@ class CoachingData:
     notes: str = ""
     actions: tuple[str, ...] = ()
     next_on: datetime.date | None = None
-    #: measure ids already made from the actions, by action text (kept across edits)
-    measures: Mapping[str, str] = field(default_factory=dict)
 
 
 def _actions_value(data: CoachingData) -> list[dict[str, str]]:
     texts = [text.strip() for text in data.actions if text.strip()]
     if len(texts) > MAX_ACTIONS:
         raise ValueError("too many actions")
-    return [{"text": text, "measure": data.measures.get(text, "")} for text in texts]
+    return [{"text": text} for text in texts]
+
+
+def action_texts(keyring: Keyring, session: CoachingSession) -> list[str]:
+    """The session's agreed actions, in order ([] if damaged)."""
+    items = keyring.opened(session).actions
+    if not isinstance(items, list):
+        return []
+    return [str(item.get("text", "")) for item in items if isinstance(item, dict)]
+
+
+def measures_in_plan(keyring: Keyring, case: Case) -> set[str]:
+    """The texts of the measures of ``case``'s current plan, for a staff member of the case:
+    an agreed action whose text is among them is already a measure. (Nothing in the workshop
+    remembers it: a mark there would tie the workshop's record to the defender's case.)"""
+    version = plans.current(case.id)
+    if version is None or not keyring.has_staff_key(case.id):
+        return set()
+    return {
+        keyring.text(measure, "description").strip()
+        for measure in Measure.objects.filter(case_id=case.id, version=version)
+    }
 
 
 def save_coaching(
@@ -579,12 +613,6 @@ def save_coaching(
         audit = "workshop.coaching_recorded"
     else:
         audit = "workshop.coaching_updated"
-        previous = {
-            item["text"]: item.get("measure", "")
-            for item in (keyring.opened(session).actions or [])
-            if isinstance(item, dict) and item.get("measure")
-        }
-        data = CoachingData(data.held_on, data.notes, data.actions, data.next_on, previous)
     session.held_on, session.next_on = data.held_on, data.next_on
     return records.save(
         actor,
@@ -614,10 +642,14 @@ def defender_case_of(keyring: Keyring, participant: Participant) -> Case | None:
 def action_to_measure(
     *, actor: User, keyring: Keyring, session: CoachingSession, index: int
 ) -> Measure:
-    """Agreed action number ``index`` becomes a measure of the defender's current plan."""
+    """Agreed action number ``index`` becomes a measure of the defender's current plan.
+
+    Only the defender's case is written (a measure, audited there as any measure is): the
+    workshop's records stay as they were, so the database ties no workshop record to the
+    case. That the action is already a measure is read from the plan itself.
+    """
     _require_member(keyring, session.case_id)
-    participant = session.participant
-    case = defender_case_of(keyring, participant)
+    case = defender_case_of(keyring, session.participant)
     if case is None or not keyring.has_staff_key(case.id):
         raise TrainingError(
             "no_case_access",
@@ -626,24 +658,23 @@ def action_to_measure(
                 "plan: ask one of them."
             ),
         )
+    texts = action_texts(keyring, session)
+    if not 0 <= index < len(texts):
+        raise TrainingError("no_such_action", _("This action is no longer in the session."))
+    text = texts[index].strip()[:MEASURE_LIMIT]
     with transaction.atomic():
-        records.lock_case(session.case_id)
-        session.refresh_from_db()
-        items: list[dict[str, Any]] = list(keyring.opened(session).actions or [])
-        if not 0 <= index < len(items):
-            raise TrainingError("no_such_action", _("This action is no longer in the session."))
-        if items[index].get("measure"):
-            raise TrainingError(
-                "already_measure", _("This action is already a measure of the protection plan.")
-            )
+        records.lock_case(case.id)
         version = plans.current(case.id)
         if version is None:
             raise TrainingError(
                 "no_plan",
                 _("Start the protection plan first: the measure goes into its current version."),
             )
-        text = str(items[index].get("text", ""))[:MEASURE_LIMIT]
-        measure = plans.save_measure(
+        if text in measures_in_plan(keyring, case):
+            raise TrainingError(
+                "already_measure", _("This action is already a measure of the protection plan.")
+            )
+        return plans.save_measure(
             actor=actor,
             keyring=keyring,
             version=version,
@@ -651,16 +682,6 @@ def action_to_measure(
                 description=text, strategy=Strategy.PROTECTION, builds_capacity=True
             ),
         )
-        items[index] = {**items[index], "measure": str(measure.id)}
-        records.save(
-            actor,
-            keyring,
-            session,
-            {"actions": items},
-            audit="workshop.coaching_action_planned",
-            expected_version=session.row_version,
-        )
-    return measure
 
 
 # --- a desk's own questionnaires ------------------------------------------------------------

@@ -57,6 +57,7 @@ def register() -> None:
             "workshop.updated": _("Workshop details saved"),
             "workshop.deleted": _("Workshop deleted"),
             "workshop.viewed": _("Workshop viewed"),
+            "workshop.participant_viewed": _("Workshop participant viewed"),
             "workshop.results_viewed": _("Workshop pre/post results viewed"),
             "workshop.trainer_added": _("Trainer added to a workshop"),
             "workshop.trainer_removed": _("Trainer removed from a workshop"),
@@ -67,7 +68,6 @@ def register() -> None:
             "workshop.assessment_updated": _("Self-assessment changed"),
             "workshop.coaching_recorded": _("Coaching session recorded"),
             "workshop.coaching_updated": _("Coaching session saved"),
-            "workshop.coaching_action_planned": _("Coaching action made a plan measure"),
             "workshop.questionnaire_added": _("Self-assessment questionnaire added"),
         }
     )

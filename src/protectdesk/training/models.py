@@ -17,8 +17,11 @@ of defender (the anonymous counts). Encrypted: the topic, the venue, methods, ev
 contact, the link to a defender's case, the answers and the coaching notes.
 
 **A participant linked to a defender's case** stores the case's id *encrypted* (the server
-cannot tell which defender attended which workshop). Trainers see the case reference; only
-members of that case see the defender's name, opened with their own keys of the case.
+cannot tell which defender attended which workshop): padded so a linked and a named
+participant store the same lengths, with no clear field copied from the defender's profile,
+and no write to the workshop when a coaching action becomes a measure of that case's plan.
+Trainers see the case reference; only members of that case see the defender's name, opened
+with their own keys of the case.
 """
 
 from __future__ import annotations
@@ -112,11 +115,12 @@ class Participant(CaseRecord):
     workshop = statistical(
         models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     )
-    name = EncryptedText(_("name"), key=SHARED)
+    #: Empty for a linked participant: padded so that it stores the same length either way.
+    name = EncryptedText(_("name"), key=SHARED, pad_to=256)
     organisation = EncryptedText(_("organisation or community"), key=SHARED)
     contacts = EncryptedText(_("how to reach them safely"), key=SHARED)
-    #: The id of a defender's case of the desk, or empty.
-    linked_case = EncryptedText(_("defender's case"), key=SHARED)
+    #: The id of a defender's case of the desk, or empty (the same stored length either way).
+    linked_case = EncryptedText(_("defender's case"), key=SHARED, pad_to=64)
     gender = statistical(models.CharField(_("gender"), max_length=16, blank=True))
     age_band = statistical(models.CharField(_("age band"), max_length=8, blank=True))
     sector = statistical(models.CharField(_("sector"), max_length=40, blank=True))
@@ -167,8 +171,7 @@ class CoachingSession(CaseRecord):
     held_on = statistical(models.DateField(_("date of the session")))
     next_on = statistical(models.DateField(_("next follow-up"), null=True, blank=True))
     notes = EncryptedText(_("notes"), key=SHARED)
-    #: [{"text": …, "measure": "<measure id>" or ""}]: an action made a measure of the
-    #: defender's plan remembers it (encrypted: it names a record of the defender's case).
+    #: [{"text": …}]. Whether an action became a measure is read from the defender's plan.
     actions = EncryptedJSON(_("agreed actions"), key=SHARED)
     created_by = statistical(
         models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

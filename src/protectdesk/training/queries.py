@@ -47,7 +47,7 @@ def member_workshop(keyring: Keyring, workshop_id: uuid.UUID | str) -> Workshop:
         .filter(pk=workshop_id, case__desk_id=keyring.user.desk_id)
         .first()
     )
-    if workshop is None:
+    if workshop is None or keyring.user.role not in TRAINING_ROLES:
         raise Http404
     member_case(keyring, workshop.case_id, kind=CaseKind.WORKSHOP)
     return workshop
@@ -323,11 +323,15 @@ def anonymous_counts(workshop: Workshop) -> list[CountTable]:
     return tables
 
 
-def materials_of(workshop: Workshop, language: str) -> list[tuple[str, Any, str]]:
-    """(module label or "", resource, title in ``language``) of the workshop's materials."""
+def materials_of(workshop: Workshop, language: str, viewer: User) -> list[tuple[str, Any, str]]:
+    """(module label or "", resource, title in ``language``) of the workshop's materials; a
+    draft only for the desk's staff."""
     found = []
     modules = vocabularies.load("curriculum_modules")
-    for material in Material.objects.filter(workshop=workshop).select_related("resource"):
+    shown_materials = Material.objects.filter(workshop=workshop).select_related("resource")
+    if not viewer.is_staff_member:
+        shown_materials = shown_materials.filter(resource__status="published")
+    for material in shown_materials:
         versions = list(material.resource.versions.all())
         if not versions:
             continue

@@ -91,7 +91,7 @@ class Questionnaire:
             if isinstance(score, bool) or not isinstance(score, int):
                 raise ValueError(f"{code}: a score is a whole number")
             if not self.low <= score <= self.high:
-                raise ValueError(f"{code}: {score} is off the scale {self.low}–{self.high}")
+                raise ValueError(f"{code}: a score off the scale {self.low}–{self.high}")
 
 
 def _labels(value: Any, where: str, problems: list[str]) -> dict[str, str]:

@@ -93,7 +93,9 @@ def _workshop_form(request: HttpRequest, viewer: User, **kwargs: Any) -> Worksho
     return WorkshopForm(
         request.POST if request.method == "POST" else None,
         country_default=viewer.desk.country,
-        materials=resource_choices(viewer.desk_id, _language()),
+        materials=resource_choices(
+            viewer.desk_id, _language(), published_only=not viewer.is_staff_member
+        ),
         questionnaires=queries.questionnaire_choices(viewer),
         **kwargs,
     )
@@ -138,7 +140,7 @@ def _workshop_context(
         "opened": opened,
         "reference": workshop.case.reference,
         "modules": queries.module_labels(workshop.modules),
-        "materials": queries.materials_of(workshop, _language()),
+        "materials": queries.materials_of(workshop, _language(), viewer),
         "trainers": queries.trainers_of(workshop),
         "participants": queries.participant_rows(keyring, workshop),
         "counts": queries.anonymous_counts(workshop),
@@ -336,11 +338,14 @@ def _participant_context(
 ) -> dict[str, Any]:
     found = queries.answers_of(keyring, participant)
     case = actions.defender_case_of(keyring, participant)
+    in_plan = actions.measures_in_plan(keyring, case) if case is not None else set()
     sessions = []
     for session in CoachingSession.objects.filter(participant=participant):
-        opened = keyring.opened(session)
-        items = opened.actions if isinstance(opened.actions, list) else []
-        sessions.append((session, opened, items))
+        items = [
+            {"text": text, "in_plan": text.strip() in in_plan}
+            for text in actions.action_texts(keyring, session)
+        ]
+        sessions.append((session, keyring.opened(session), items))
     return {
         "workshop": workshop,
         "reference": workshop.case.reference,
@@ -399,6 +404,7 @@ def participant(
                 messages.success(request, _("The participant is saved."))
                 return redirect("training:participant", workshop.id, target.id)
         return render(request, "training/participant.html", context, status=400)
+    record_access(request, "workshop.participant_viewed", target)
     return render(request, "training/participant.html", context)
 
 
@@ -496,6 +502,7 @@ def assessment(
                 messages.success(request, _("The self-assessment is saved."))
                 return redirect("training:participant", workshop.id, target.id)
         return render(request, "training/assessment.html", context, status=400)
+    record_access(request, "workshop.participant_viewed", target)
     if phase == Phase.POST and queries.answers_of(keyring, target).get(Phase.PRE) is None:
         context["refused"] = Problem(
             _(
@@ -539,13 +546,11 @@ def coaching(
     session = queries.coaching_in(target, session_id) if session_id is not None else None
     initial: dict[str, Any] = {}
     if session is not None:
-        opened = keyring.opened(session)
-        items = opened.actions if isinstance(opened.actions, list) else []
         initial = {
             "held_on": session.held_on.isoformat(),
             "next_on": session.next_on.isoformat() if session.next_on else "",
-            "notes": opened.notes,
-            "actions_text": "\n".join(str(i.get("text", "")) for i in items if isinstance(i, dict)),
+            "notes": keyring.text(session, "notes"),
+            "actions_text": "\n".join(actions.action_texts(keyring, session)),
             "row_version": session.row_version,
         }
     form = CoachingForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -582,6 +587,7 @@ def coaching(
                     reverse("training:participant", args=[workshop.id, target.id]) + "#coaching"
                 )
         return render(request, "training/coaching.html", context, status=400)
+    record_access(request, "workshop.participant_viewed", target)
     return render(request, "training/coaching.html", context)
 
 

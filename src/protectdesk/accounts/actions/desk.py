@@ -133,6 +133,31 @@ def change_role(*, actor: User, user: User, role: str) -> None:
                 "coordinator, caseworker and trainer."
             )
         )
+    with transaction.atomic():
+        # The row is locked while the rule is checked: a membership added at the same moment
+        # (cases.actions.add_member locks it too) waits and sees the new role.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _refuse_memberships_of_another_role(user, role)
+        if (
+            user.role in ACCOUNT_MANAGERS
+            and role not in ACCOUNT_MANAGERS
+            and _is_last_manager(user)
+        ):
+            raise AccountError(
+                _("The desk needs at least one active administrator or coordinator.")
+            )
+        if role == user.role:
+            return
+        old = user.role
+        user.role = role
+        user.save(update_fields=["role"])
+        desk_keys.revoke(user)
+        record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
+
+
+def _refuse_memberships_of_another_role(user: User, role: str) -> None:
+    """A trainer is a member of no case; an administrator of no workshop (workshops are run
+    by coordinators, caseworkers and trainers): the memberships go first, then the role."""
     if role == Role.TRAINER and user.role != Role.TRAINER:
         cases = user.case_memberships.filter(case__kind="defender").count()
         if cases:
@@ -146,16 +171,19 @@ def change_role(*, actor: User, user: User, role: str) -> None:
                 )
                 % {"count": cases}
             )
-    if user.role in ACCOUNT_MANAGERS and role not in ACCOUNT_MANAGERS and _is_last_manager(user):
-        raise AccountError(_("The desk needs at least one active administrator or coordinator."))
-    if role == user.role:
-        return
-    with transaction.atomic():
-        old = user.role
-        user.role = role
-        user.save(update_fields=["role"])
-        desk_keys.revoke(user)
-        record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
+    if role == Role.ADMIN and user.role != Role.ADMIN:
+        workshops = user.case_memberships.filter(case__kind="workshop").count()
+        if workshops:
+            raise AccountError(
+                ngettext(
+                    "An administrator does not run workshops: remove this person from their "
+                    "%(count)d workshop first (on the workshop page), then change the role.",
+                    "An administrator does not run workshops: remove this person from their "
+                    "%(count)d workshops first (on the workshop pages), then change the role.",
+                    workshops,
+                )
+                % {"count": workshops}
+            )
 
 
 def set_active(*, actor: User, user: User, active: bool) -> None:
