@@ -136,7 +136,7 @@ def change_role(*, actor: User, user: User, role: str) -> None:
     with transaction.atomic():
         # The row is locked while the rule is checked: a membership added at the same moment
         # (cases.actions.add_member locks it too) waits and sees the new role.
-        user = User.objects.select_for_update().get(pk=user.pk)
+        given, user = user, User.objects.select_for_update().get(pk=user.pk)
         _refuse_memberships_of_another_role(user, role)
         if (
             user.role in ACCOUNT_MANAGERS
@@ -149,7 +149,7 @@ def change_role(*, actor: User, user: User, role: str) -> None:
         if role == user.role:
             return
         old = user.role
-        user.role = role
+        user.role = given.role = role
         user.save(update_fields=["role"])
         desk_keys.revoke(user)
         record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
