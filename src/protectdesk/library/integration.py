@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, User
+from protectdesk.accounts.models import ACCOUNT_MANAGERS, STAFF_ROLES, Role, User
 from protectdesk.audit import codes
 from protectdesk.records import registry
 from protectdesk.records.keyring import Keyring
@@ -18,6 +18,10 @@ def register() -> None:
     registry.register_urls("library/", "protectdesk.library.urls")
     registry.register_navigation(
         NavEntry("library:manage", _("Library"), frozenset(STAFF_ROLES), order=60)
+    )
+    # Trainers write no library resource (the desk's staff do): they read the public library.
+    registry.register_navigation(
+        NavEntry("library:index", _("Library"), frozenset({Role.TRAINER}), order=60)
     )
     codes.register(
         {
