@@ -21,6 +21,9 @@ NAMES = [
     "contingency_templates",
     "library_topics",
     "curriculum_modules",
+    "partner_services",
+    "policy_criteria",
+    "un_declaration_articles",
 ]
 
 
@@ -95,3 +98,29 @@ def test_labels_follow_the_active_language():
     with translation.override("es"):
         assert vocabularies.country_name("DE") == "Alemania"
         assert vocabularies.subdivision_name("GT-16") == "Alta Verapaz"
+
+
+def test_advocacy_vocabularies_match_the_method():
+    """Issue 17's lists as the methodology names them: eight partner services, eleven policy
+    criteria each explained in every language, and the twenty articles of A/RES/53/144."""
+    services = vocabularies.load("partner_services").codes()
+    assert services == {
+        "legal_aid",
+        "medical",
+        "psychosocial",
+        "relocation",
+        "emergency_grant",
+        "digital_security",
+        "accompaniment",
+        "advocacy",
+    }
+    criteria = vocabularies.load("policy_criteria").terms
+    assert len(criteria) == 11
+    for term in criteria:
+        assert set(term.extra["help"]) == set(vocabularies.LANGUAGES), term.code
+        assert all(text.strip() for text in term.extra["help"].values()), term.code
+    articles = vocabularies.load("un_declaration_articles").terms
+    assert [term.extra["number"] for term in articles] == list(range(1, 21))
+    for term in articles:
+        number = term.extra["number"]
+        assert all(label.startswith(f"Art. {number}") for label in term.labels.values()), term.code
