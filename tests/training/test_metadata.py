@@ -188,3 +188,32 @@ def test_a_trainer_gets_a_role_change_refused_while_in_a_case_only_as_before(des
     desk_actions.change_role(actor=desks.coordinator, user=other, role="trainer")
     other.refresh_from_db()
     assert other.role == Role.TRAINER
+
+
+def test_each_guide_becomes_a_material_of_the_module_its_topics_serve(desks):
+    def guide(slug, topics):
+        return library.create_with_versions(
+            author=desks.caseworker,
+            data=library.ResourceData(
+                slug=slug, kind="guide", audience="defenders", topics=topics, licence="cc-by-4.0"
+            ),
+            versions=[(library.VersionData("en", f"Guide {slug}", body="Text."), None)],
+            publisher=desks.coordinator,
+        )
+
+    phones = guide("phones", ("digital_security",))
+    general = guide("general", ("legal_protection",))
+    workshop = make_workshop(
+        desks.caseworker,
+        modules=("risk_analysis", "digital_security"),
+        materials=(("", phones.id), ("", general.id)),
+    )
+    by_module = dict(
+        Material.objects.filter(workshop=workshop).values_list("resource_id", "module")
+    )
+    assert by_module == {phones.id: "digital_security", general.id: ""}
+    shown = queries.materials_of(workshop, "en", desks.caseworker)
+    assert sorted((module, title) for module, _r, title in shown) == [
+        ("", "Guide general"),
+        ("Digital security", "Guide phones"),
+    ]

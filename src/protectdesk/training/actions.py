@@ -163,13 +163,32 @@ def _encrypted(data: WorkshopData) -> dict[str, str]:
     return {"topic": data.topic, "venue": data.venue, "methods": data.methods}
 
 
+def module_for(modules: tuple[str, ...], topics: list[str]) -> str:
+    """The first of the workshop's ``modules`` whose library topics (curriculum_modules.yaml)
+    the resource covers: the module the guide is a material for; "" for the whole workshop."""
+    curriculum = vocabularies.load("curriculum_modules")
+    for code in modules:
+        term = curriculum.get(code)
+        if term is not None and set(term.extra.get("topics", ())) & set(topics):
+            return code
+    return ""
+
+
 def _set_materials(actor: User, workshop: Workshop, data: WorkshopData) -> None:
-    """The materials as chosen; a draft the actor may not see (a trainer editing what a staff
-    co-trainer chose) stays."""
+    """The materials as chosen, each tied to the module it serves when the form left that to
+    the topics; a draft the actor may not see (a trainer editing what a staff co-trainer
+    chose) stays."""
     Material.objects.filter(workshop=workshop, resource__in=_linkable(actor)).delete()
+    topics = dict(
+        Resource.objects.filter(pk__in=[r for _m, r in data.materials]).values_list("id", "topics")
+    )
+    chosen = {
+        (module or module_for(data.modules, topics.get(resource_id) or []), resource_id)
+        for module, resource_id in data.materials
+    }
     Material.objects.bulk_create(
         Material(workshop=workshop, module=module, resource_id=resource_id)
-        for module, resource_id in dict.fromkeys(data.materials)
+        for module, resource_id in sorted(chosen, key=str)
     )
 
 
