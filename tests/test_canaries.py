@@ -264,6 +264,18 @@ def _view_workshop_pages(client, compartment):
         assert client.get(page).status_code == 200, page
 
 
+def _view_directory_pages(client, directory):
+    from protectdesk.partners.models import Partner, PartnerContact
+
+    pages = ["/partners/"]
+    for partner in Partner.objects.filter(case=directory):
+        pages.append(f"/partners/{partner.id}/")
+        for contact in PartnerContact.objects.filter(partner=partner):
+            pages.append(f"/partners/{partner.id}/contacts/{contact.id}/")
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+
+
 def _decrypted_text(keyring, model, case):
     """Everything decrypted from the records of ``model`` in ``case``, as one string."""
     records = model.objects.filter(pk=case.pk) if model is Case else model.objects.filter(case=case)
@@ -310,6 +322,9 @@ def test_no_canary_at_rest(desks):
     for case in set(cases.values()):
         if case.kind == "workshop":  # its pages, each showing the decrypted fields
             _view_workshop_pages(client, case)
+            continue
+        if case.kind == "directory":
+            _view_directory_pages(client, case)
             continue
         assert client.get(f"/cases/{case.id}/").status_code == 200
         # Exports with identifying data are streamed or built in memory: nothing reaches disk.

@@ -324,3 +324,25 @@ def test_the_demo_runs_two_workshops_with_results_and_coaching(demo_desk, keyrin
     training_page = coordinator.get("/training/").content.decode()
     assert all(w.case.reference in training_page for w in workshops)
     assert "Marta Choc" not in training_page  # the coordinator is no trainer of either
+
+
+def test_the_demo_has_a_partner_directory_and_referrals(demo_desk, keyrings):
+    from protectdesk.partners import queries as partner_queries
+    from protectdesk.partners.actions import directory_of
+
+    coordinator = User.objects.get(login=demo.COORDINATOR)
+    directory = directory_of(coordinator.desk_id)
+    assert directory is not None
+    for login in (demo.COORDINATOR, demo.CASEWORKER, demo.CASEWORKER2):
+        rows = partner_queries.partner_rows(keyrings[login], directory)
+        assert len(rows) == 3 and all("(fictional)" in row.name for row in rows)
+    caseworker = keyrings[demo.CASEWORKER]
+    rosa = next(
+        d.case
+        for d in Defender.objects.select_related("case")
+        if caseworker.can_open(d.case_id) and caseworker.text(d, "name") == "Rosa Caal (fictional)"
+    )
+    referrals = partner_queries.referral_rows(caseworker, rosa)
+    assert {r.service for r in referrals} == {"Legal aid", "Psychosocial support"}
+    measures = [caseworker.text(m, "description") for m in Measure.objects.filter(case=rosa)]
+    assert "Referral: Legal aid" in measures

@@ -681,6 +681,55 @@ FORMS: dict[str, Refusal | NothingToType] = {
     ),
     "training:coaching_measure": BUTTONS,
     "training:questionnaires": Refusal("coordinator", lambda desks: {}, ("file",)),
+    # --- partners ---
+    "partners:open": BUTTONS,
+    "partners:give_access": BUTTONS,
+    "partners:rotate": BUTTONS,
+    "partners:new": Refusal(
+        "caseworker",
+        lambda desks: {
+            "name": "",
+            "description": "Takes cases within a week.",
+            "countries": ["GT"],
+        },
+        ("name", "services"),
+    ),
+    "partners:partner": Refusal(
+        "caseworker",
+        lambda desks: {"name": "Sample legal clinic", "services": [], "row_version": "1"},
+        ("services",),
+    ),
+    "partners:new_contact": Refusal(
+        "caseworker", lambda desks: {"name": "", "role": "Lawyer"}, ("name",)
+    ),
+    "partners:contact": Refusal(
+        "caseworker",
+        lambda desks: {"name": "", "channels": "Signal", "row_version": "1"},
+        ("name",),
+    ),
+    "partners:remove_contact": BUTTONS,
+    "partners:new_referral": Refusal(
+        "caseworker",
+        lambda desks: {
+            "partner": "",
+            "service": "legal_aid",
+            "referred_on": "31/02/2026",
+            "status": "requested",
+        },
+        ("partner", "referred_on"),
+    ),
+    "partners:referral": Refusal(
+        "caseworker",
+        lambda desks: {
+            "partner": "",
+            "service": "legal_aid",
+            "referred_on": "2026-11-02",
+            "follow_up_on": "2026-10-01",
+            "status": "accepted",
+            "row_version": "1",
+        },
+        ("partner", "follow_up_on"),
+    ),
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }

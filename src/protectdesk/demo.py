@@ -38,6 +38,7 @@ from protectdesk.demo_cases import (
 )
 from protectdesk.demo_generated import create_generated
 from protectdesk.demo_library import create_library
+from protectdesk.demo_partners import create_partners
 from protectdesk.demo_plans import demo_image, protect
 from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoWheel
 from protectdesk.demo_training import create_training
@@ -122,6 +123,13 @@ def create_demo() -> str:
         create_library(users[COORDINATOR], users[CASEWORKER2])
         create_training(
             users[TRAINER], keyrings[TRAINER], users[CASEWORKER], keyrings[CASEWORKER], cases
+        )
+        create_partners(
+            users[COORDINATOR],
+            keyrings[COORDINATOR],
+            users[CASEWORKER],
+            keyrings[CASEWORKER],
+            cases,
         )
     return created.recovery_phrase
 

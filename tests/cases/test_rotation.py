@@ -269,15 +269,18 @@ def test_rotation_re_seals_every_registered_module_record(
             {label: compartment for label, w in registry.CANARY_WRITERS.items() if w is writer}
         )
     compartments = set(written.values())
-    assert len(compartments) == 2
+    assert len(compartments) == 3
     assert all(_envelope_versions(c) == {1} for c in compartments)
 
     client = signed_in_client(desks.caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/cases/{desks.case.id}/rotate/")
-        for compartment in compartments - {desks.case}:  # a workshop: its own page's button
-            workshop = compartment_workshop(compartment)
-            assert client.post(f"/training/{workshop.id}/rotate/").status_code == 302
+        for compartment in compartments - {desks.case}:  # a workshop, the partner directory
+            if compartment.kind == "workshop":
+                url = f"/training/{compartment_workshop(compartment).id}/rotate/"
+            else:
+                url = "/partners/rotate/"
+            assert client.post(url).status_code == 302, url
     assert all(_envelope_versions(c) == {2} for c in compartments)
 
     keyring = keyring_of(desks.caseworker)

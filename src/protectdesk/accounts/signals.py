@@ -9,3 +9,7 @@ keypair_replaced = Signal()
 #: Sent with ``user`` when a pre-keyed account (a defender's) is voided before anyone ever
 #: accepted its invitation (revoked or expired): its boxes and memberships must go.
 account_voided = Signal()
+
+#: Sent with ``user``, ``old`` and ``new`` (role codes) after an account's role changed: a
+#: module whose compartment is for some roles only dismisses the account from it.
+role_changed = Signal()

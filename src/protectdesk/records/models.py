@@ -38,6 +38,7 @@ class CaseStatus(models.TextChoices):
 class CaseKind(models.TextChoices):
     DEFENDER = "defender", _("Defender's case")
     WORKSHOP = "workshop", _("Workshop")
+    DIRECTORY = "directory", _("Partner directory")
 
 
 class DefenderCases(models.Manager["Case"]):
@@ -96,7 +97,12 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["desk", "reference"], name="case_reference_unique_per_desk"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["desk"],
+                condition=Q(kind="directory"),
+                name="one_partner_directory_per_desk",
+            ),
         ]
 
     def __str__(self) -> str:

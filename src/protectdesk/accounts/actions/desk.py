@@ -26,6 +26,7 @@ from protectdesk.accounts.models import (
     User,
     normalise_login,
 )
+from protectdesk.accounts.signals import role_changed
 from protectdesk.audit.actions import record
 from protectdesk.crypto import recovery, userkeys
 
@@ -152,6 +153,7 @@ def change_role(*, actor: User, user: User, role: str) -> None:
         user.role = given.role = role
         user.save(update_fields=["role"])
         desk_keys.revoke(user)
+        role_changed.send(sender=User, user=user, old=old, new=role)
         record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
 
 
