@@ -376,8 +376,9 @@ def restore_access(*, actor: User, phrase: str, user: User) -> Restored:
             )
             if member.case.kind == CaseKind.WORKSHOP:
                 workshops += 1
-            else:
+            elif member.case.kind == CaseKind.DEFENDER:
                 cases += 1
+            # (the partner directory is restored too; the message names cases and workshops)
         desk_keys.restore(recovery_private_key=recovery_private, user=user)
     return Restored(cases, workshops)
 
