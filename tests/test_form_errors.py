@@ -685,6 +685,7 @@ FORMS: dict[str, Refusal | NothingToType] = {
     "partners:open": BUTTONS,
     "partners:give_access": BUTTONS,
     "partners:rotate": BUTTONS,
+    "partners:recover": Refusal("coordinator", lambda desks: {"phrase": ""}, ("phrase",)),
     "partners:new": Refusal(
         "caseworker",
         lambda desks: {

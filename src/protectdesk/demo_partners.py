@@ -54,6 +54,12 @@ def create_partners(
 ) -> int:
     """The directory, three partners and two referrals of Rosa Caal; returns the partners."""
     directory = actions.open_directory(actor=coordinator, keyring=coordinator_keyring)
+    actions.give_access(
+        actor=coordinator,
+        keyring=coordinator_keyring,
+        directory=directory,
+        user_ids=[user.pk for user in actions.waiting(directory)],
+    )
     made = {}
     for name, (services, countries, description, contacts) in PARTNERS.items():
         partner = actions.save_partner(

@@ -33,9 +33,21 @@ def _partner(user, name="Clínica jurídica del norte", services=("legal_aid",))
     )
 
 
+def _give(member, *users):
+    return actions.give_access(
+        actor=member,
+        keyring=keyring_of(member),
+        directory=actions.directory_of(member.desk_id),
+        user_ids=[u.pk for u in users],
+    )
+
+
 def test_the_directory_is_sealed_to_the_desks_coordinators_and_caseworkers_only(desks):
     directory = _open(desks.caseworker)
     assert directory.kind == "directory"
+    assert set(actions.waiting(directory)) == {desks.coordinator, desks.caseworker2}
+    # Chosen one by one; a role that does not hold it is skipped even when asked for.
+    assert _give(desks.caseworker, desks.coordinator, desks.caseworker2, desks.admin) == 2
     holders = set(CaseMember.compartments.filter(case=directory).values_list("user_id", flat=True))
     assert holders == {desks.coordinator.pk, desks.caseworker.pk, desks.caseworker2.pk}
     boxed = set(CaseKeyBox.objects.filter(case=directory).values_list("recipient_id", flat=True))
@@ -48,21 +60,21 @@ def test_the_directory_is_sealed_to_the_desks_coordinators_and_caseworkers_only(
 
 def test_a_colleague_who_joins_later_is_given_the_directory_by_a_member(desks):
     directory = _open(desks.caseworker)
+    _give(desks.caseworker, desks.coordinator, desks.caseworker2)
     newcomer = add_user(desks.coordinator, Role.CASEWORKER, "new@test.example", "Newcomer")
     assert actions.waiting(directory) == [newcomer]
     assert queries.member_directory(keyring_of(newcomer)) is None
     with pytest.raises(NoCaseAccess):
-        actions.give_access(actor=newcomer, keyring=keyring_of(newcomer), directory=directory)
-    given = actions.give_access(
-        actor=desks.caseworker, keyring=keyring_of(desks.caseworker), directory=directory
-    )
-    assert given == 1
+        _give(newcomer, newcomer)
+    assert _give(desks.caseworker, newcomer) == 1
+    assert _give(desks.caseworker, newcomer) == 0  # given already: nothing twice
     partner = _partner(desks.caseworker)
     assert keyring_of(newcomer).text(partner, "name") == "Clínica jurídica del norte"
 
 
 def test_a_role_that_does_not_hold_the_directory_leaves_it(desks):
     directory = _open(desks.caseworker)
+    _give(desks.caseworker, desks.caseworker2)
     assert CaseMember.compartments.filter(case=directory, user=desks.caseworker2).exists()
     desk_actions.change_role(actor=desks.coordinator, user=desks.caseworker2, role=Role.TRAINER)
     assert not CaseMember.compartments.filter(case=directory, user=desks.caseworker2).exists()
@@ -72,6 +84,7 @@ def test_a_role_that_does_not_hold_the_directory_leaves_it(desks):
 
 def test_a_partner_is_named_once_and_stays_in_its_desk(desks, signed_in_client):
     _open(desks.caseworker)
+    _give(desks.caseworker, desks.coordinator)
     partner = _partner(desks.caseworker)
     with pytest.raises(actions.PartnerError) as refused:
         _partner(desks.coordinator, "  clínica JURÍDICA del norte ")
@@ -167,3 +180,59 @@ def test_the_case_page_lists_referrals_for_staff_not_for_the_defender(desks, sig
     assert "Clínica jurídica del norte" in staff_page.content.decode()
     own_page = signed_in_client(desks.defender).get(f"/cases/{desks.case.id}/").content
     assert b"Referrals" not in own_page and b"jur" not in own_page
+
+
+def test_a_deactivated_member_leaves_the_directory_and_waits_when_back(desks):
+    directory = _open(desks.caseworker)
+    _give(desks.caseworker, desks.caseworker2)
+    desk_actions.set_active(actor=desks.coordinator, user=desks.caseworker2, active=False)
+    assert not CaseKeyBox.objects.filter(case=directory, recipient=desks.caseworker2).exists()
+    desk_actions.set_active(actor=desks.coordinator, user=desks.caseworker2, active=True)
+    assert queries.member_directory(keyring_of(desks.caseworker2)) is None
+    assert desks.caseworker2 in actions.waiting(directory)
+
+
+def test_with_nobody_left_a_coordinator_opens_it_with_the_recovery_phrase(desks):
+    directory = _open(desks.caseworker)
+    partner = _partner(desks.caseworker)
+    desk_actions.set_active(actor=desks.coordinator, user=desks.caseworker, active=False)
+    assert actions.usable_holders(directory) == []
+    with pytest.raises(actions.PartnerError) as refused:
+        actions.recover_directory(actor=desks.coordinator, phrase="AAAAA-" * 10 + "AAAAA")
+    assert refused.value.code in {"typo", "wrong_phrase"}
+    with pytest.raises(PermissionError):
+        actions.recover_directory(actor=desks.caseworker2, phrase=desks.recovery_phrase)
+    actions.recover_directory(actor=desks.coordinator, phrase=desks.recovery_phrase)
+    keyring = keyring_of(desks.coordinator)
+    assert keyring.text(partner, "name") == "Clínica jurídica del norte"
+
+
+def test_a_member_without_the_directory_still_updates_a_referrals_status(desks):
+    _open(desks.caseworker)
+    partner = _partner(desks.caseworker)
+    referral = actions.save_referral(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        data=actions.ReferralData(partner.id, "legal_aid", DAY),
+    )
+    actions.leave_directory(desks.caseworker)
+    keyring = keyring_of(desks.caseworker)
+    actions.save_referral(
+        actor=desks.caseworker,
+        keyring=keyring,
+        case=desks.case,
+        data=actions.ReferralData(partner.id, "legal_aid", DAY, status="completed"),
+        referral=referral,
+        expected_version=referral.row_version,
+    )
+    assert Referral.objects.get(pk=referral.pk).status == "completed"
+    with pytest.raises(actions.PartnerError):  # but not to another service
+        actions.save_referral(
+            actor=desks.caseworker,
+            keyring=keyring,
+            case=desks.case,
+            data=actions.ReferralData(partner.id, "medical", DAY),
+            referral=Referral.objects.get(pk=referral.pk),
+            expected_version=referral.row_version + 1,
+        )

@@ -13,3 +13,7 @@ account_voided = Signal()
 #: Sent with ``user``, ``old`` and ``new`` (role codes) after an account's role changed: a
 #: module whose compartment is for some roles only dismisses the account from it.
 role_changed = Signal()
+
+#: Sent with ``user`` and ``actor`` when an account is deactivated (inside the transaction): a
+#: module whose compartment an account leaves with its activity dismisses it.
+account_deactivated = Signal()

@@ -4,9 +4,10 @@
 Rules these functions keep:
 
 * the directory is opened by a coordinator or caseworker (:data:`DIRECTORY_ROLES`); it is
-  made with fresh keys and sealed at once to every colleague of those roles who has keys, and
-  to the recovery key; a colleague who comes later is given it by a member (their keyring
-  seals it), never by the server alone;
+  made with fresh keys sealed to them and to the recovery key; colleagues are given it by a
+  member, one by one (their keyring seals it), never by the server alone; an account that
+  changes role or is deactivated leaves it; with nobody left, a coordinator recovers it with
+  the recovery phrase;
 * only members read or write partners; a partner belongs to one desk's directory, so another
   desk can neither see it nor refer to it;
 * a referral is written by a staff member of the case, to a partner of their own desk's
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from protectdesk import vocabularies
 from protectdesk.accounts.models import Role, User
 from protectdesk.audit.actions import record as audit_record
+from protectdesk.crypto import RecoveryPhraseError, recovery, userkeys
 from protectdesk.crypto.casekeys import Purpose
 from protectdesk.partners.models import Partner, PartnerContact, Referral, ReferralStatus
 from protectdesk.plans import actions as plans
@@ -34,7 +36,7 @@ from protectdesk.plans.models import Measure, Strategy
 from protectdesk.records import actions as records
 from protectdesk.records import keys as case_keys
 from protectdesk.records.keyring import Keyring, NoCaseAccess
-from protectdesk.records.models import Case, CaseKind, CaseMember
+from protectdesk.records.models import Case, CaseKeyBox, CaseKind, CaseMember
 
 #: Who holds the partner directory: the desk's coordinators and caseworkers.
 DIRECTORY_ROLES = frozenset({Role.COORDINATOR, Role.CASEWORKER})
@@ -77,8 +79,9 @@ def _require_member(keyring: Keyring, directory_id: uuid.UUID) -> None:
 
 
 def open_directory(*, actor: User, keyring: Keyring) -> Case:
-    """Create the desk's directory, sealed to ``actor``, every eligible colleague and the
-    recovery key; if it exists already, return it (two first visits at once make one)."""
+    """Create the desk's directory, sealed to ``actor`` and the recovery key; if it exists
+    already, return it (two first visits at once make one). Colleagues are given it next,
+    one by one (:func:`give_access`)."""
     if actor.role not in DIRECTORY_ROLES:
         raise PermissionError("the partner directory is for coordinators and caseworkers")
     existing = directory_of(actor.desk_id)
@@ -96,12 +99,8 @@ def open_directory(*, actor: User, keyring: Keyring) -> Case:
         with transaction.atomic():
             keyring.adopt(directory.id, 1, keys)
             records.save(actor, keyring, directory, {"staff_notes": ""}, audit="partners.opened")
-            holders = [actor, *(u for u in eligible(actor.desk_id) if u.pk != actor.pk)]
-            CaseMember.compartments.bulk_create(
-                CaseMember(case=directory, user=user, kind="staff", added_by=actor)
-                for user in holders
-            )
-            case_keys.seal_to_holders(directory, 1, keys, [(user, both) for user in holders])
+            CaseMember.compartments.create(case=directory, user=actor, kind="staff", added_by=actor)
+            case_keys.seal_to_holders(directory, 1, keys, [(actor, both)])
     except IntegrityError:  # a colleague opened it at the same moment: theirs is the one
         found = directory_of(actor.desk_id)
         if found is None:
@@ -112,12 +111,25 @@ def open_directory(*, actor: User, keyring: Keyring) -> Case:
     return directory
 
 
-def give_access(*, actor: User, keyring: Keyring, directory: Case) -> int:
-    """Seal the directory to every colleague who may hold it and does not; how many."""
+def give_access(
+    *, actor: User, keyring: Keyring, directory: Case, user_ids: list[uuid.UUID]
+) -> int:
+    """Seal the directory to the colleagues chosen (by a member, one by one: an account made
+    by an administrator's invitation is not handed the directory by a click for someone
+    else); how many. Each is locked and checked again in the transaction, so a role change
+    or a deactivation at the same moment cannot slip a trainer or an inactive account in."""
     _require_member(keyring, directory.id)
     given = 0
     with transaction.atomic():
-        for user in waiting(directory):
+        for user in User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk"):
+            if (
+                user.desk_id != directory.desk_id
+                or user.role not in DIRECTORY_ROLES
+                or not user.is_active
+                or not user.has_keypair
+                or CaseMember.compartments.filter(case=directory, user=user).exists()
+            ):
+                continue
             case_keys.admit(keyring, directory, user, actor=actor)
             audit_record(
                 "partners.access_given",
@@ -129,8 +141,51 @@ def give_access(*, actor: User, keyring: Keyring, directory: Case) -> int:
     return given
 
 
-def leave_directory(user: User) -> None:
-    """Dismiss ``user`` from the directory (their role no longer holds it)."""
+def recover_directory(*, actor: User, phrase: str) -> Case:
+    """A coordinator opens the directory again with the desk's recovery phrase when no member
+    is left who can (everyone who held it left, was deactivated or lost their keys): it is
+    sealed to the coordinator from the recovery key's copies."""
+    if actor.role != Role.COORDINATOR:
+        raise PermissionError("a coordinator recovers the partner directory")
+    directory = directory_of(actor.desk_id)
+    if directory is None:
+        raise PartnerError("no_directory", _("The desk has no partner directory yet: open it."))
+    try:
+        recovery_private = recovery.from_phrase(phrase)
+    except RecoveryPhraseError:
+        raise PartnerError(
+            "typo", _("This recovery phrase has a typo: check each group of five characters.")
+        ) from None
+    if userkeys.public_key_of(recovery_private) != bytes(actor.desk.recovery_public_key or b""):
+        raise PartnerError("wrong_phrase", _("This is not the recovery phrase of this desk."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        member, _created = CaseMember.compartments.get_or_create(
+            case=directory, user=user, defaults={"kind": "staff", "added_by": actor}
+        )
+        case_keys.restore_from_recovery(recovery_private, member, user)
+        audit_record("partners.recovered", actor=actor, target=directory)
+    return directory
+
+
+def usable_holders(directory: Case) -> list[User]:
+    """Members who can still open the directory: active, of its roles, with their boxes."""
+    boxed = set(
+        CaseKeyBox.objects.filter(case=directory)
+        .exclude(recipient=None)
+        .values_list("recipient_id", flat=True)
+    )
+    return [
+        member.user
+        for member in CaseMember.compartments.filter(case=directory).select_related("user")
+        if member.user.is_active and member.user.role in DIRECTORY_ROLES and member.user_id in boxed
+    ]
+
+
+def leave_directory(user: User, actor: User | None = None) -> None:
+    """Dismiss ``user`` from the directory (their role no longer holds it, or the account was
+    deactivated). If nobody is left who can open it, a coordinator recovers it with the
+    desk's recovery phrase (:func:`recover_directory`)."""
     directory = directory_of(user.desk_id)
     member = (
         CaseMember.compartments.filter(case=directory, user=user).first() if directory else None
@@ -138,7 +193,7 @@ def leave_directory(user: User) -> None:
     if member is not None:
         case_keys.dismiss(member)
         audit_record(
-            "partners.access_removed", actor=None, target=directory, detail={"user": str(user.id)}
+            "partners.access_removed", actor=actor, target=directory, detail={"user": str(user.id)}
         )
 
 
@@ -274,7 +329,16 @@ def save_referral(
     if not keyring.has_staff_key(case.id):
         raise NoCaseAccess("only staff members of the case refer")
     partner = partner_for(keyring, case.desk_id, data.partner_id)
-    if partner is None:
+    kept = (
+        referral is not None
+        and str(data.partner_id) == keyring.text(referral, "partner_ref")
+        and data.service == referral.service
+    )
+    if partner is None and kept:
+        # The same partner and service as saved (a case member who cannot open the directory,
+        # or a partner since made inactive, updates the status and the outcome).
+        pass
+    elif partner is None:
         raise PartnerError(
             "unknown_partner",
             _(
@@ -282,7 +346,7 @@ def save_referral(
                 "directory yet): choose one of the list."
             ),
         )
-    if data.service not in partner.services:
+    elif data.service not in partner.services and not kept:
         raise PartnerError(
             "service_not_offered",
             _("This partner does not offer that service: choose one of the services it offers."),
@@ -301,7 +365,7 @@ def save_referral(
         actor,
         keyring,
         target,
-        {"partner_ref": str(partner.id), "outcome": data.outcome},
+        {"partner_ref": str(data.partner_id), "outcome": data.outcome},
         audit="referral.saved",
         expected_version=expected_version,
         detail={"service": data.service, "status": data.status},

@@ -62,7 +62,7 @@ def register() -> None:
             "partners.partner_viewed": _("Partner viewed"),
             "partners.contact_saved": _("Partner's contact person saved"),
             "partners.contact_removed": _("Partner's contact person removed"),
-            "partners.rotated": _("Partner directory given new keys"),
+            "partners.recovered": _("Partner directory opened with the recovery phrase"),
             "referral.saved": _("Referral saved"),
         }
     )
@@ -77,6 +77,14 @@ def register() -> None:
             ),
             "partners:give_access": RouteRule(
                 "POST", "staff", member=302, sample=_directory, overrides=staff
+            ),
+            # Only with nobody left who can open it; here a member remains: a 400 for every
+            # coordinator (the phrase is missing), another desk's included.
+            "partners:recover": RouteRule(
+                "POST",
+                "managers",
+                member=400,
+                overrides={"admin": 403, "outsider": 400},
             ),
             "partners:rotate": RouteRule(
                 "POST", "staff", member=302, sample=_directory, overrides=staff
@@ -107,10 +115,21 @@ def register() -> None:
 # --- samples for the authorization matrix (written through the module's actions) ---------
 
 
-def _sample_partner(actor: User, keyring: Keyring) -> Partner:
+def _sample_directory(actor: User, keyring: Keyring) -> Case:
+    """The desk's directory, given to every colleague who may hold it (the matrix's members)."""
     from protectdesk.partners import actions
 
     directory = actions.open_directory(actor=actor, keyring=keyring)
+    waiting = [user.pk for user in actions.waiting(directory)]
+    if waiting:
+        actions.give_access(actor=actor, keyring=keyring, directory=directory, user_ids=waiting)
+    return directory
+
+
+def _sample_partner(actor: User, keyring: Keyring) -> Partner:
+    from protectdesk.partners import actions
+
+    directory = _sample_directory(actor, keyring)
     existing = Partner.objects.filter(case=directory).first()
     if existing is not None:
         return existing
@@ -123,9 +142,7 @@ def _sample_partner(actor: User, keyring: Keyring) -> Partner:
 
 
 def _directory(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
-    from protectdesk.partners import actions
-
-    actions.open_directory(actor=actor, keyring=keyring)
+    _sample_directory(actor, keyring)
     return {}
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("partners/open/", views.open_directory, name="open"),
     path("partners/access/", views.give_access, name="give_access"),
     path("partners/rotate/", views.rotate_keys, name="rotate"),
+    path("partners/recover/", views.recover, name="recover"),
     path("partners/new/", views.new_partner, name="new"),
     path(_PARTNER, views.partner, name="partner"),
     path(_PARTNER + "contacts/new/", views.contact, name="new_contact"),

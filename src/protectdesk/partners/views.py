@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from protectdesk import vocabularies
+from protectdesk.accounts.forms import RecoveryPhraseForm
+from protectdesk.accounts.models import Role
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user, role_required
@@ -29,7 +31,7 @@ from protectdesk.records import rotation
 from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring, keyring_for
-from protectdesk.records.models import Case, CaseMember
+from protectdesk.records.models import Case
 
 ROLES = tuple(actions.DIRECTORY_ROLES)
 
@@ -51,8 +53,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     opened = queries.member_directory(keyring)
     if opened is None:
         if found is not None:
-            holders = CaseMember.compartments.filter(case=found).select_related("user")
-            context["holders"] = queries.people([m.user for m in holders if m.user.is_active])
+            holders = actions.usable_holders(found)
+            context["holders"] = queries.people(holders)
+            context["can_recover"] = not holders and viewer.role == Role.COORDINATOR
+            context["recovery_form"] = RecoveryPhraseForm()
         return render(request, "partners/directory.html", context)
     service = request.GET.get("service", "")
     country = request.GET.get("country", "").upper()
@@ -60,7 +64,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     context.update(
         opened=True,
         rows=queries.partner_rows(keyring, opened, service, country),
-        waiting=queries.people(actions.waiting(opened)),
+        waiting=actions.waiting(opened),
         services=services.choices(),
         service=service if service in services.codes() else "",
         country=country,
@@ -73,7 +77,8 @@ def directory(request: HttpRequest) -> HttpResponse:
 def open_directory(request: HttpRequest) -> HttpResponse:
     actions.open_directory(actor=current_user(request), keyring=keyring_for(request))
     messages.success(
-        request, _("The partner directory is open: its keys are sealed to your colleagues too.")
+        request,
+        _("The partner directory is open: give it to your colleagues below, one by one."),
     )
     return redirect("partners:directory")
 
@@ -82,8 +87,17 @@ def open_directory(request: HttpRequest) -> HttpResponse:
 @role_required(*ROLES)
 def give_access(request: HttpRequest) -> HttpResponse:
     keyring = keyring_for(request)
+    chosen = []
+    for value in request.POST.getlist("user"):
+        try:
+            chosen.append(uuid.UUID(value))
+        except ValueError:
+            continue
     given = actions.give_access(
-        actor=current_user(request), keyring=keyring, directory=_directory_or_404(keyring)
+        actor=current_user(request),
+        keyring=keyring,
+        directory=_directory_or_404(keyring),
+        user_ids=chosen,
     )
     messages.success(
         request,
@@ -95,6 +109,31 @@ def give_access(request: HttpRequest) -> HttpResponse:
         % {"count": given},
     )
     return redirect("partners:directory")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def recover(request: HttpRequest) -> HttpResponse:
+    """Open the directory again with the desk's recovery phrase (nobody left who can)."""
+    form = RecoveryPhraseForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.recover_directory(
+                actor=current_user(request), phrase=form.cleaned_data["phrase"]
+            )
+        except actions.PartnerError as error:
+            form.add_error("phrase", error.message)
+        else:
+            messages.success(request, _("You can open the partner directory again."))
+            return redirect("partners:directory")
+    found = actions.directory_of(current_user(request).desk_id)
+    context = {
+        "exists": found is not None,
+        "holders": queries.people(actions.usable_holders(found)) if found else "",
+        "can_recover": True,
+        "recovery_form": form,
+    }
+    return render(request, "partners/directory.html", context, status=400)
 
 
 @require_POST
@@ -223,6 +262,7 @@ def contact(
             messages.success(request, _("The contact person is saved."))
             return redirect(reverse("partners:partner", args=[target.id]) + "#contacts")
         return render(request, "partners/contact.html", context, status=400)
+    record_access(request, "partners.partner_viewed", target)
     return render(request, "partners/contact.html", context)
 
 
@@ -265,6 +305,8 @@ def referral(
             "row_version": existing.row_version,
         }
     partners = queries.partner_choices(keyring, case.desk_id)
+    if existing is not None and initial["partner"] not in {value for value, _l in partners}:
+        partners.append((initial["partner"], _("The partner chosen before")))
     form = ReferralForm(
         request.POST if request.method == "POST" else None, initial=initial, partners=partners
     )

@@ -26,7 +26,7 @@ from protectdesk.accounts.models import (
     User,
     normalise_login,
 )
-from protectdesk.accounts.signals import role_changed
+from protectdesk.accounts.signals import account_deactivated, role_changed
 from protectdesk.audit.actions import record
 from protectdesk.crypto import recovery, userkeys
 
@@ -153,7 +153,7 @@ def change_role(*, actor: User, user: User, role: str) -> None:
         user.role = given.role = role
         user.save(update_fields=["role"])
         desk_keys.revoke(user)
-        role_changed.send(sender=User, user=user, old=old, new=role)
+        role_changed.send(sender=User, user=user, old=old, new=role, actor=actor)
         record("account.role_changed", actor=actor, target=user, detail={"from": old, "to": role})
 
 
@@ -203,4 +203,5 @@ def set_active(*, actor: User, user: User, active: bool) -> None:
         user.save(update_fields=["is_active"])
         if not active:
             Session.objects.filter(user=user).delete()
+            account_deactivated.send(sender=User, user=user, actor=actor)
         record("account.reactivated" if active else "account.deactivated", actor=actor, target=user)
