@@ -408,6 +408,16 @@ def clear_errors(form: forms.Form) -> forms.Form:
     return form
 
 
+def check_order(
+    form: forms.Form, data: dict[str, Any], earlier: str, later: str, message: str
+) -> None:
+    """In ``clean``: the day in ``later`` is not before the one in ``earlier`` (either may be
+    empty). ``message`` names the problem and takes ``%(day)s``, the earliest day allowed."""
+    first, second = data.get(earlier), data.get(later)
+    if first and second and second < first:
+        form.add_error(later, message % {"day": first.isoformat()})
+
+
 def rebind(form: forms.Form, **values: str) -> None:
     """Change values in a bound form's data (e.g. the row version after an edit conflict)."""
     data = form.data.copy()  # type: ignore[attr-defined]

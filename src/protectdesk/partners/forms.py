@@ -16,6 +16,7 @@ from protectdesk.lib.forms import (
     DayField,
     Form,
     PlannedDayField,
+    check_order,
     private_text,
     set_choices,
 )
@@ -133,13 +134,13 @@ class ReferralForm(Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        referred, follow_up = data.get("referred_on"), data.get("follow_up_on")
-        if referred and follow_up and follow_up < referred:
-            self.add_error(
-                "follow_up_on",
-                _("The follow-up date is before the referral: enter a day on or after %(day)s.")
-                % {"day": referred.isoformat()},
-            )
+        check_order(
+            self,
+            data,
+            "referred_on",
+            "follow_up_on",
+            _("The follow-up date is before the referral: enter a day on or after %(day)s."),
+        )
         return data
 
     def to_data(self) -> actions.ReferralData:

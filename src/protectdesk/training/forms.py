@@ -21,6 +21,7 @@ from protectdesk.lib.forms import (
     DayField,
     Form,
     PlannedDayField,
+    check_order,
     private_text,
     set_choices,
 )
@@ -97,13 +98,13 @@ class WorkshopForm(Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         check_place(self, data)
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error(
-                "ends_on",
-                _("The last day is before the first day: enter a day on or after %(day)s.")
-                % {"day": starts.isoformat()},
-            )
+        check_order(
+            self,
+            data,
+            "starts_on",
+            "ends_on",
+            _("The last day is before the first day: enter a day on or after %(day)s."),
+        )
         return data
 
     def to_data(self) -> actions.WorkshopData:
@@ -288,13 +289,13 @@ class CoachingForm(Form):
                 _("Agree on %(count)d actions at most per session: merge or move some.")
                 % {"count": actions.MAX_ACTIONS},
             )
-        held, following = data.get("held_on"), data.get("next_on")
-        if held and following and following < held:
-            self.add_error(
-                "next_on",
-                _("The next follow-up is before this session: enter a day on or after %(day)s.")
-                % {"day": held.isoformat()},
-            )
+        check_order(
+            self,
+            data,
+            "held_on",
+            "next_on",
+            _("The next follow-up is before this session: enter a day on or after %(day)s."),
+        )
         if not self.errors and not str(data.get("notes", "")).strip() and not lines:
             raise forms.ValidationError(
                 _("Write notes on the session or at least one agreed action."), code="empty"
