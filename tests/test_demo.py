@@ -346,3 +346,13 @@ def test_the_demo_has_a_partner_directory_and_referrals(demo_desk, keyrings):
     assert {r.service for r in referrals} == {"Legal aid", "Psychosocial support"}
     measures = [caseworker.text(m, "description") for m in Measure.objects.filter(case=rosa)]
     assert "Referral: Legal aid" in measures
+
+
+def test_the_demo_observatory_compares_two_countries(demo_desk):
+    from protectdesk.advocacy import queries as observatory
+
+    coordinator = User.objects.get(login=demo.COORDINATOR)
+    assert {row.country for row in observatory.countries(coordinator)} == {"GT", "HN"}
+    result = observatory.compare(coordinator, ["GT", "HN"])
+    assert [n for _name, n in result.counted] == [2, 1]
+    assert all(value != "—" for _name, value in result.overall)

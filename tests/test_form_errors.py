@@ -731,6 +731,35 @@ FORMS: dict[str, Refusal | NothingToType] = {
         },
         ("partner", "follow_up_on"),
     ),
+    # --- the observatory ---
+    "advocacy:new_instrument": Refusal(
+        "caseworker",
+        lambda desks: {
+            "country": "GT",
+            "kind": "law",
+            "title": "",
+            "status": "in_force",
+            "document": "not an address",
+        },
+        ("title", "document"),
+    ),
+    "advocacy:instrument": Refusal(
+        "caseworker",
+        lambda desks: {
+            "country": "GT",
+            "kind": "policy",
+            "title": "Sample protection policy",
+            "status": "in_force",
+            "adopted_on": "31/02/2024",
+            "row_version": "1",
+        },
+        ("adopted_on",),
+    ),
+    "advocacy:assess": Refusal(
+        "caseworker",
+        lambda desks: {"assessed_on": "2026-05-01", "score_legal_basis": "7"},
+        ("score_legal_basis", "score_budget"),
+    ),
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }

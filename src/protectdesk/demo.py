@@ -38,6 +38,7 @@ from protectdesk.demo_cases import (
 )
 from protectdesk.demo_generated import create_generated
 from protectdesk.demo_library import create_library
+from protectdesk.demo_observatory import create_observatory
 from protectdesk.demo_partners import create_partners
 from protectdesk.demo_plans import demo_image, protect
 from protectdesk.demo_protection import PROTECTION, SPOKES, WHEELS, DemoWheel
@@ -131,6 +132,7 @@ def create_demo() -> str:
             keyrings[CASEWORKER],
             cases,
         )
+        create_observatory(users[COORDINATOR])
     return created.recovery_phrase
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "protectdesk.library",
     "protectdesk.training",
     "protectdesk.partners",
+    "protectdesk.advocacy",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").
