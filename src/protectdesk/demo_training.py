@@ -239,24 +239,19 @@ def _run(
             ),
         )
         people[person.name or person.linked] = participant
-        if person.before:
-            actions.record_assessment(
-                actor=trainer,
-                keyring=keyring,
-                participant=participant,
-                phase="pre",
-                answers=_answers(person.before),
-                filled_on=workshop.starts_on,
-            )
-        if person.after:
-            actions.record_assessment(
-                actor=trainer,
-                keyring=keyring,
-                participant=participant,
-                phase="post",
-                answers=_answers(person.after),
-                filled_on=workshop.ends_on,
-            )
+        for phase, scores, day in (
+            ("pre", person.before, workshop.starts_on),
+            ("post", person.after, workshop.ends_on),
+        ):
+            if scores:
+                actions.record_assessment(
+                    actor=trainer,
+                    keyring=keyring,
+                    participant=participant,
+                    phase=phase,
+                    answers=_answers(scores),
+                    filled_on=day,
+                )
     return made, people
 
 
