@@ -760,6 +760,94 @@ FORMS: dict[str, Refusal | NothingToType] = {
         lambda desks: {"assessed_on": "2026-05-01", "score_legal_basis": "7"},
         ("score_legal_basis", "score_budget"),
     ),
+    "advocacy:publish": BUTTONS,
+    # --- international communications ---
+    "advocacy:new_communication": Refusal(
+        "caseworker",
+        lambda desks: {
+            "mechanism": "iachr",
+            "kind": "urgent_appeal",
+            "language": "es",
+            "title": "",
+            "publicity": "confidential",
+        },
+        ("kind", "title"),
+    ),
+    "advocacy:edit_communication": Refusal(
+        "caseworker",
+        lambda desks: {
+            "mechanism": "un_sr_hrd",
+            "kind": "urgent_appeal",
+            "language": "de",
+            "title": "Sample appeal",
+            "publicity": "confidential",
+            "row_version": "1",
+        },
+        ("language",),
+    ),
+    "advocacy:communication_facts": Refusal(
+        "caseworker",
+        lambda desks: _with_an_incident(
+            desks, {"incident_1": "on", "on_1": "", "row_version": "1"}
+        ),
+        ("on_1",),
+    ),
+    "advocacy:communication_consent": Refusal(
+        "caseworker",
+        lambda desks: {"given_on": "2999-01-01", "consent_notes": "In person", "row_version": "1"},
+        ("given_on",),
+    ),
+    "advocacy:communication_withdraw": Refusal(
+        "caseworker",
+        lambda desks: {"withdrawn_on": "31/02/2026", "row_version": "1"},
+        ("withdrawn_on",),
+    ),
+    "advocacy:communication_tracking": Refusal(
+        "caseworker",
+        lambda desks: {
+            "status": "submitted",
+            "submitted_on": "2026-11-20",
+            "answered_on": "2026-11-01",
+            "reference": "UA GTM 1/2026",
+            "row_version": "1",
+        },
+        ("answered_on",),
+    ),
+    "advocacy:communication_follow_up": Refusal(
+        "caseworker",
+        lambda desks: {"followed_on": "2026-11-20", "text": "", "row_version": "1"},
+        ("text",),
+    ),
+    # --- video advocacy ---
+    "advocacy:new_video": Refusal(
+        "caseworker", lambda desks: {"title": "", "kind": "clip"}, ("title",)
+    ),
+    "advocacy:edit_video": Refusal(
+        "caseworker",
+        lambda desks: {"title": "", "kind": "clip", "row_version": "1"},
+        ("title",),
+    ),
+    "advocacy:new_person": Refusal(
+        "caseworker",
+        lambda desks: {"name": "", "consent": "blurred", "in_final_cut": "on"},
+        ("name", "consent_on"),
+    ),
+    "advocacy:person": Refusal(
+        "caseworker",
+        lambda desks: {"name": "Sample person", "consent": "identified", "row_version": "1"},
+        ("consent_on",),
+    ),
+    "advocacy:withdraw_person": Refusal(
+        "caseworker",
+        lambda desks: {"withdrawn_on": "", "row_version": "1"},
+        ("withdrawn_on",),
+    ),
+    "advocacy:publish_video": Refusal(
+        "caseworker",
+        lambda desks: {"published_on": "2999-01-01", "row_version": "1"},
+        ("published_on",),
+    ),
+    "advocacy:take_down_video": BUTTONS,
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -17,6 +18,7 @@ from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user, signed_in
 from protectdesk.plans import dashboard
 from protectdesk.plans import queries as plan_queries
+from protectdesk.records import registry
 from protectdesk.records.keyring import keyring_for
 from protectdesk.records.models import CaseStatus
 from protectdesk.risk.models import Band
@@ -52,6 +54,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/trainer.html", context)
     if user.role != Role.ADMIN:
         keyring = keyring_for(request)
+        if user.role in (Role.COORDINATOR, Role.CASEWORKER):
+            today = timezone.localdate()
+            context["today"] = today
+            context["reminders"] = registry.reminders_for(user, today)
         first = case_queries.page_of(case_queries.my_case_count(user), 1)
         context["cards"] = case_queries.my_cases(keyring, first)
         context["cards_total"] = first.total

@@ -25,6 +25,7 @@ from protectdesk.advocacy.models import (
     Instrument,
     InstrumentKind,
     InstrumentStatus,
+    PublishedCountry,
     Score,
 )
 from protectdesk.audit.actions import record as audit_record
@@ -117,3 +118,29 @@ def assess(
             detail={"total": sum(s for s, _r in scores.values()), "criteria": len(scores)},
         )
     return made
+
+
+def publish_country(*, actor: User, country: str, published: bool) -> None:
+    """Make the country's observatory page public (or private again); coordinators only."""
+    if actor.role != Role.COORDINATOR:
+        raise PermissionError("coordinators publish the observatory")
+    code = country.upper()
+    if code not in {value for value, _name in vocabularies.country_choices()}:
+        raise ValueError(f"unknown country {country!r}")
+    with transaction.atomic():
+        if published:
+            _made, created = PublishedCountry.objects.get_or_create(
+                desk_id=actor.desk_id, country=code, defaults={"published_by": actor}
+            )
+            changed = created
+        else:
+            changed = bool(
+                PublishedCountry.objects.filter(desk_id=actor.desk_id, country=code).delete()[0]
+            )
+        if changed:
+            audit_record(
+                "observatory.published" if published else "observatory.unpublished",
+                actor=actor,
+                target=None,
+                detail={"country": code},
+            )

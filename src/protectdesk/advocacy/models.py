@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from protectdesk.accounts.models import Desk, User
+from protectdesk.records.fields import EncryptedJSON, EncryptedText, statistical
+from protectdesk.records.models import STAFF, CaseRecord
 
 #: Scores run from 0 (absent) to 4 (fully met).
 LOWEST, HIGHEST = 0, 4
@@ -101,3 +103,218 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"score {self.pk}"
+
+
+class PublishedCountry(models.Model):
+    """A country whose observatory page the desk has chosen to publish (no sign-in needed).
+
+    Only the observatory's public information is shown there: the instruments and the
+    desk's latest assessment of each."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(_("country"), max_length=2)
+    published_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "country"], name="publish_a_country_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"published country {self.country}"
+
+
+# --- international communications (records of a defender's case) ---------------------------
+
+
+class Mechanism(models.TextChoices):
+    UN_SR_HRD = "un_sr_hrd", _("UN Special Rapporteur on human rights defenders")
+    IACHR = "iachr", _("Inter-American Commission on Human Rights")
+    ACHPR = "achpr", _("African Commission on Human and Peoples' Rights")
+    OTHER = "other", _("Another mechanism")
+
+
+class CommunicationKind(models.TextChoices):
+    URGENT_APPEAL = "urgent_appeal", _("Urgent appeal (harm under way or imminent)")
+    ALLEGATION = "allegation_letter", _("Allegation letter (harm that has happened)")
+    PRECAUTIONARY = "precautionary_measures", _("Request for precautionary measures")
+    OTHER = "other", _("Other communication")
+
+
+#: What each mechanism receives.
+KINDS_OF = {
+    Mechanism.UN_SR_HRD: (CommunicationKind.URGENT_APPEAL, CommunicationKind.ALLEGATION),
+    Mechanism.IACHR: (CommunicationKind.PRECAUTIONARY, CommunicationKind.OTHER),
+    Mechanism.ACHPR: (
+        CommunicationKind.URGENT_APPEAL,
+        CommunicationKind.ALLEGATION,
+        CommunicationKind.OTHER,
+    ),
+    Mechanism.OTHER: tuple(CommunicationKind),
+}
+
+#: The languages a dossier is exported in (the mechanisms' working languages we ship).
+DOSSIER_LANGUAGES = ("en", "es", "fr")
+
+
+class CommunicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    SUBMITTED = "submitted", _("Submitted")
+    ANSWERED = "answered", _("The State answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Publicity(models.TextChoices):
+    CONFIDENTIAL = "confidential", _("The name must stay confidential")
+    PUBLIC = "public", _("The name may be made public")
+
+
+class Communication(CaseRecord):
+    """A communication to an international mechanism about the defender of the case.
+
+    In clear, for the dashboard's reminders and statistics: the mechanism, the kind, the
+    language, the status and its dates, and whether (and when) the defender consented.
+    Encrypted under the case's **staff** key: everything written, which facts of the case the
+    dossier takes (``facts``), the mechanism's reference and the State's answer.
+    """
+
+    mechanism = statistical(models.CharField(_("mechanism"), max_length=16))
+    kind = statistical(models.CharField(_("kind of communication"), max_length=24))
+    language = statistical(models.CharField(_("language of the dossier"), max_length=2))
+    status = statistical(
+        models.CharField(
+            _("status"),
+            max_length=12,
+            choices=CommunicationStatus.choices,
+            default=CommunicationStatus.DRAFT,
+        )
+    )
+    publicity = statistical(
+        models.CharField(
+            _("may the name be published"),
+            max_length=12,
+            choices=Publicity.choices,
+            default=Publicity.CONFIDENTIAL,
+        )
+    )
+    consent_on = statistical(models.DateField(_("consent to submit given on"), null=True))
+    consent_withdrawn_on = statistical(models.DateField(_("consent withdrawn on"), null=True))
+    submitted_on = statistical(models.DateField(_("submitted on"), null=True))
+    answered_on = statistical(models.DateField(_("the State answered on"), null=True))
+    due_on = statistical(models.DateField(_("next deadline"), null=True))
+    created_by = statistical(
+        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    )
+    title = EncryptedText(_("title"), key=STAFF)
+    hrd_status = EncryptedText(_("why they are a human rights defender"), key=STAFF)
+    action_taken = EncryptedText(_("action already taken"), key=STAFF)
+    requests = EncryptedText(_("what is asked of the mechanism"), key=STAFF)
+    source = EncryptedText(_("source of the communication"), key=STAFF)
+    confidentiality = EncryptedText(_("confidentiality wishes"), key=STAFF)
+    consent_notes = EncryptedText(_("how consent was given"), key=STAFF)
+    reference = EncryptedText(_("the mechanism's reference"), key=STAFF, pad_to=64)
+    state_response = EncryptedText(_("the State's answer"), key=STAFF)
+    #: What the dossier takes from the case (``advocacy.dossier.Facts``).
+    facts = EncryptedJSON(_("facts chosen for the dossier"), key=STAFF)
+    #: [{"on": "YYYY-MM-DD", "text": "..."}], oldest first.
+    follow_ups = EncryptedJSON(_("follow-ups"), key=STAFF)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"communication {self.id}"
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_on is not None and self.consent_withdrawn_on is None
+
+
+# --- video advocacy (records of a defender's case) ------------------------------------------
+
+
+class VideoKind(models.TextChoices):
+    CLIP = "clip", _("Clip")
+    DOCUMENTARY = "documentary", _("Documentary")
+
+
+class VideoStatus(models.TextChoices):
+    DRAFT = "draft", _("In production")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Taken down")
+
+
+class Channel(models.TextChoices):
+    WEBSITE = "website", _("The desk's website")
+    SOCIAL = "social", _("Social media")
+    BROADCAST = "broadcast", _("Television or broadcast")
+    SCREENING = "screening", _("Private screening")
+    ADVOCACY = "advocacy", _("Shown to authorities or mechanisms only")
+
+
+class Video(CaseRecord):
+    """A clip or documentary about the case. Its media files are the record's attachments
+    (encrypted like every attachment, staff-only). In clear: kind, status, channel, dates
+    and the flag raised when a filmed person withdraws consent after publication."""
+
+    kind = statistical(
+        models.CharField(_("kind"), max_length=12, choices=VideoKind.choices, default="clip")
+    )
+    status = statistical(
+        models.CharField(
+            _("publication status"),
+            max_length=12,
+            choices=VideoStatus.choices,
+            default=VideoStatus.DRAFT,
+        )
+    )
+    channel = statistical(models.CharField(_("channel"), max_length=12, blank=True))
+    published_on = statistical(models.DateField(_("published on"), null=True))
+    #: When a person's consent was withdrawn while the video was published: take it down.
+    flagged_on = statistical(models.DateField(_("consent withdrawn while published"), null=True))
+    created_by = statistical(
+        models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    )
+    title = EncryptedText(_("title"), key=STAFF)
+    description = EncryptedText(_("what it shows and for whom"), key=STAFF)
+    anonymity = EncryptedText(_("anonymity requirements"), key=STAFF)
+    where = EncryptedText(_("where it is published (address)"), key=STAFF)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"video {self.id}"
+
+
+class FilmConsent(models.TextChoices):
+    MISSING = "", _("Not asked yet")
+    IDENTIFIED = "identified", _("May be identified")
+    BLURRED = "blurred", _("Face blurred")
+    VOICE = "voice_altered", _("Voice altered")
+    BLURRED_VOICE = "blurred_voice", _("Face blurred and voice altered")
+    REFUSED = "refused", _("Refused to appear")
+
+
+class FilmedPerson(CaseRecord):
+    """Someone who appears in a video, and what they agreed to (every change audited)."""
+
+    video = statistical(models.ForeignKey(Video, on_delete=models.CASCADE, related_name="people"))
+    consent = statistical(
+        models.CharField(
+            _("consent"), max_length=16, choices=FilmConsent.choices, blank=True, default=""
+        )
+    )
+    consent_on = statistical(models.DateField(_("consent recorded on"), null=True))
+    withdrawn_on = statistical(models.DateField(_("consent withdrawn on"), null=True))
+    #: False once they are cut out of the final edit (needed for someone who refused).
+    in_final_cut = statistical(models.BooleanField(_("appears in the final edit"), default=True))
+    name = EncryptedText(_("name or description"), key=STAFF, pad_to=128)
+    notes = EncryptedText(_("how consent was given, conditions"), key=STAFF)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"filmed person {self.id}"

@@ -1,18 +1,34 @@
-"""Reads of the observatory: countries, an instrument's latest assessment and history, and
-the comparison across countries (exact means, shown rounded)."""
+"""Reads of the observatory (countries, an instrument's latest assessment and history, the
+comparison across countries: exact means, shown rounded), and of a case's communications and
+videos, with their reminders for the dashboard (clear fields only)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import User
-from protectdesk.advocacy.models import Assessment, Instrument, InstrumentStatus
+from protectdesk.advocacy.models import (
+    Assessment,
+    Communication,
+    CommunicationStatus,
+    Instrument,
+    InstrumentStatus,
+    Mechanism,
+    Video,
+)
+from protectdesk.records.keyring import Keyring, Opened
+from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.records.registry import REMINDER_DAYS, Reminder
 
 
 def instrument_of(viewer: User, instrument_id: uuid.UUID) -> Instrument:
@@ -116,3 +132,52 @@ def compare(viewer: User, codes: list[str]) -> Comparison:
         overall,
         list(zip(names, counted, strict=True)),
     )
+
+
+# --- communications and videos of a case ----------------------------------------------------
+
+
+def communication_rows(keyring: Keyring, case: Case) -> list[Opened]:
+    return [keyring.opened(c) for c in Communication.objects.filter(case=case)]
+
+
+def video_rows(keyring: Keyring, case: Case) -> list[Opened]:
+    return [keyring.opened(v) for v in Video.objects.filter(case=case)]
+
+
+def _staff_cases(viewer: User) -> Any:
+    return CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values("case_id")
+
+
+def reminders(viewer: User, today: datetime.date) -> list[Reminder]:
+    """Deadlines of open communications and flagged videos in the viewer's cases."""
+    horizon = today + datetime.timedelta(days=REMINDER_DAYS)
+    cases = _staff_cases(viewer)
+    found = []
+    for item in (
+        Communication.objects.filter(case_id__in=cases, due_on__lte=horizon)
+        .exclude(status=CommunicationStatus.CLOSED)
+        .select_related("case")
+        .only("id", "case_id", "case__reference", "due_on", "mechanism")
+    ):
+        found.append(
+            Reminder(
+                item.due_on or today,
+                item.case.reference,
+                _("Deadline of a communication to %(mechanism)s")
+                % {"mechanism": Mechanism(item.mechanism).label},
+                reverse("advocacy:communication", args=[item.case_id, item.id]),
+            )
+        )
+    for video in Video.objects.filter(case_id__in=cases, flagged_on__isnull=False).select_related(
+        "case"
+    ):
+        found.append(
+            Reminder(
+                video.flagged_on or today,
+                video.case.reference,
+                _("Consent withdrawn from a published video: take it down"),
+                reverse("advocacy:video", args=[video.case_id, video.id]),
+            )
+        )
+    return found

@@ -6,17 +6,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from protectdesk import vocabularies
+from protectdesk.accounts.models import Role
 from protectdesk.advocacy import actions, queries
 from protectdesk.advocacy.forms import AssessmentForm, CompareForm, InstrumentForm
-from protectdesk.advocacy.models import Instrument
-from protectdesk.lib.access import current_user, role_required
+from protectdesk.advocacy.models import Instrument, PublishedCountry
+from protectdesk.lib.access import current_user, public, role_required
 from protectdesk.lib.forms import rebind
 from protectdesk.records.actions import EditConflict
 
@@ -42,10 +45,18 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         (instrument, queries.shown(queries.mean(queries.latest(instrument))))
         for instrument in instruments
     ]
+    published = PublishedCountry.objects.filter(desk_id=viewer.desk_id, country=code).exists()
     return render(
         request,
         "advocacy/country.html",
-        {"code": code, "name": vocabularies.country_name(code), "rows": rows},
+        {
+            "code": code,
+            "name": vocabularies.country_name(code),
+            "rows": rows,
+            "published": published,
+            "desk_id": viewer.desk_id,
+            "can_publish": viewer.role == Role.COORDINATOR,
+        },
     )
 
 
@@ -146,3 +157,63 @@ def compare(request: HttpRequest) -> HttpResponse:
         context["comparison"] = queries.compare(viewer, form.cleaned_data["countries"])
         return render(request, "advocacy/compare.html", context)
     return render(request, "advocacy/compare.html", context, status=400 if form.is_bound else 200)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    """Publish the country's observatory page (or withdraw it): coordinators decide."""
+    viewer = current_user(request)
+    code = code.upper()
+    published = request.POST.get("publish") == "1"
+    actions.publish_country(actor=viewer, country=code, published=published)
+    if published:
+        messages.success(
+            request, _("The country's page is public: anyone with its address reads it.")
+        )
+    else:
+        messages.success(request, _("The country's page is no longer public."))
+    return redirect("advocacy:country", code=code)
+
+
+@public
+@require_GET
+def public_country(request: HttpRequest, desk_id: uuid.UUID, code: str) -> HttpResponse:
+    """A published country page: the instruments and the desk's latest assessment of each,
+    in the reader's choice of language (``?lang=``); no sign-in, no cookie."""
+    code = code.upper()
+    published = (
+        PublishedCountry.objects.filter(desk_id=desk_id, country=code)
+        .select_related("desk")
+        .first()
+    )
+    if published is None:
+        raise Http404
+    language = request.GET.get("lang", "")
+    codes = {value for value, _name in settings.LANGUAGES}
+    if language not in codes:
+        language = (translation.get_language() or "en").split("-")[0]
+        language = language if language in codes else "en"
+    with translation.override(language):
+        labels = vocabularies.load("policy_criteria")
+        rows = []
+        for item in Instrument.objects.filter(desk_id=desk_id, country=code):
+            latest = queries.latest(item)
+            scores = (
+                [(labels.label(s.criterion), s.score, s.rationale) for s in latest.scores.all()]
+                if latest
+                else []
+            )
+            rows.append((item, latest, queries.shown(queries.mean(latest)), scores))
+        return render(
+            request,
+            "advocacy/public_country.html",
+            {
+                "desk_name": published.desk.name,
+                "code": code,
+                "name": vocabularies.country_name(code),
+                "rows": rows,
+                "language": language,
+                "languages": settings.LANGUAGES,
+            },
+        )

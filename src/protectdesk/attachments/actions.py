@@ -122,6 +122,7 @@ def add_attachment(
     kind = registry.attachable_types().get(record_type)
     if kind is None or not kind.exists(case, record_id):
         raise NoCaseAccess("no such record in this case")
+    staff_only = staff_only or kind.staff_files
     if staff_only and not keyring.has_staff_key(case.id):
         raise NoCaseAccess("staff-only files need the staff key")
     if not keyring.can_open(case.id):

@@ -14,6 +14,8 @@ A module never edits a central file to exist. In its ``AppConfig.ready`` it call
 * **watches** (:func:`register_watch`): what to recompute in a case when a record of given
   types is saved or deleted (escalation flags when an incident changes, for example), so a
   module reacts to another's writes without the writer knowing it exists;
+* **reminders** (:func:`register_reminders`): what is due soon in the viewer's cases, for
+  the home page (a communication's deadline, a flagged video, a referral to follow up);
 * its **authorization-matrix routes** and **canary writers** (:class:`RouteRule`,
   :func:`register_canary`), which the test suite enumerates: a route or an identifying field
   without one fails the tests.
@@ -23,6 +25,7 @@ The registry holds declarations only, never keys or plaintext.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +55,8 @@ class RecordType:
     title: Promise  # what a record of this type is called ("Security incident")
     url: Callable[[Case, uuid.UUID], str]  # where a record is shown
     attachable: bool = False  # files can be attached to it (the upload form offers it)
+    #: Its files are always staff-only (a record of the staff side of the case: a video).
+    staff_files: bool = False
 
     @property
     def label(self) -> str:
@@ -288,3 +293,34 @@ CANARY_WRITERS: dict[str, CanaryWriter] = {}
 def register_canary(labels: Iterable[str], writer: CanaryWriter) -> None:
     for label in labels:
         CANARY_WRITERS[label] = writer
+
+
+# --- reminders on the dashboard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Something due in a case the viewer works on, from clear fields only (a date, a status):
+    shown on the home page by case reference, with where to act."""
+
+    due: datetime.date
+    reference: str
+    text: str
+    url: str
+
+
+#: (viewer, today) → the module's reminders for the cases the viewer is a staff member of.
+ReminderSource = Callable[["User", datetime.date], list[Reminder]]
+REMINDERS: list[ReminderSource] = []
+#: How far ahead the dashboard looks (what is overdue is always shown).
+REMINDER_DAYS = 14
+
+
+def register_reminders(source: ReminderSource) -> None:
+    if source not in REMINDERS:
+        REMINDERS.append(source)
+
+
+def reminders_for(viewer: User, today: datetime.date) -> list[Reminder]:
+    found = [reminder for source in REMINDERS for reminder in source(viewer, today)]
+    return sorted(found, key=lambda r: (r.due, r.reference, r.text))

@@ -1,0 +1,433 @@
+"""Pages of an international communication (staff of the case only; the defender's own
+account gets 404, as for every staff side of a case).
+
+The communication's page shows the dossier as it will be exported, and the forms that move it
+through its life: consent, submission and the State's answer, follow-ups. Each form posts to
+its own address and, when refused, the page comes back with that form's errors (400) and the
+others as they were. The exports are built in memory in the dossier's language and streamed;
+each one is audited, and refused while consent is missing.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from protectdesk.accounts.models import Desk
+from protectdesk.advocacy import communications, dossier
+from protectdesk.advocacy.communication_forms import (
+    ConsentForm,
+    DraftForm,
+    FactsForm,
+    FollowUpForm,
+    TrackingForm,
+    WithdrawForm,
+)
+from protectdesk.advocacy.models import Communication
+from protectdesk.audit.actions import record_access
+from protectdesk.cases import queries as case_queries
+from protectdesk.incidents.models import Actor, Incident
+from protectdesk.lib import pdf as pdf_lib
+from protectdesk.lib.access import current_user
+from protectdesk.records.access import case_view, conflict_page
+from protectdesk.records.actions import EditConflict
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.models import Case
+
+DETAIL = "advocacy/communication.html"
+
+
+def _communication_or_404(case: Case, communication_id: uuid.UUID) -> Communication:
+    found = Communication.objects.filter(case=case, pk=communication_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _page(communication: Communication, anchor: str = "") -> str:
+    url = reverse("advocacy:communication", args=[communication.case_id, communication.id])
+    return url + (f"#{anchor}" if anchor else "")
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def draft(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID | None = None
+) -> HttpResponse:
+    """A new communication (prefilled from the defender's profile), or its texts edited."""
+    existing = _communication_or_404(case, communication_id) if communication_id else None
+    defender = case_queries.defender_of(keyring, case)
+    if existing is not None:
+        opened = keyring.opened(existing)
+        initial: dict[str, Any] = {
+            name: getattr(opened, name)
+            for name in (
+                "mechanism",
+                "kind",
+                "language",
+                "title",
+                "hrd_status",
+                "action_taken",
+                "requests",
+                "source",
+                "publicity",
+                "confidentiality",
+                "row_version",
+            )
+        }
+    else:
+        initial = {
+            "hrd_status": str(defender.description) if defender else "",
+            "source": communications.default_source(Desk.objects.get(pk=case.desk_id)),
+            "language": translation.get_language()
+            if translation.get_language() in ("es", "fr")
+            else "en",
+        }
+    form = DraftForm(request.POST if request.method == "POST" else None, initial=initial)
+    context = {"case": case, "defender": defender, "form": form, "communication": existing}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = communications.save_draft(
+                    actor=current_user(request),
+                    keyring=keyring,
+                    case=case,
+                    data=form.to_data(),
+                    communication=existing,
+                    expected_version=form.cleaned_data["row_version"] if existing else None,
+                )
+            except EditConflict:
+                if existing is None:
+                    raise
+                return conflict_page(
+                    request, "advocacy/communication_draft.html", context, form, keyring, existing
+                )
+            except communications.CommunicationError as error:
+                form.add_error(error.code, error.message)
+            else:
+                messages.success(request, _("The communication is saved."))
+                return redirect(_page(saved) if existing else _facts_url(saved))
+        return render(request, "advocacy/communication_draft.html", context, status=400)
+    return render(request, "advocacy/communication_draft.html", context)
+
+
+def _facts_url(communication: Communication) -> str:
+    return reverse("advocacy:communication_facts", args=[communication.case_id, communication.id])
+
+
+def _case_incidents(keyring: Keyring, case: Case) -> list[tuple[uuid.UUID, str, str]]:
+    rows = Incident.objects.filter(case=case).order_by("year", "month", "created_at")
+    out = []
+    for incident in rows:
+        opened = keyring.opened(incident)
+        when = str(opened.exact_date or incident.month or incident.year)
+        out.append((incident.id, keyring.text(incident, "title") or _("(untitled)"), when))
+    return out
+
+
+def _case_actors(keyring: Keyring, case: Case) -> list[tuple[str, str]]:
+    return [
+        (str(actor.id), keyring.text(actor, "name") or _("(unnamed)"))
+        for actor in Actor.objects.filter(case=case).order_by("created_at")
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@case_view(staff_only=True)
+def facts(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+) -> HttpResponse:
+    communication = _communication_or_404(case, communication_id)
+    incidents = _case_incidents(keyring, case)
+    initial = FactsForm.initial_for(
+        dossier.facts_of(keyring, communication), incidents, communication.row_version
+    )
+    form = FactsForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        incidents=incidents,
+        actors=_case_actors(keyring, case),
+    )
+    context = {
+        "case": case,
+        "defender": case_queries.defender_of(keyring, case),
+        "form": form,
+        "communication": keyring.opened(communication),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                communications.save_facts(
+                    actor=current_user(request),
+                    keyring=keyring,
+                    communication=communication,
+                    facts=form.to_facts(),
+                    expected_version=form.cleaned_data["row_version"] or 0,
+                )
+            except EditConflict:
+                return conflict_page(
+                    request,
+                    "advocacy/communication_facts.html",
+                    context,
+                    form,
+                    keyring,
+                    communication,
+                )
+            messages.success(request, _("The facts of the dossier are saved."))
+            return redirect(_page(communication, "dossier"))
+        return render(request, "advocacy/communication_facts.html", context, status=400)
+    return render(request, "advocacy/communication_facts.html", context)
+
+
+def _detail_context(
+    keyring: Keyring, case: Case, communication: Communication, **forms: Any
+) -> dict[str, Any]:
+    version = {"row_version": communication.row_version}
+    opened = keyring.opened(communication)
+    with translation.override(communication.language):
+        built = dossier.assemble(keyring, communication)
+        try:
+            dossier.check_exportable(communication, built)
+            refusal = ""
+        except dossier.DossierRefused as refused:
+            refusal = refused.message
+        html = render_to_string("advocacy/_dossier.html", {"dossier": built})
+    tracking_initial = {
+        "status": communication.status,
+        "submitted_on": communication.submitted_on.isoformat()
+        if communication.submitted_on
+        else "",
+        "reference": opened.reference,
+        "answered_on": communication.answered_on.isoformat() if communication.answered_on else "",
+        "state_response": opened.state_response,
+        "due_on": communication.due_on.isoformat() if communication.due_on else "",
+        **version,
+    }
+    return {
+        "case": case,
+        "communication": opened,
+        "dossier_html": html,
+        "missing": built.missing,
+        "refusal": refusal,
+        "follow_ups": keyring.open_value(communication, "follow_ups") or [],
+        "consent_form": forms.get("consent_form") or ConsentForm(initial=version),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(initial=version),
+        "tracking_form": forms.get("tracking_form") or TrackingForm(initial=tracking_initial),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(initial=version),
+    }
+
+
+@require_GET
+@case_view(staff_only=True)
+def detail(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+) -> HttpResponse:
+    communication = _communication_or_404(case, communication_id)
+    record_access(request, "communication.viewed", communication)
+    return render(request, DETAIL, _detail_context(keyring, case, communication))
+
+
+def _refused(
+    request: HttpRequest,
+    keyring: Keyring,
+    case: Case,
+    communication: Communication,
+    name: str,
+    form: Any,
+    status: int = 400,
+) -> HttpResponse:
+    return render(
+        request,
+        DETAIL,
+        _detail_context(keyring, case, communication, **{name: form}),
+        status=status,
+    )
+
+
+def _conflict(
+    request: HttpRequest,
+    keyring: Keyring,
+    case: Case,
+    communication: Communication,
+    name: str,
+    form: Any,
+) -> HttpResponse:
+    communication.refresh_from_db()
+    form.add_error(
+        None,
+        _(
+            "Someone changed this communication while you were writing: check what it says "
+            "now, then save again (what you typed is kept)."
+        ),
+    )
+    data = form.data.copy()
+    data["row_version"] = str(communication.row_version)
+    form.data = data
+    return _refused(request, keyring, case, communication, name, form, status=409)
+
+
+@require_POST
+@case_view(staff_only=True)
+def consent(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+) -> HttpResponse:
+    communication = _communication_or_404(case, communication_id)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, keyring, case, communication, "consent_form", form)
+    try:
+        communications.record_consent(
+            actor=current_user(request),
+            keyring=keyring,
+            communication=communication,
+            given_on=form.cleaned_data["given_on"],
+            notes=form.cleaned_data["consent_notes"],
+            expected_version=form.cleaned_data["row_version"],
+        )
+    except EditConflict:
+        return _conflict(request, keyring, case, communication, "consent_form", form)
+    messages.success(request, _("The defender's consent is recorded."))
+    return redirect(_page(communication, "consent"))
+
+
+@require_POST
+@case_view(staff_only=True)
+def withdraw(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+) -> HttpResponse:
+    communication = _communication_or_404(case, communication_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, keyring, case, communication, "withdraw_form", form)
+    try:
+        communications.withdraw_consent(
+            actor=current_user(request),
+            keyring=keyring,
+            communication=communication,
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+            notes=form.cleaned_data["withdraw_notes"],
+            expected_version=form.cleaned_data["row_version"],
+        )
+    except EditConflict:
+        return _conflict(request, keyring, case, communication, "withdraw_form", form)
+    except communications.CommunicationError as error:
+        form.add_error("withdrawn_on", error.message)
+        return _refused(request, keyring, case, communication, "withdraw_form", form)
+    messages.success(request, _("The withdrawal of consent is recorded: it cannot be exported."))
+    return redirect(_page(communication, "consent"))
+
+
+@require_POST
+@case_view(staff_only=True)
+def tracking(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+) -> HttpResponse:
+    communication = _communication_or_404(case, communication_id)
+    form = TrackingForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, keyring, case, communication, "tracking_form", form)
+    try:
+        communications.save_tracking(
+            actor=current_user(request),
+            keyring=keyring,
+            communication=communication,
+            data=form.to_data(),
+            expected_version=form.cleaned_data["row_version"],
+        )
+    except EditConflict:
+        return _conflict(request, keyring, case, communication, "tracking_form", form)
+    except communications.CommunicationError as error:
+        communication.refresh_from_db()
+        form.add_error(error.code, error.message)
+        return _refused(request, keyring, case, communication, "tracking_form", form)
+    messages.success(request, _("The communication's progress is saved."))
+    return redirect(_page(communication, "tracking"))
+
+
+@require_POST
+@case_view(staff_only=True)
+def follow_up(
+    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+) -> HttpResponse:
+    communication = _communication_or_404(case, communication_id)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, keyring, case, communication, "follow_up_form", form)
+    try:
+        communications.add_follow_up(
+            actor=current_user(request),
+            keyring=keyring,
+            communication=communication,
+            on=form.cleaned_data["followed_on"],
+            text=form.cleaned_data["text"],
+            next_due_on=form.cleaned_data.get("next_due_on"),
+            expected_version=form.cleaned_data["row_version"],
+        )
+    except EditConflict:
+        return _conflict(request, keyring, case, communication, "follow_up_form", form)
+    messages.success(request, _("The follow-up is recorded."))
+    return redirect(_page(communication, "follow-ups"))
+
+
+@require_GET
+@case_view(staff_only=True)
+def export(
+    request: HttpRequest,
+    case: Case,
+    keyring: Keyring,
+    communication_id: uuid.UUID,
+    file_format: str,
+) -> HttpResponse | FileResponse:
+    """The dossier as DOCX or PDF in its language; refused (back to the page, with the
+    reason) while consent is missing or a violation has no date."""
+    communication = _communication_or_404(case, communication_id)
+    if file_format not in ("docx", "pdf"):
+        raise Http404
+    with translation.override(communication.language):
+        built = dossier.assemble(keyring, communication)
+        try:
+            dossier.check_exportable(communication, built)
+        except dossier.DossierRefused as refused:
+            messages.error(request, refused.message)
+            return redirect(_page(communication, "dossier"))
+        if file_format == "docx":
+            content = dossier.to_docx(built)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        else:
+            try:
+                content = pdf_lib.render(dossier.to_html(built))
+            except pdf_lib.TooLarge:
+                messages.error(
+                    request,
+                    _("The dossier is too long for a PDF: export it as DOCX, or shorten it."),
+                )
+                return redirect(_page(communication, "dossier"))
+            except pdf_lib.Busy:
+                messages.error(
+                    request, _("Another document is being printed: try again in a minute.")
+                )
+                return redirect(_page(communication, "dossier"))
+            content_type = "application/pdf"
+    record_access(
+        request,
+        "communication.exported",
+        communication,
+        format=file_format,
+        language=communication.language,
+    )
+    return FileResponse(
+        io.BytesIO(content),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"communication-{case.reference}-{communication.language}.{file_format}",
+    )

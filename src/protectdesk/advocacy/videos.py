@@ -1,0 +1,265 @@
+"""Every write of video advocacy: a video of a case, the people filmed and their consent.
+
+**Consent gates publication, and its withdrawal acts at once.** :func:`publish` refuses while
+any person filmed has no consent recorded, has withdrawn it, or refused to appear and is still
+in the final edit; a video with nobody recorded is published only when the publisher states
+that no one can be recognised in it. When a person withdraws consent from a **published**
+video, :func:`withdraw_consent` flags the video in the same transaction (``flagged_on``): the
+video page, the case page and the dashboard say to take it down, until it is marked as taken
+down (or the person's consent is recorded again).
+
+The media files are the video's attachments (``attachments``: encrypted per file, staff-only
+because the record type says so), so rotation, backups and removal already reach them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from protectdesk.accounts.models import User
+from protectdesk.advocacy.models import (
+    Channel,
+    FilmConsent,
+    FilmedPerson,
+    Video,
+    VideoKind,
+    VideoStatus,
+)
+from protectdesk.records import actions as records
+from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.models import Case
+
+
+class VideoError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+def _require_staff(keyring: Keyring, case_id: object) -> None:
+    if not keyring.has_staff_key(case_id):  # type: ignore[arg-type]
+        raise NoCaseAccess("only staff members of the case make videos")
+
+
+@dataclass(frozen=True)
+class VideoData:
+    title: str
+    kind: str = VideoKind.CLIP
+    channel: str = ""
+    description: str = ""
+    anonymity: str = ""
+    where: str = ""
+
+
+def save_video(
+    *,
+    actor: User,
+    keyring: Keyring,
+    case: Case,
+    data: VideoData,
+    video: Video | None = None,
+    expected_version: int | None = None,
+) -> Video:
+    _require_staff(keyring, case.id)
+    if data.kind not in VideoKind.values or (data.channel and data.channel not in Channel.values):
+        raise ValueError("unknown kind or channel")
+    target = video or Video(case=case, created_by=actor)
+    target.kind, target.channel = data.kind, data.channel
+    return records.save(
+        actor,
+        keyring,
+        target,
+        {
+            "title": data.title,
+            "description": data.description,
+            "anonymity": data.anonymity,
+            "where": data.where,
+        },
+        audit="video.saved",
+        expected_version=expected_version,
+        detail={"kind": data.kind},
+    )
+
+
+@dataclass(frozen=True)
+class PersonData:
+    name: str
+    consent: str = FilmConsent.MISSING
+    consent_on: datetime.date | None = None
+    in_final_cut: bool = True
+    notes: str = ""
+
+
+def save_person(
+    *,
+    actor: User,
+    keyring: Keyring,
+    video: Video,
+    data: PersonData,
+    person: FilmedPerson | None = None,
+    expected_version: int | None = None,
+) -> FilmedPerson:
+    """A person filmed and what they agreed to. Recording a consent clears a withdrawal."""
+    _require_staff(keyring, video.case_id)
+    if data.consent not in FilmConsent.values:
+        raise ValueError(f"unknown consent {data.consent!r}")
+    if data.consent and data.consent_on is None:
+        raise VideoError("consent_on", _("Enter the day they gave their answer."))
+    target = person or FilmedPerson(case_id=video.case_id, video=video)
+    changed_answer = person is None or (data.consent, data.consent_on) != (
+        person.consent,
+        person.consent_on,
+    )
+    target.consent, target.consent_on = data.consent, data.consent_on
+    target.in_final_cut = data.in_final_cut
+    if changed_answer and data.consent:
+        target.withdrawn_on = None
+    with transaction.atomic():
+        saved = records.save(
+            actor,
+            keyring,
+            target,
+            {"name": data.name, "notes": data.notes},
+            audit="video.person_saved",
+            expected_version=expected_version,
+            detail={"consent": data.consent or "missing", "in_final_cut": data.in_final_cut},
+            audit_target=video,
+        )
+        _clear_flag_if_settled(actor, keyring, video)
+    return saved
+
+
+def withdraw_consent(
+    *,
+    actor: User,
+    keyring: Keyring,
+    person: FilmedPerson,
+    withdrawn_on: datetime.date,
+    expected_version: int,
+) -> FilmedPerson:
+    """The person takes back their consent; a published video is flagged at once."""
+    _require_staff(keyring, person.case_id)
+    if not person.consent:
+        raise VideoError("withdrawn_on", _("No consent is recorded for this person."))
+    if person.consent_on and withdrawn_on < person.consent_on:
+        raise VideoError(
+            "withdrawn_on",
+            _("Their consent was recorded on %(day)s: the withdrawal cannot be earlier.")
+            % {"day": person.consent_on.isoformat()},
+        )
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=person.video_id)
+        person.withdrawn_on = withdrawn_on
+        records.save(
+            actor,
+            keyring,
+            person,
+            {},
+            audit="video.consent_withdrawn",
+            expected_version=expected_version,
+            audit_target=video,
+        )
+        if video.status == VideoStatus.PUBLISHED and video.flagged_on is None:
+            video.flagged_on = withdrawn_on
+            records.save(
+                actor,
+                keyring,
+                video,
+                {},
+                audit="video.flagged",
+                expected_version=video.row_version,
+            )
+    person.video = video
+    return person
+
+
+def blockers(video: Video) -> list[FilmedPerson]:
+    """The people whose consent stops publication (see the module)."""
+    return [
+        person
+        for person in video.people.all()
+        if not person.consent
+        or person.withdrawn_on is not None
+        or (person.consent == FilmConsent.REFUSED and person.in_final_cut)
+    ]
+
+
+def publish(
+    *,
+    actor: User,
+    keyring: Keyring,
+    video: Video,
+    published_on: datetime.date,
+    nobody_recognisable: bool,
+    expected_version: int,
+) -> Video:
+    _require_staff(keyring, video.case_id)
+    with transaction.atomic():
+        # Lock the video: a consent withdrawn at the same moment waits, then sees it published.
+        Video.objects.select_for_update().filter(pk=video.pk).first()
+        stopped = blockers(video)
+        if stopped:
+            raise VideoError(
+                "consent",
+                _(
+                    "%(count)s person's consent is missing, withdrawn or a refusal to appear: "
+                    "record their answer (or cut them out of the final edit) before publishing."
+                )
+                % {"count": len(stopped)},
+            )
+        if not video.people.exists() and not nobody_recognisable:
+            raise VideoError(
+                "nobody_recognisable",
+                _(
+                    "Nobody filmed is recorded: add each person who appears and their consent, "
+                    "or confirm that no one can be recognised in the video."
+                ),
+            )
+        if not video.channel:
+            raise VideoError("channel", _("Choose the channel it is published on first."))
+        if published_on > timezone.localdate():
+            raise VideoError("published_on", _("Enter a publication day up to today."))
+        video.status, video.published_on, video.flagged_on = (
+            VideoStatus.PUBLISHED,
+            published_on,
+            None,
+        )
+        return records.save(
+            actor,
+            keyring,
+            video,
+            {},
+            audit="video.published",
+            expected_version=expected_version,
+            detail={"channel": video.channel},
+        )
+
+
+def take_down(*, actor: User, keyring: Keyring, video: Video, expected_version: int) -> Video:
+    _require_staff(keyring, video.case_id)
+    video.status, video.flagged_on = VideoStatus.WITHDRAWN, None
+    return records.save(
+        actor, keyring, video, {}, audit="video.taken_down", expected_version=expected_version
+    )
+
+
+def _clear_flag_if_settled(actor: User, keyring: Keyring, video: Video) -> None:
+    """A flagged video whose people all consent again is no longer flagged."""
+    fresh = Video.objects.select_for_update().get(pk=video.pk)
+    if fresh.flagged_on is not None and not blockers(fresh):
+        fresh.flagged_on = None
+        records.save(
+            actor,
+            keyring,
+            fresh,
+            {},
+            audit="video.flag_cleared",
+            expected_version=fresh.row_version,
+        )
+        video.flagged_on, video.row_version = None, fresh.row_version
