@@ -57,7 +57,7 @@ class DossierRefused(Exception):
     """The dossier cannot be exported yet; ``message`` says how to fix it."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
+        super().__init__(message)
         self.code = code
         self.message = message
 

@@ -37,7 +37,7 @@ from protectdesk.records.models import Case
 
 class VideoError(Exception):
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
+        super().__init__(message)
         self.code = code
         self.message = message
 
