@@ -356,3 +356,31 @@ def test_the_demo_observatory_compares_two_countries(demo_desk):
     result = observatory.compare(coordinator, ["GT", "HN"])
     assert [n for _name, n in result.counted] == [2, 1]
     assert all(value != "—" for _name, value in result.overall)
+
+
+def test_the_demo_takes_a_communication_through_its_life_and_a_video_waits_for_consent(
+    demo_desk, keyrings
+):
+    from protectdesk.advocacy import dossier, videos
+    from protectdesk.advocacy.models import Communication, Video
+    from protectdesk.records import registry
+
+    caseworker = keyrings[demo.CASEWORKER]
+    appeal, waiting = sorted(
+        Communication.objects.all(), key=lambda c: c.submitted_on is None
+    )
+    assert appeal.status == "answered" and appeal.has_consent and appeal.due_on
+    assert len(caseworker.open_value(appeal, "follow_ups")) == 2
+    built = dossier.assemble(caseworker, appeal)
+    dossier.check_exportable(appeal, built)  # exportable as it stands
+    assert len(built.violations) == 3 and built.perpetrators
+    assert [v.on for v in built.violations] == sorted(v.on for v in built.violations)
+    with pytest.raises(dossier.DossierRefused):  # the second one has no consent yet
+        dossier.check_exportable(waiting, dossier.assemble(caseworker, waiting))
+    clip = Video.objects.get()
+    consents = sorted(p.consent for p in clip.people.all())
+    assert consents == ["", "blurred_voice", "identified", "refused"]
+    assert len(videos.blockers(clip)) == 1  # the young man not asked yet
+    user = User.objects.get(login=demo.CASEWORKER)
+    reminders = registry.reminders_for(user, date.today())
+    assert any("communication" in r.text for r in reminders)

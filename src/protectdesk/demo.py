@@ -38,6 +38,7 @@ from protectdesk.demo_cases import (
 )
 from protectdesk.demo_generated import create_generated
 from protectdesk.demo_library import create_library
+from protectdesk.demo_advocacy import create_advocacy
 from protectdesk.demo_observatory import create_observatory
 from protectdesk.demo_partners import create_partners
 from protectdesk.demo_plans import demo_image, protect
@@ -133,6 +134,7 @@ def create_demo() -> str:
             cases,
         )
         create_observatory(users[COORDINATOR])
+        create_advocacy(users[CASEWORKER], keyrings[CASEWORKER], cases)
     return created.recovery_phrase
 
 

@@ -215,6 +215,7 @@ def _detail_context(
     }
     return {
         "case": case,
+        "defender": case_queries.defender_of(keyring, case),
         "communication": opened,
         "dossier_html": html,
         "missing": built.missing,

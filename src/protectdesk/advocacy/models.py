@@ -179,8 +179,14 @@ class Communication(CaseRecord):
     dossier takes (``facts``), the mechanism's reference and the State's answer.
     """
 
-    mechanism = statistical(models.CharField(_("mechanism"), max_length=16))
-    kind = statistical(models.CharField(_("kind of communication"), max_length=24))
+    mechanism = statistical(
+        models.CharField(_("mechanism"), max_length=16, choices=Mechanism.choices)
+    )
+    kind = statistical(
+        models.CharField(
+            _("kind of communication"), max_length=24, choices=CommunicationKind.choices
+        )
+    )
     language = statistical(models.CharField(_("language of the dossier"), max_length=2))
     status = statistical(
         models.CharField(
@@ -269,7 +275,9 @@ class Video(CaseRecord):
             default=VideoStatus.DRAFT,
         )
     )
-    channel = statistical(models.CharField(_("channel"), max_length=12, blank=True))
+    channel = statistical(
+        models.CharField(_("channel"), max_length=12, blank=True, choices=Channel.choices)
+    )
     published_on = statistical(models.DateField(_("published on"), null=True))
     #: When a person's consent was withdrawn while the video was published: take it down.
     flagged_on = statistical(models.DateField(_("consent withdrawn while published"), null=True))

@@ -107,6 +107,7 @@ def _detail_context(
     blocked = {person.id for person in videos.blockers(video)}
     return {
         "case": case,
+        "defender": case_queries.defender_of(keyring, case),
         "video": keyring.opened(video),
         "people": [(keyring.opened(person), person.id in blocked) for person in people],
         "blocked": len(blocked),
@@ -214,6 +215,7 @@ def _person_context(
 ) -> dict[str, Any]:
     return {
         "case": case,
+        "defender": case_queries.defender_of(keyring, case),
         "video": keyring.opened(video),
         "person": keyring.opened(person),
         "form": form,
