@@ -366,9 +366,7 @@ def test_the_demo_takes_a_communication_through_its_life_and_a_video_waits_for_c
     from protectdesk.records import registry
 
     caseworker = keyrings[demo.CASEWORKER]
-    appeal, waiting = sorted(
-        Communication.objects.all(), key=lambda c: c.submitted_on is None
-    )
+    appeal, waiting = sorted(Communication.objects.all(), key=lambda c: c.status == "draft")
     assert appeal.status == "answered" and appeal.has_consent and appeal.due_on
     assert len(caseworker.open_value(appeal, "follow_ups")) == 2
     built = dossier.assemble(caseworker, appeal)

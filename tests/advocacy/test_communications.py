@@ -21,6 +21,7 @@ from protectdesk.advocacy.models import Communication
 from protectdesk.cases import actions as case_actions
 from protectdesk.incidents import actions as incident_actions
 from protectdesk.incidents.actions import IncidentData, SourceEntry, When
+from protectdesk.lib import pdf as pdf_lib
 from protectdesk.records import registry
 from protectdesk.records.keyring import encrypted_fields_of
 from protectdesk.records.models import STAFF
@@ -178,7 +179,7 @@ def _every_staff_value(keyring, case) -> dict[str, str]:
 def test_the_dossier_holds_exactly_the_facts_chosen_and_no_staff_field_unless_chosen(desks):
     user = desks.caseworker
     world = World(user)
-    first, second, third = world.incidents
+    first, _second, third = world.incidents
     communication = _consent(user, _draft(user, world.case, title=world.mark("comm_title")))
     communication = _facts(
         user,
@@ -213,9 +214,7 @@ def test_the_dossier_holds_exactly_the_facts_chosen_and_no_staff_field_unless_ch
     exports = {
         "dossier": built.text(),
         "docx": _docx_text(dossier.to_docx(built)),
-        "pdf": _pdf_text(
-            __import__("protectdesk.lib.pdf", fromlist=["render"]).render(dossier.to_html(built))
-        ),
+        "pdf": _pdf_text(pdf_lib.render(dossier.to_html(built))),
     }
     for where, text in exports.items():
         flat = re.sub(r"\s+", "", text)
@@ -264,6 +263,7 @@ def test_export_and_submission_are_refused_without_consent(desks):
     communication = _consent(user, communication)
     docx = client.get(base + "dossier.docx")
     assert docx.status_code == 200
+    assert desks.case.reference not in docx["Content-Disposition"]
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert b"".join(docx.streaming_content).startswith(b"PK")
     pdf = client.get(base + "dossier.pdf")
@@ -302,11 +302,14 @@ def test_a_violation_without_a_date_is_refused_with_its_title(desks, signed_in_c
     assert (
         dossier.facts_of(keyring_of(user), communication) == Facts()
     )  # nothing lost, nothing saved
-    # Stored without a day (an older choice): the export says which violation lacks one.
-    communication = _facts(user, communication, Facts((ChosenIncident(incident.id, None),)))
-    built = dossier.assemble(keyring_of(user), communication)
-    with pytest.raises(dossier.DossierRefused, match="Threat at the checkpoint"):
+    # The write refuses it too (a forged form), and an undated choice is never exported.
+    with pytest.raises(ValueError, match="every violation has a day"):
+        _facts(user, communication, Facts((ChosenIncident(incident.id, None),)))
+    undated = Facts((ChosenIncident(incident.id, None),))
+    built = dossier.assemble(keyring_of(user), communication, undated)
+    with pytest.raises(dossier.DossierRefused, match="has no date") as refused:
         dossier.check_exportable(communication, built)
+    assert "checkpoint" not in refused.value.message  # it may travel in the session
 
 
 def test_a_mechanism_receives_only_its_own_kinds(desks):
@@ -454,3 +457,73 @@ def test_the_communication_page_shows_the_dossier_and_the_state_answer(desks, si
     # The case page lists it; the defender's account never sees it.
     assert "Appeal for Ana" in client.get(f"/cases/{desks.case.id}/").content.decode()
     assert signed_in_client(desks.defender).get(base).status_code == 404
+
+
+def test_consent_dates_and_the_life_after_submission_hold_together(desks):
+    user = desks.caseworker
+    keyring = keyring_of(user)
+    communication = _consent(user, _draft(user, desks.case), day=datetime.date(2026, 11, 3))
+    with pytest.raises(communications.CommunicationError, match="cannot have been submitted"):
+        communications.save_tracking(
+            actor=user,
+            keyring=keyring,
+            communication=communication,
+            data=communications.TrackingData("submitted", datetime.date(2026, 11, 1)),
+            expected_version=communication.row_version,
+        )
+    communication = communications.save_tracking(
+        actor=user,
+        keyring=keyring,
+        communication=communication,
+        data=communications.TrackingData(
+            "submitted", datetime.date(2026, 11, 4), due_on=datetime.date(2026, 12, 20)
+        ),
+        expected_version=communication.row_version,
+    )
+    assert communications.day_of(keyring, communication, "submitted_on") == datetime.date(
+        2026, 11, 4
+    )
+    communication = communications.withdraw_consent(
+        actor=user,
+        keyring=keyring,
+        communication=communication,
+        withdrawn_on=datetime.date(2026, 11, 10),
+        notes="She fears reprisals now",
+        expected_version=communication.row_version,
+    )
+    opened = keyring.opened(communication)
+    assert opened.consent_notes == "In person, at the office"  # how she agreed is kept
+    assert opened.withdrawal_notes == "She fears reprisals now"
+    # Already submitted: the State's answer is still recorded after the withdrawal.
+    communication = communications.save_tracking(
+        actor=user,
+        keyring=keyring,
+        communication=communication,
+        data=communications.TrackingData(
+            "answered",
+            datetime.date(2026, 11, 4),
+            answered_on=datetime.date(2026, 11, 25),
+            due_on=datetime.date(2026, 12, 20),
+        ),
+        expected_version=communication.row_version,
+    )
+    assert communication.status == "answered"
+    # A follow-up without a next deadline keeps the current one.
+    communication = communications.add_follow_up(
+        actor=user,
+        keyring=keyring,
+        communication=communication,
+        on=datetime.date(2026, 11, 26),
+        text="Sent comments on the answer",
+        next_due_on=None,
+        expected_version=communication.row_version,
+    )
+    assert communication.due_on == datetime.date(2026, 12, 20)
+    # A new consent is not dated before the withdrawal.
+    with pytest.raises(communications.CommunicationError, match="withdrew their consent"):
+        _consent(user, communication, day=datetime.date(2026, 11, 5))
+    # The days the State knows are not in clear.
+    from protectdesk.advocacy.models import Communication as Model
+
+    row = Model.objects.filter(pk=communication.pk).values()[0]
+    assert "2026-11-04" not in str(row) and "2026-11-25" not in str(row)

@@ -189,3 +189,47 @@ def test_a_country_page_is_public_only_once_a_coordinator_publishes_it(desks):
     assert anonymous.get(f"/public/observatory/{desks.desk.id}/GT/").status_code == 404
     actions.publish_country(actor=desks.coordinator, country="HN", published=False)
     assert anonymous.get(address).status_code == 404
+
+
+def test_a_consent_changed_on_a_published_video_flags_it_and_the_edit_is_fixed(desks):
+    user = desks.caseworker
+    video = _video(user, desks.case)
+    rosa = _person(user, video, "Rosa")
+    _publish(user, video)
+    rosa.refresh_from_db()
+    with pytest.raises(videos.VideoError, match="cannot change now"):
+        videos.save_person(
+            actor=user,
+            keyring=keyring_of(user),
+            video=video,
+            person=rosa,
+            data=videos.PersonData("Rosa", "refused", DAY, in_final_cut=False),
+            expected_version=rosa.row_version,
+        )
+    videos.save_person(
+        actor=user,
+        keyring=keyring_of(user),
+        video=video,
+        person=rosa,
+        data=videos.PersonData("Rosa", "refused", DAY),
+        expected_version=rosa.row_version,
+    )
+    video.refresh_from_db()
+    assert video.flagged_on is not None
+    # Her consent recorded again: everyone's holds, the flag goes.
+    rosa.refresh_from_db()
+    videos.save_person(
+        actor=user,
+        keyring=keyring_of(user),
+        video=video,
+        person=rosa,
+        data=videos.PersonData("Rosa", "identified", datetime.date(2026, 11, 21)),
+        expected_version=rosa.row_version,
+    )
+    video.refresh_from_db()
+    assert video.flagged_on is None
+    # Someone new recorded without consent on the published video: flagged at once.
+    _person(user, video, "The driver, 0:58", consent="")
+    video.refresh_from_db()
+    assert video.flagged_on is not None
+    assert keyring_of(user).text(video, "published_on") == DAY.isoformat()

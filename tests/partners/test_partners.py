@@ -236,3 +236,37 @@ def test_a_member_without_the_directory_still_updates_a_referrals_status(desks):
             referral=Referral.objects.get(pk=referral.pk),
             expected_version=referral.row_version + 1,
         )
+
+
+def test_an_open_referral_to_follow_up_soon_is_a_reminder_on_the_home_page(desks, signed_in_client):
+    _open(desks.caseworker)
+    partner = _partner(desks.caseworker)
+    soon = datetime.date.today() + datetime.timedelta(days=3)
+    referral = actions.save_referral(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        data=actions.ReferralData(partner.id, "legal_aid", DAY, follow_up_on=soon),
+    )
+    later = actions.save_referral(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        data=actions.ReferralData(partner.id, "legal_aid", DAY, follow_up_on=LATER),
+    )
+    home = signed_in_client(desks.caseworker).get("/").content.decode()
+    assert home.count("Follow up the referral (Legal aid)") == 1  # not the one in 20 days
+    assert f"/referrals/{referral.id}/" in home and f"/referrals/{later.id}/" not in home
+    actions.save_referral(
+        actor=desks.caseworker,
+        keyring=keyring_of(desks.caseworker),
+        case=desks.case,
+        referral=referral,
+        data=actions.ReferralData(
+            partner.id, "legal_aid", DAY, status="completed", follow_up_on=soon
+        ),
+        expected_version=referral.row_version,
+    )
+    assert (
+        "Follow up the referral" not in signed_in_client(desks.caseworker).get("/").content.decode()
+    )

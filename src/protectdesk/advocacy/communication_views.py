@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -204,11 +204,9 @@ def _detail_context(
         html = render_to_string("advocacy/_dossier.html", {"dossier": built})
     tracking_initial = {
         "status": communication.status,
-        "submitted_on": communication.submitted_on.isoformat()
-        if communication.submitted_on
-        else "",
+        "submitted_on": opened.submitted_on,
         "reference": opened.reference,
-        "answered_on": communication.answered_on.isoformat() if communication.answered_on else "",
+        "answered_on": opened.answered_on,
         "state_response": opened.state_response,
         "due_on": communication.due_on.isoformat() if communication.due_on else "",
         **version,
@@ -430,5 +428,7 @@ def export(
         io.BytesIO(content),
         content_type=content_type,
         as_attachment=True,
-        filename=f"communication-{case.reference}-{communication.language}.{file_format}",
+        # Not the case reference: the file goes to the mechanism, and from it to the State.
+        filename=f"{communication.kind}-{communication.language}-{timezone.localdate()}."
+        f"{file_format}",
     )

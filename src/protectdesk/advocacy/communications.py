@@ -9,10 +9,12 @@ the case's staff key through the one write path, which checks the row version an
 * The **facts** the dossier takes from the case (:class:`~protectdesk.advocacy.dossier.Facts`):
   only incidents and actors of this case, articles of the UN Declaration from the data file,
   and a date for every violation.
-* **Consent**: the day the defender agreed to this communication, or withdrew; withdrawing
-  keeps the record of the earlier agreement in the audit log and blocks export and submission.
-* **Tracking**: submission (refused without consent), the mechanism's reference, the State's
-  answer, follow-ups and the next deadline (which the dashboard reminds of).
+* **Consent**: the day the defender agreed to this communication, or withdrew (how they
+  agreed and how they withdrew are kept, encrypted, side by side); a withdrawal blocks export
+  and a first submission.
+* **Tracking**: submission (the first one refused without consent), the mechanism's
+  reference, the State's answer, follow-ups and the next deadline (which the dashboard
+  reminds of). The days of submission and answer are encrypted (see the model).
 """
 
 from __future__ import annotations
@@ -148,8 +150,8 @@ def save_facts(
     if any(code not in known for chosen in facts.incidents for code in chosen.articles):
         raise ValueError("unknown article of the UN Declaration")
     today = timezone.localdate()
-    if any(chosen.on and chosen.on > today for chosen in facts.incidents):
-        raise ValueError("a violation dated in the future")
+    if any(chosen.on is None or chosen.on > today for chosen in facts.incidents):
+        raise ValueError("every violation has a day, up to today (the form says so)")
     return records.save(
         actor,
         keyring,
@@ -161,6 +163,12 @@ def save_facts(
     )
 
 
+def day_of(keyring: Keyring, communication: Communication, name: str) -> datetime.date | None:
+    """One of the encrypted days (``submitted_on``, ``answered_on``) as a date."""
+    value = keyring.text(communication, name)
+    return datetime.date.fromisoformat(value) if value else None
+
+
 def record_consent(
     *,
     actor: User,
@@ -170,10 +178,21 @@ def record_consent(
     notes: str,
     expected_version: int,
 ) -> Communication:
-    """The defender agreed to this communication on ``given_on`` (after a withdrawal too)."""
+    """The defender agreed to this communication on ``given_on`` (again, after a withdrawal:
+    on or after the day they withdrew)."""
     _require_staff(keyring, communication.case_id)
     if given_on > timezone.localdate():
         raise ValueError("consent in the future")
+    withdrawn = communication.consent_withdrawn_on
+    if withdrawn is not None and given_on < withdrawn:
+        raise CommunicationError(
+            "given_on",
+            _(
+                "They withdrew their consent on %(day)s: a new consent is given on that day "
+                "or later."
+            )
+            % {"day": withdrawn.isoformat()},
+        )
     communication.consent_on, communication.consent_withdrawn_on = given_on, None
     return records.save(
         actor,
@@ -194,6 +213,8 @@ def withdraw_consent(
     notes: str,
     expected_version: int,
 ) -> Communication:
+    """The defender takes back their consent: export and a first submission are refused from
+    now on. How they had agreed (``consent_notes``) is kept beside how they withdrew."""
     _require_staff(keyring, communication.case_id)
     if communication.consent_on is None:
         raise CommunicationError(
@@ -205,12 +226,14 @@ def withdraw_consent(
             _("Consent was given on %(day)s: the withdrawal cannot be earlier.")
             % {"day": communication.consent_on.isoformat()},
         )
+    if withdrawn_on > timezone.localdate():
+        raise ValueError("a withdrawal in the future")
     communication.consent_withdrawn_on = withdrawn_on
     return records.save(
         actor,
         keyring,
         communication,
-        {"consent_notes": notes},
+        {"withdrawal_notes": notes},
         audit="communication.consent_withdrawn",
         expected_version=expected_version,
     )
@@ -234,7 +257,12 @@ def save_tracking(
     data: TrackingData,
     expected_version: int,
 ) -> Communication:
-    """Submission, reference, the State's answer and the next deadline."""
+    """Submission, reference, the State's answer and the next deadline.
+
+    Consent is checked when the communication is first marked submitted (and the day it was
+    submitted cannot be before the defender agreed): once it has gone, staff keep recording
+    the State's answer and the follow-ups even if the defender withdraws later.
+    """
     _require_staff(keyring, communication.case_id)
     if data.status not in CommunicationStatus.values:
         raise ValueError(f"unknown status {data.status!r}")
@@ -250,13 +278,26 @@ def save_tracking(
         raise CommunicationError(
             "submitted_on", _("Enter the day it was submitted (or keep it as being prepared).")
         )
-    if data.submitted_on is not None and not communication.has_consent:
+    first_submission = data.submitted_on is not None and not day_of(
+        keyring, communication, "submitted_on"
+    )
+    if first_submission and not communication.has_consent:
         raise CommunicationError(
             "submitted_on",
             _(
                 "The defender's consent to this communication is not recorded (or was "
                 "withdrawn): it cannot be submitted. Record their consent first."
             ),
+        )
+    consent_on = communication.consent_on
+    if data.submitted_on is not None and consent_on is not None and data.submitted_on < consent_on:
+        raise CommunicationError(
+            "submitted_on",
+            _(
+                "The defender agreed on %(day)s: the communication cannot have been submitted "
+                "before. Enter a day on or after it."
+            )
+            % {"day": consent_on.isoformat()},
         )
     if data.answered_on and data.submitted_on and data.answered_on < data.submitted_on:
         raise CommunicationError(
@@ -265,16 +306,19 @@ def save_tracking(
             % {"day": data.submitted_on.isoformat()},
         )
     communication.status = status
-    communication.submitted_on, communication.answered_on = data.submitted_on, data.answered_on
     communication.due_on = data.due_on
     return records.save(
         actor,
         keyring,
         communication,
-        {"reference": data.reference, "state_response": data.state_response},
+        {
+            "reference": data.reference,
+            "state_response": data.state_response,
+            "submitted_on": data.submitted_on.isoformat() if data.submitted_on else "",
+            "answered_on": data.answered_on.isoformat() if data.answered_on else "",
+        },
         audit="communication.tracked",
         expected_version=expected_version,
-        detail={"status": status},
     )
 
 
@@ -288,14 +332,16 @@ def add_follow_up(
     next_due_on: datetime.date | None,
     expected_version: int,
 ) -> Communication:
-    """A follow-up (a reminder sent, new facts sent, a hearing) and the next deadline."""
+    """A follow-up (a reminder sent, new facts sent, a hearing); a next deadline, if given,
+    replaces the current one (the tracking form clears it)."""
     _require_staff(keyring, communication.case_id)
     if not text.strip():
         raise CommunicationError("text", _("Say what was done in the follow-up."))
     entries = list(keyring.open_value(communication, "follow_ups") or [])
     entries.append({"on": on.isoformat(), "text": text.strip()})
     entries.sort(key=lambda entry: entry["on"])
-    communication.due_on = next_due_on
+    if next_due_on is not None:
+        communication.due_on = next_due_on
     return records.save(
         actor,
         keyring,

@@ -307,15 +307,14 @@ def check_exportable(communication: Communication, dossier: Dossier) -> None:
             "no_violation",
             _("The dossier has no violation: choose at least one incident of the case."),
         )
-    undated = [item.title or _("(untitled incident)") for item in dossier.violations if not item.on]
-    if undated:
+    if any(item.on is None for item in dossier.violations):
+        # No title in the message: it may travel in the session (a redirect's message).
         raise DossierRefused(
             "violation_without_date",
             _(
-                "A violation has no date (%(titles)s): give each violation the day it "
-                "happened in the facts of the dossier."
-            )
-            % {"titles": ", ".join(undated)},
+                "A violation of the dossier has no date: choose the facts again and give each "
+                "violation the day it happened."
+            ),
         )
 
 

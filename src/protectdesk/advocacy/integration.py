@@ -237,8 +237,9 @@ def _person(actor: User, keyring: Keyring, case: Case) -> dict[str, Any]:
 def _canary_communication(
     actor: User, keyring: Keyring, case: Case, values: dict[str, dict[str, str]]
 ) -> None:
-    """A communication with every text a canary, facts chosen, consent, tracking and a
-    follow-up (the facts and follow-ups are JSON: their canaries ride in their texts)."""
+    """A communication with every text a canary, facts chosen, consent, tracking, a follow-up
+    and a withdrawal. The facts and follow-ups are JSON and the days of submission and answer
+    are ISO days: their canaries ride in texts of the same record."""
     from protectdesk.advocacy import communications
     from protectdesk.advocacy.dossier import Facts
 
@@ -282,17 +283,28 @@ def _canary_communication(
             "submitted",
             submitted_on=datetime.date(2026, 11, 4),
             reference=text["reference"][:60],
-            state_response=text["state_response"],
+            answered_on=datetime.date(2026, 11, 6),
+            state_response=(
+                f"{text['state_response']} {text['submitted_on']} {text['answered_on']}"
+            ),
         ),
         expected_version=made.row_version,
     )
-    communications.add_follow_up(
+    made = communications.add_follow_up(
         actor=actor,
         keyring=keyring,
         communication=made,
-        on=datetime.date(2026, 11, 5),
+        on=datetime.date(2026, 11, 7),
         text=text["follow_ups"],
         next_due_on=None,
+        expected_version=made.row_version,
+    )
+    communications.withdraw_consent(
+        actor=actor,
+        keyring=keyring,
+        communication=made,
+        withdrawn_on=datetime.date(2026, 11, 8),
+        notes=text["withdrawal_notes"],
         expected_version=made.row_version,
     )
 
@@ -311,7 +323,7 @@ def _canary_video(
             text["title"],
             description=text["description"],
             anonymity=text["anonymity"],
-            where=text["where"],
+            where=f"{text['where']} {text['published_on']}",
         ),
     )
     person = values["advocacy.FilmedPerson"]

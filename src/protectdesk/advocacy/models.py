@@ -174,9 +174,12 @@ class Communication(CaseRecord):
     """A communication to an international mechanism about the defender of the case.
 
     In clear, for the dashboard's reminders and statistics: the mechanism, the kind, the
-    language, the status and its dates, and whether (and when) the defender consented.
-    Encrypted under the case's **staff** key: everything written, which facts of the case the
-    dossier takes (``facts``), the mechanism's reference and the State's answer.
+    language, the status, the next deadline, and when the defender consented (or withdrew), as
+    the case's own consent record keeps it. Encrypted under the case's **staff** key:
+    everything written, which facts of the case the dossier takes (``facts``), the mechanism's
+    reference, the State's answer, and the days it was **submitted** and **answered** — the
+    State knows those days, and in clear they would tie this case's reference (and every clear
+    fact of the case) to the defender it named.
     """
 
     mechanism = statistical(
@@ -206,8 +209,6 @@ class Communication(CaseRecord):
     )
     consent_on = statistical(models.DateField(_("consent to submit given on"), null=True))
     consent_withdrawn_on = statistical(models.DateField(_("consent withdrawn on"), null=True))
-    submitted_on = statistical(models.DateField(_("submitted on"), null=True))
-    answered_on = statistical(models.DateField(_("the State answered on"), null=True))
     due_on = statistical(models.DateField(_("next deadline"), null=True))
     created_by = statistical(
         models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -219,6 +220,10 @@ class Communication(CaseRecord):
     source = EncryptedText(_("source of the communication"), key=STAFF)
     confidentiality = EncryptedText(_("confidentiality wishes"), key=STAFF)
     consent_notes = EncryptedText(_("how consent was given"), key=STAFF)
+    withdrawal_notes = EncryptedText(_("how consent was withdrawn"), key=STAFF)
+    #: ISO days ("2026-11-05"), or empty (see the class).
+    submitted_on = EncryptedText(_("submitted on"), key=STAFF, pad_to=16)
+    answered_on = EncryptedText(_("the State answered on"), key=STAFF, pad_to=16)
     reference = EncryptedText(_("the mechanism's reference"), key=STAFF, pad_to=64)
     state_response = EncryptedText(_("the State's answer"), key=STAFF)
     #: What the dossier takes from the case (``advocacy.dossier.Facts``).
@@ -261,8 +266,9 @@ class Channel(models.TextChoices):
 
 class Video(CaseRecord):
     """A clip or documentary about the case. Its media files are the record's attachments
-    (encrypted like every attachment, staff-only). In clear: kind, status, channel, dates
-    and the flag raised when a filmed person withdraws consent after publication."""
+    (encrypted like every attachment, staff-only). In clear: kind, status, channel and the
+    flag raised when a filmed person's consent fails after publication; the day it was
+    published is encrypted."""
 
     kind = statistical(
         models.CharField(_("kind"), max_length=12, choices=VideoKind.choices, default="clip")
@@ -278,7 +284,6 @@ class Video(CaseRecord):
     channel = statistical(
         models.CharField(_("channel"), max_length=12, blank=True, choices=Channel.choices)
     )
-    published_on = statistical(models.DateField(_("published on"), null=True))
     #: When a person's consent was withdrawn while the video was published: take it down.
     flagged_on = statistical(models.DateField(_("consent withdrawn while published"), null=True))
     created_by = statistical(
@@ -288,6 +293,8 @@ class Video(CaseRecord):
     description = EncryptedText(_("what it shows and for whom"), key=STAFF)
     anonymity = EncryptedText(_("anonymity requirements"), key=STAFF)
     where = EncryptedText(_("where it is published (address)"), key=STAFF)
+    #: An ISO day: the day it went public, encrypted (it would date the case to anyone).
+    published_on = EncryptedText(_("published on"), key=STAFF, pad_to=16)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,12 +1,18 @@
 """Every write of video advocacy: a video of a case, the people filmed and their consent.
 
-**Consent gates publication, and its withdrawal acts at once.** :func:`publish` refuses while
-any person filmed has no consent recorded, has withdrawn it, or refused to appear and is still
-in the final edit; a video with nobody recorded is published only when the publisher states
-that no one can be recognised in it. When a person withdraws consent from a **published**
-video, :func:`withdraw_consent` flags the video in the same transaction (``flagged_on``): the
-video page, the case page and the dashboard say to take it down, until it is marked as taken
-down (or the person's consent is recorded again).
+**Consent gates publication, and its loss acts at once.** :func:`publish` refuses while any
+person filmed has no consent recorded, has withdrawn it, or refused to appear and is still in
+the final edit; a video with nobody recorded is published only when the publisher states that
+no one can be recognised in it. Once published, the edit is fixed (who is in the final edit
+cannot change until it is taken down), so the same rule tells whether the published video
+still has everyone's consent: any write that breaks it — a withdrawal, a consent changed to
+"not asked" or "refused", a new person recorded without consent — flags the video in the same
+transaction (``flagged_on``), and the video page, the case page and the dashboard say to take
+it down. The flag goes when it is marked as taken down, or when everyone's consent holds again.
+
+**One lock order.** Every write of a video or of a person in it locks the video's row first,
+then the write path locks the case: a publication and a withdrawal at the same moment run one
+after the other, and the second sees the first.
 
 The media files are the video's attachments (``attachments``: encrypted per file, staff-only
 because the record type says so), so rotation, backups and removal already reach them.
@@ -57,6 +63,11 @@ class VideoData:
     where: str = ""
 
 
+def _locked(video: Video) -> Video:
+    """The video's row, locked for this transaction (always taken before the case's)."""
+    return Video.objects.select_for_update().get(pk=video.pk)
+
+
 def save_video(
     *,
     actor: User,
@@ -69,22 +80,25 @@ def save_video(
     _require_staff(keyring, case.id)
     if data.kind not in VideoKind.values or (data.channel and data.channel not in Channel.values):
         raise ValueError("unknown kind or channel")
-    target = video or Video(case=case, created_by=actor)
-    target.kind, target.channel = data.kind, data.channel
-    return records.save(
-        actor,
-        keyring,
-        target,
-        {
-            "title": data.title,
-            "description": data.description,
-            "anonymity": data.anonymity,
-            "where": data.where,
-        },
-        audit="video.saved",
-        expected_version=expected_version,
-        detail={"kind": data.kind},
-    )
+    with transaction.atomic():
+        if video is not None:
+            _locked(video)
+        target = video or Video(case=case, created_by=actor)
+        target.kind, target.channel = data.kind, data.channel
+        return records.save(
+            actor,
+            keyring,
+            target,
+            {
+                "title": data.title,
+                "description": data.description,
+                "anonymity": data.anonymity,
+                "where": data.where,
+            },
+            audit="video.saved",
+            expected_version=expected_version,
+            detail={"kind": data.kind},
+        )
 
 
 @dataclass(frozen=True)
@@ -105,22 +119,32 @@ def save_person(
     person: FilmedPerson | None = None,
     expected_version: int | None = None,
 ) -> FilmedPerson:
-    """A person filmed and what they agreed to. Recording a consent clears a withdrawal."""
+    """A person filmed and what they agreed to. A new answer clears an earlier withdrawal."""
     _require_staff(keyring, video.case_id)
     if data.consent not in FilmConsent.values:
         raise ValueError(f"unknown consent {data.consent!r}")
     if data.consent and data.consent_on is None:
         raise VideoError("consent_on", _("Enter the day they gave their answer."))
-    target = person or FilmedPerson(case_id=video.case_id, video=video)
-    changed_answer = person is None or (data.consent, data.consent_on) != (
-        person.consent,
-        person.consent_on,
-    )
-    target.consent, target.consent_on = data.consent, data.consent_on
-    target.in_final_cut = data.in_final_cut
-    if changed_answer and data.consent:
-        target.withdrawn_on = None
     with transaction.atomic():
+        locked = _locked(video)
+        published = locked.status == VideoStatus.PUBLISHED
+        if published and person is not None and data.in_final_cut != person.in_final_cut:
+            raise VideoError(
+                "in_final_cut",
+                _(
+                    "The video is published: who appears in it cannot change now. Take it "
+                    "down first, or record their answer as it is."
+                ),
+            )
+        target = person or FilmedPerson(case_id=video.case_id, video=video)
+        new_answer = person is None or (data.consent, data.consent_on) != (
+            person.consent,
+            person.consent_on,
+        )
+        target.consent, target.consent_on = data.consent, data.consent_on
+        target.in_final_cut = data.in_final_cut
+        if new_answer and data.consent:
+            target.withdrawn_on = None
         saved = records.save(
             actor,
             keyring,
@@ -129,9 +153,10 @@ def save_person(
             audit="video.person_saved",
             expected_version=expected_version,
             detail={"consent": data.consent or "missing", "in_final_cut": data.in_final_cut},
-            audit_target=video,
+            audit_target=locked,
         )
-        _clear_flag_if_settled(actor, keyring, video)
+        _settle_flag(actor, keyring, locked)
+    video.flagged_on, video.row_version = locked.flagged_on, locked.row_version
     return saved
 
 
@@ -165,16 +190,7 @@ def withdraw_consent(
             expected_version=expected_version,
             audit_target=video,
         )
-        if video.status == VideoStatus.PUBLISHED and video.flagged_on is None:
-            video.flagged_on = withdrawn_on
-            records.save(
-                actor,
-                keyring,
-                video,
-                {},
-                audit="video.flagged",
-                expected_version=video.row_version,
-            )
+        _settle_flag(actor, keyring, video, day=withdrawn_on)
     person.video = video
     return person
 
@@ -202,7 +218,7 @@ def publish(
     _require_staff(keyring, video.case_id)
     with transaction.atomic():
         # Lock the video: a consent withdrawn at the same moment waits, then sees it published.
-        Video.objects.select_for_update().filter(pk=video.pk).first()
+        _locked(video)
         stopped = blockers(video)
         if stopped:
             raise VideoError(
@@ -225,16 +241,12 @@ def publish(
             raise VideoError("channel", _("Choose the channel it is published on first."))
         if published_on > timezone.localdate():
             raise VideoError("published_on", _("Enter a publication day up to today."))
-        video.status, video.published_on, video.flagged_on = (
-            VideoStatus.PUBLISHED,
-            published_on,
-            None,
-        )
+        video.status, video.flagged_on = VideoStatus.PUBLISHED, None
         return records.save(
             actor,
             keyring,
             video,
-            {},
+            {"published_on": published_on.isoformat()},
             audit="video.published",
             expected_version=expected_version,
             detail={"channel": video.channel},
@@ -243,23 +255,28 @@ def publish(
 
 def take_down(*, actor: User, keyring: Keyring, video: Video, expected_version: int) -> Video:
     _require_staff(keyring, video.case_id)
-    video.status, video.flagged_on = VideoStatus.WITHDRAWN, None
-    return records.save(
-        actor, keyring, video, {}, audit="video.taken_down", expected_version=expected_version
-    )
-
-
-def _clear_flag_if_settled(actor: User, keyring: Keyring, video: Video) -> None:
-    """A flagged video whose people all consent again is no longer flagged."""
-    fresh = Video.objects.select_for_update().get(pk=video.pk)
-    if fresh.flagged_on is not None and not blockers(fresh):
-        fresh.flagged_on = None
-        records.save(
-            actor,
-            keyring,
-            fresh,
-            {},
-            audit="video.flag_cleared",
-            expected_version=fresh.row_version,
+    with transaction.atomic():
+        _locked(video)
+        video.status, video.flagged_on = VideoStatus.WITHDRAWN, None
+        return records.save(
+            actor, keyring, video, {}, audit="video.taken_down", expected_version=expected_version
         )
-        video.flagged_on, video.row_version = None, fresh.row_version
+
+
+def _settle_flag(
+    actor: User, keyring: Keyring, video: Video, day: datetime.date | None = None
+) -> None:
+    """On a published ``video`` (locked by the caller): flag it when someone's consent no
+    longer holds, clear the flag when everyone's holds again."""
+    if video.status != VideoStatus.PUBLISHED:
+        return
+    stopped = bool(blockers(video))
+    if stopped and video.flagged_on is None:
+        video.flagged_on = day or timezone.localdate()
+        code = "video.flagged"
+    elif not stopped and video.flagged_on is not None:
+        video.flagged_on = None
+        code = "video.flag_cleared"
+    else:
+        return
+    records.save(actor, keyring, video, {}, audit=code, expected_version=video.row_version)

@@ -166,7 +166,10 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     viewer = current_user(request)
     code = code.upper()
     published = request.POST.get("publish") == "1"
-    actions.publish_country(actor=viewer, country=code, published=published)
+    try:
+        actions.publish_country(actor=viewer, country=code, published=published)
+    except ValueError:
+        raise Http404 from None  # no such country
     if published:
         messages.success(
             request, _("The country's page is public: anyone with its address reads it.")

@@ -53,6 +53,9 @@ def register() -> None:
         Section("referrals", "partners/_case_section.html", _section, order=36, staff_only=True)
     )
     registry.register_navigation(NavEntry("partners:directory", _("Partners"), _ROLES, order=55))
+    from protectdesk.partners import queries
+
+    registry.register_reminders(queries.reminders)
     codes.register(
         {
             "partners.opened": _("Partner directory opened"),

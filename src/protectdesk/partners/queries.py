@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
@@ -13,7 +15,8 @@ from protectdesk.accounts.models import User
 from protectdesk.partners.actions import DIRECTORY_ROLES, directory_of, partner_for
 from protectdesk.partners.models import OPEN_STATUSES, Partner, PartnerContact, Referral
 from protectdesk.records.keyring import Keyring
-from protectdesk.records.models import Case
+from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.records.registry import REMINDER_DAYS, Reminder
 
 
 def member_directory(keyring: Keyring) -> Case | None:
@@ -122,3 +125,21 @@ def referral_rows(keyring: Keyring, case: Case) -> list[ReferralRow]:
 
 def people(users: list[User]) -> str:
     return ", ".join(user.label for user in users)
+
+
+def reminders(viewer: User, today: datetime.date) -> list[Reminder]:
+    """Open referrals to follow up soon (or overdue) in the viewer's cases (clear fields only)."""
+    horizon = today + datetime.timedelta(days=REMINDER_DAYS)
+    labels = vocabularies.load("partner_services")
+    staff_cases = CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values("case_id")
+    return [
+        Reminder(
+            referral.follow_up_on or today,
+            referral.case.reference,
+            _("Follow up the referral (%(service)s)") % {"service": labels.label(referral.service)},
+            reverse("partners:referral", args=[referral.case_id, referral.id]),
+        )
+        for referral in Referral.objects.filter(
+            case_id__in=staff_cases, follow_up_on__lte=horizon, status__in=OPEN_STATUSES
+        ).select_related("case")
+    ]
