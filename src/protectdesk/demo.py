@@ -24,6 +24,7 @@ from protectdesk.attachments import actions as attachment_actions
 from protectdesk.attachments.uploads import encrypt_bytes
 from protectdesk.cases import actions as case_actions
 from protectdesk.crypto import userkeys
+from protectdesk.demo_advocacy import create_advocacy
 from protectdesk.demo_cases import (
     ACCOUNTS,
     CASES,
@@ -38,7 +39,6 @@ from protectdesk.demo_cases import (
 )
 from protectdesk.demo_generated import create_generated
 from protectdesk.demo_library import create_library
-from protectdesk.demo_advocacy import create_advocacy
 from protectdesk.demo_observatory import create_observatory
 from protectdesk.demo_partners import create_partners
 from protectdesk.demo_plans import demo_image, protect

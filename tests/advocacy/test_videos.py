@@ -159,6 +159,7 @@ def test_a_videos_files_are_staff_only_whatever_the_form_says(desks):
         staff_only=False,
     )
     assert made.staff_only and made.meta_shared is None
+    refused = encrypt_bytes("cut.webm", b"\x1a\x45\xdf\xa3" + b"\x00" * 60)
     with pytest.raises(NoCaseAccess):
         attachment_actions.add_attachment(
             actor=desks.defender,
@@ -166,9 +167,10 @@ def test_a_videos_files_are_staff_only_whatever_the_form_says(desks):
             case=desks.case,
             record_type="advocacy.video",
             record_id=video.id,
-            upload=encrypt_bytes("cut.webm", b"\x1a\x45\xdf\xa3" + b"\x00" * 60),
+            upload=refused,
             staff_only=False,
         )
+    refused.temp_path.unlink()  # what the request's cleanup would do (uploads.PendingUploadCleanup)
 
 
 def test_a_country_page_is_public_only_once_a_coordinator_publishes_it(desks):

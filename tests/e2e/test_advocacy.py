@@ -114,6 +114,6 @@ def test_a_caseworker_builds_an_urgent_appeal_exports_it_and_records_the_answer(
     w.click(w.page.get_by_role("link", name="The boy with the banner, 2:05"))
     w.page.get_by_label("Consent withdrawn on").fill(today.isoformat())
     w.click(w.page.get_by_role("button", name="Record the withdrawal"))
-    expect(w.page.get_by_role("alert").first).to_contain_text("withdrew their consent")
+    expect(w.page.get_by_role("alert").first).to_contain_text("no longer consents")
     w.check("video-flagged", phone=True)
     audit.assert_clean()

@@ -283,8 +283,8 @@ class TrackingForm(Form):
         )
         return data
 
-    def to_data(self) -> communications.TrackingData:
-        data = self.cleaned_data
+    @staticmethod
+    def data_from(data: dict[str, Any]) -> communications.TrackingData:
         return communications.TrackingData(
             status=data["status"],
             submitted_on=data.get("submitted_on"),

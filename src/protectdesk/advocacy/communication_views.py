@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from protectdesk.accounts.models import Desk
+from protectdesk.accounts.models import Desk, User
 from protectdesk.advocacy import communications, dossier
 from protectdesk.advocacy.communication_forms import (
     ConsentForm,
@@ -39,6 +42,7 @@ from protectdesk.cases import queries as case_queries
 from protectdesk.incidents.models import Actor, Incident
 from protectdesk.lib import pdf as pdf_lib
 from protectdesk.lib.access import current_user
+from protectdesk.lib.forms import Form
 from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
@@ -48,10 +52,7 @@ DETAIL = "advocacy/communication.html"
 
 
 def _communication_or_404(case: Case, communication_id: uuid.UUID) -> Communication:
-    found = Communication.objects.filter(case=case, pk=communication_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(Communication, case=case, pk=communication_id)
 
 
 def _page(communication: Communication, anchor: str = "") -> str:
@@ -275,107 +276,105 @@ def _conflict(
     return _refused(request, keyring, case, communication, name, form, status=409)
 
 
-@require_POST
-@case_view(staff_only=True)
-def consent(
-    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
-) -> HttpResponse:
-    communication = _communication_or_404(case, communication_id)
-    form = ConsentForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, keyring, case, communication, "consent_form", form)
-    try:
-        communications.record_consent(
-            actor=current_user(request),
+@dataclass(frozen=True)
+class _Step:
+    """One of the forms of the communication's page: what it writes, and where it lands."""
+
+    form: type[Form]
+    name: str  # the form's name in the page's context
+    write: Callable[[User, Keyring, Communication, dict[str, Any]], Communication]
+    done: Any  # the success message (lazy)
+    anchor: str
+
+
+def _step_view(step: _Step) -> Callable[..., Any]:
+    @require_POST
+    @case_view(staff_only=True)
+    def view(
+        request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
+    ) -> HttpResponse:
+        communication = _communication_or_404(case, communication_id)
+        form = step.form(request.POST)
+        if not form.is_valid():
+            return _refused(request, keyring, case, communication, step.name, form)
+        try:
+            step.write(current_user(request), keyring, communication, form.cleaned_data)
+        except EditConflict:
+            return _conflict(request, keyring, case, communication, step.name, form)
+        except communications.CommunicationError as error:
+            communication.refresh_from_db()
+            form.add_error(error.code if error.code in form.fields else None, error.message)
+            return _refused(request, keyring, case, communication, step.name, form)
+        messages.success(request, str(step.done))
+        return redirect(_page(communication, step.anchor))
+
+    return view
+
+
+consent = _step_view(
+    _Step(
+        ConsentForm,
+        "consent_form",
+        lambda actor, keyring, communication, data: communications.record_consent(
+            actor=actor,
             keyring=keyring,
             communication=communication,
-            given_on=form.cleaned_data["given_on"],
-            notes=form.cleaned_data["consent_notes"],
-            expected_version=form.cleaned_data["row_version"],
-        )
-    except EditConflict:
-        return _conflict(request, keyring, case, communication, "consent_form", form)
-    messages.success(request, _("The defender's consent is recorded."))
-    return redirect(_page(communication, "consent"))
-
-
-@require_POST
-@case_view(staff_only=True)
-def withdraw(
-    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
-) -> HttpResponse:
-    communication = _communication_or_404(case, communication_id)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, keyring, case, communication, "withdraw_form", form)
-    try:
-        communications.withdraw_consent(
-            actor=current_user(request),
+            given_on=data["given_on"],
+            notes=data["consent_notes"],
+            expected_version=data["row_version"],
+        ),
+        gettext_lazy("The defender's consent is recorded."),
+        "consent",
+    )
+)
+withdraw = _step_view(
+    _Step(
+        WithdrawForm,
+        "withdraw_form",
+        lambda actor, keyring, communication, data: communications.withdraw_consent(
+            actor=actor,
             keyring=keyring,
             communication=communication,
-            withdrawn_on=form.cleaned_data["withdrawn_on"],
-            notes=form.cleaned_data["withdraw_notes"],
-            expected_version=form.cleaned_data["row_version"],
-        )
-    except EditConflict:
-        return _conflict(request, keyring, case, communication, "withdraw_form", form)
-    except communications.CommunicationError as error:
-        form.add_error("withdrawn_on", error.message)
-        return _refused(request, keyring, case, communication, "withdraw_form", form)
-    messages.success(request, _("The withdrawal of consent is recorded: it cannot be exported."))
-    return redirect(_page(communication, "consent"))
-
-
-@require_POST
-@case_view(staff_only=True)
-def tracking(
-    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
-) -> HttpResponse:
-    communication = _communication_or_404(case, communication_id)
-    form = TrackingForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, keyring, case, communication, "tracking_form", form)
-    try:
-        communications.save_tracking(
-            actor=current_user(request),
+            withdrawn_on=data["withdrawn_on"],
+            notes=data["withdraw_notes"],
+            expected_version=data["row_version"],
+        ),
+        gettext_lazy("The withdrawal of consent is recorded: the dossier cannot be exported."),
+        "consent",
+    )
+)
+tracking = _step_view(
+    _Step(
+        TrackingForm,
+        "tracking_form",
+        lambda actor, keyring, communication, data: communications.save_tracking(
+            actor=actor,
             keyring=keyring,
             communication=communication,
-            data=form.to_data(),
-            expected_version=form.cleaned_data["row_version"],
-        )
-    except EditConflict:
-        return _conflict(request, keyring, case, communication, "tracking_form", form)
-    except communications.CommunicationError as error:
-        communication.refresh_from_db()
-        form.add_error(error.code, error.message)
-        return _refused(request, keyring, case, communication, "tracking_form", form)
-    messages.success(request, _("The communication's progress is saved."))
-    return redirect(_page(communication, "tracking"))
-
-
-@require_POST
-@case_view(staff_only=True)
-def follow_up(
-    request: HttpRequest, case: Case, keyring: Keyring, communication_id: uuid.UUID
-) -> HttpResponse:
-    communication = _communication_or_404(case, communication_id)
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, keyring, case, communication, "follow_up_form", form)
-    try:
-        communications.add_follow_up(
-            actor=current_user(request),
+            data=TrackingForm.data_from(data),
+            expected_version=data["row_version"],
+        ),
+        gettext_lazy("The communication's progress is saved."),
+        "tracking",
+    )
+)
+follow_up = _step_view(
+    _Step(
+        FollowUpForm,
+        "follow_up_form",
+        lambda actor, keyring, communication, data: communications.add_follow_up(
+            actor=actor,
             keyring=keyring,
             communication=communication,
-            on=form.cleaned_data["followed_on"],
-            text=form.cleaned_data["text"],
-            next_due_on=form.cleaned_data.get("next_due_on"),
-            expected_version=form.cleaned_data["row_version"],
-        )
-    except EditConflict:
-        return _conflict(request, keyring, case, communication, "follow_up_form", form)
-    messages.success(request, _("The follow-up is recorded."))
-    return redirect(_page(communication, "follow-ups"))
+            on=data["followed_on"],
+            text=data["text"],
+            next_due_on=data.get("next_due_on"),
+            expected_version=data["row_version"],
+        ),
+        gettext_lazy("The follow-up is recorded."),
+        "follow-ups",
+    )
+)
 
 
 @require_GET

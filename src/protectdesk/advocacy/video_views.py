@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,17 +31,11 @@ DETAIL = "advocacy/video.html"
 
 
 def _video_or_404(case: Case, video_id: uuid.UUID) -> Video:
-    found = Video.objects.filter(case=case, pk=video_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(Video, case=case, pk=video_id)
 
 
 def _person_or_404(video: Video, person_id: uuid.UUID) -> FilmedPerson:
-    found = FilmedPerson.objects.filter(video=video, pk=person_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(FilmedPerson, video=video, pk=person_id)
 
 
 def _page(video: Video, anchor: str = "") -> str:
