@@ -49,9 +49,7 @@ def test_a_caseworker_builds_an_urgent_appeal_exports_it_and_records_the_answer(
     w.click(w.page.get_by_role("button", name="Save the communication"))
     w.check("facts", phone=True)
     w.page.get_by_label("Include “Death threat at the market” (2026-10)").check()
-    w.page.get_by_label("Articles of the UN Declaration it breaches").select_option(
-        ["article_12"]
-    )
+    w.page.get_by_label("Articles of the UN Declaration it breaches").select_option(["article_12"])
     w.page.get_by_role("button", name="Save the facts").click()
     expect(w.page.locator("#error-summary")).to_contain_text("a mechanism needs a date")
     w.check("facts-refused", status=400, phone=True)
@@ -85,7 +83,9 @@ def test_a_caseworker_builds_an_urgent_appeal_exports_it_and_records_the_answer(
     )
     w.click(w.page.get_by_role("button", name="Save the progress"))
     expect(w.page.locator(".meta").first).to_contain_text("The State answered")
-    expect(w.page.get_by_role("textbox", name="The State's answer")).to_have_value("An investigation is open.")
+    expect(w.page.get_by_role("textbox", name="The State's answer")).to_have_value(
+        "An investigation is open."
+    )
     w.check("communication-answered", phone=True)
     w.goto("/")
     expect(w.page.locator("#reminders")).to_contain_text("Deadline of a communication")
