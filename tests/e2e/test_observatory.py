@@ -65,4 +65,18 @@ def test_a_coordinator_compares_two_countries(journey, audit, server):
     expect(row).to_contain_text("1")
     expect(row).to_contain_text("3")
     c.check("compare", phone=True)
+    # The country's page, published for anyone to read (no sign-in, no cookie).
+    c.goto("/observatory/HN/")
+    c.check("country", phone=True)
+    c.click(c.page.get_by_role("button", name="Publish this country's page"))
+    expect(c.page.locator(".messages")).to_contain_text("The country's page is public")
+    c.check("country-published", phone=True)
+    address = c.page.locator("#public a").first.get_attribute("href")
+    assert address
+    visitor = journey("visitor")
+    visitor.goto(address + "?lang=es")
+    expect(visitor.page.locator("h1")).to_have_text("Honduras")
+    expect(visitor.page.locator("main")).to_contain_text("Protection law")
+    assert not visitor.context.cookies()
+    visitor.check("public-country", phone=True)
     audit.assert_clean()
