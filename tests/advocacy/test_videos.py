@@ -235,3 +235,36 @@ def test_a_consent_changed_on_a_published_video_flags_it_and_the_edit_is_fixed(d
     video.refresh_from_db()
     assert video.flagged_on is not None
     assert keyring_of(user).text(video, "published_on") == DAY.isoformat()
+
+
+def test_a_new_answer_after_a_withdrawal_is_not_dated_before_it(desks, signed_in_client):
+    user = desks.caseworker
+    video = _video(user, desks.case)
+    rosa = _person(user, video, "Rosa")
+    _publish(user, video)
+    _withdraw(user, rosa)  # on 2026-11-20
+    rosa.refresh_from_db()
+    with pytest.raises(videos.VideoError, match="2026-11-20"):
+        videos.save_person(
+            actor=user,
+            keyring=keyring_of(user),
+            video=video,
+            person=rosa,
+            data=videos.PersonData("Rosa", "blurred", datetime.date(2026, 11, 10)),
+            expected_version=rosa.row_version,
+        )
+    # Through the page, a change that leaves a published video without consent says so.
+    second = _video(user, desks.case)
+    other = _person(user, second, "Don Mateo", consent="identified")
+    _publish(user, second)
+    second.refresh_from_db()
+    assert second.flagged_on is None
+    client = signed_in_client(user)
+    answer = client.post(
+        f"/cases/{desks.case.id}/videos/{second.id}/people/{other.id}/",
+        {"name": "Don Mateo", "consent": "", "in_final_cut": "on", "row_version": "1"},
+        follow=True,
+    )
+    assert "it is flagged" in answer.content.decode()
+    second.refresh_from_db()
+    assert second.flagged_on is not None

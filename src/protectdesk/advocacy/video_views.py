@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from protectdesk.advocacy import videos
@@ -28,6 +29,11 @@ from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case
 
 DETAIL = "advocacy/video.html"
+#: Said when a write leaves a published video without everyone's consent.
+FLAGGED = gettext_noop(
+    "The video is published and someone filmed no longer consents to it: it is flagged. "
+    "Take it down on every channel now, then mark it as taken down."
+)
 
 
 def _video_or_404(case: Case, video_id: uuid.UUID) -> Video:
@@ -182,7 +188,10 @@ def person(
         except videos.VideoError as error:
             form.add_error(error.code, error.message)
         else:
-            messages.success(request, _("The person filmed is saved."))
+            if video.flagged_on:
+                messages.error(request, _(FLAGGED))
+            else:
+                messages.success(request, _("The person filmed is saved."))
             return redirect(_page(video, "people"))
     if existing is None:
         return render(
@@ -251,13 +260,7 @@ def withdraw(
             form.add_error("withdrawn_on", error.message)
         else:
             if withdrawn.video.flagged_on:
-                messages.error(
-                    request,
-                    _(
-                        "Consent is withdrawn and the video is published: it is flagged. "
-                        "Take it down on every channel now, then mark it as taken down."
-                    ),
-                )
+                messages.error(request, _(FLAGGED))
             else:
                 messages.success(request, _("The withdrawal of consent is recorded."))
             return redirect(_page(video, "people"))

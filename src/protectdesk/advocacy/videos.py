@@ -143,7 +143,17 @@ def save_person(
         )
         target.consent, target.consent_on = data.consent, data.consent_on
         target.in_final_cut = data.in_final_cut
-        if new_answer and data.consent:
+        withdrawn = person.withdrawn_on if person is not None else None
+        if new_answer and data.consent and withdrawn is not None:
+            if data.consent_on is not None and data.consent_on < withdrawn:
+                raise VideoError(
+                    "consent_on",
+                    _(
+                        "They withdrew their consent on %(day)s: date their new answer that "
+                        "day or later."
+                    )
+                    % {"day": withdrawn.isoformat()},
+                )
             target.withdrawn_on = None
         saved = records.save(
             actor,
