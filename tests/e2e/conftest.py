@@ -61,6 +61,9 @@ CHROMIUM_ARGS = [
 E2E_DIR = Path(__file__).resolve().parent
 AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = E2E_DIR.parents[1] / "test-artifacts" / "screenshots"
+#: What the browser downloads (a plan's PDF, a dossier): the browser's disk, not the server's,
+#: so outside the temporary folder the canary scan reads for files the server left behind.
+DOWNLOADS = E2E_DIR.parents[1] / "test-artifacts" / "downloads"
 
 PAGE_BUDGET_BYTES = 60 * 1024  # HTML + CSS of one page (overview.md: "a few dozen KB")
 PHONE = {"width": 360, "height": 740}
@@ -80,7 +83,10 @@ def browser() -> Iterator[Browser]:
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make e2e-deps` (npm ci in tests/e2e).")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        DOWNLOADS.mkdir(parents=True, exist_ok=True)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, downloads_path=str(DOWNLOADS)
+        )
         yield chromium
         chromium.close()
 
