@@ -220,6 +220,8 @@ def test_the_dossier_holds_exactly_the_facts_chosen_and_no_staff_field_unless_ch
         flat = re.sub(r"\s+", "", text)
         shown = {label for label, value in world.marks.items() if value in flat}
         assert shown == wanted, (where, sorted(shown ^ wanted))
+    # A source says how it knows and how reliable it is (clear codes, their labels).
+    assert "Witness, Likely reliable" in exports["docx"]
     # Generically: no staff-key value of the case is in the dossier unless it was chosen.
     chosen_staff = {
         world.marks[k] for k in ("actor1_name", "incident1_analysis", "incident1_source")

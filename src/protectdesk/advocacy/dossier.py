@@ -49,7 +49,7 @@ from protectdesk.advocacy.models import (
     Publicity,
 )
 from protectdesk.cases.models import Defender, DefenderKind, Gender
-from protectdesk.incidents.models import Actor, Incident
+from protectdesk.incidents.models import Actor, Incident, IncidentSource
 from protectdesk.records.keyring import Keyring
 
 
@@ -229,12 +229,24 @@ def _violation(keyring: Keyring, incident: Incident, chosen: ChosenIncident) -> 
         articles=[articles.label(code) for code in chosen.articles],
         authorities=" — ".join(part for part in authorities if part),
         analysis=keyring.text(incident, "analysis") if chosen.analysis else "",
-        sources=(
-            [keyring.text(source, "description") for source in incident.sources.all()]
-            if chosen.sources
-            else []
-        ),
+        sources=[_source(keyring, source) for source in incident.sources.all()]
+        if chosen.sources
+        else [],
     )
+
+
+def _source(keyring: Keyring, source: IncidentSource) -> str:
+    """A source as a mechanism reads it: who, and how they know and how reliable they are."""
+    how = ", ".join(
+        label
+        for label in (
+            vocabularies.load("source_connections").label(source.connection),
+            vocabularies.load("source_reliability").label(source.reliability),
+        )
+        if label
+    )
+    who = keyring.text(source, "description")
+    return f"{who} ({how})" if who and how else who or how
 
 
 def assemble(keyring: Keyring, communication: Communication, facts: Facts | None = None) -> Dossier:
