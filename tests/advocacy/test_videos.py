@@ -34,6 +34,19 @@ def _person(user, video, name, consent="identified", in_final_cut=True):
     )
 
 
+def _answer(user, video, person, data):
+    """Edit ``person`` (as loaded now) with ``data``."""
+    person.refresh_from_db()
+    return videos.save_person(
+        actor=user,
+        keyring=keyring_of(user),
+        video=video,
+        person=person,
+        data=data,
+        expected_version=person.row_version,
+    )
+
+
 def _publish(user, video, nobody=False):
     video.refresh_from_db()
     return videos.publish(
@@ -75,14 +88,8 @@ def test_publication_is_refused_while_a_consent_is_withdrawn(desks):
     with pytest.raises(videos.VideoError, match="withdrawn"):
         _publish(user, video)
     # Recorded again (they agreed once more): the way is open.
-    rosa.refresh_from_db()
-    videos.save_person(
-        actor=user,
-        keyring=keyring_of(user),
-        video=video,
-        person=rosa,
-        data=videos.PersonData("Rosa", "blurred_voice", datetime.date(2026, 11, 22)),
-        expected_version=rosa.row_version,
+    _answer(
+        user, video, rosa, videos.PersonData("Rosa", "blurred_voice", datetime.date(2026, 11, 22))
     )
     assert _publish(user, video).status == "published"
 
@@ -93,14 +100,8 @@ def test_publication_is_refused_while_someone_who_refused_is_in_the_final_edit(d
     refused = _person(user, video, "The neighbour", consent="refused")
     with pytest.raises(videos.VideoError):
         _publish(user, video)
-    refused.refresh_from_db()
-    videos.save_person(
-        actor=user,
-        keyring=keyring_of(user),
-        video=video,
-        person=refused,
-        data=videos.PersonData("The neighbour", "refused", DAY, in_final_cut=False),
-        expected_version=refused.row_version,
+    _answer(
+        user, video, refused, videos.PersonData("The neighbour", "refused", DAY, in_final_cut=False)
     )
     assert _publish(user, video).status == "published"
 
@@ -198,36 +199,13 @@ def test_a_consent_changed_on_a_published_video_flags_it_and_the_edit_is_fixed(d
     video = _video(user, desks.case)
     rosa = _person(user, video, "Rosa")
     _publish(user, video)
-    rosa.refresh_from_db()
     with pytest.raises(videos.VideoError, match="cannot change now"):
-        videos.save_person(
-            actor=user,
-            keyring=keyring_of(user),
-            video=video,
-            person=rosa,
-            data=videos.PersonData("Rosa", "refused", DAY, in_final_cut=False),
-            expected_version=rosa.row_version,
-        )
-    videos.save_person(
-        actor=user,
-        keyring=keyring_of(user),
-        video=video,
-        person=rosa,
-        data=videos.PersonData("Rosa", "refused", DAY),
-        expected_version=rosa.row_version,
-    )
+        _answer(user, video, rosa, videos.PersonData("Rosa", "refused", DAY, in_final_cut=False))
+    _answer(user, video, rosa, videos.PersonData("Rosa", "refused", DAY))
     video.refresh_from_db()
     assert video.flagged_on is not None
     # Her consent recorded again: everyone's holds, the flag goes.
-    rosa.refresh_from_db()
-    videos.save_person(
-        actor=user,
-        keyring=keyring_of(user),
-        video=video,
-        person=rosa,
-        data=videos.PersonData("Rosa", "identified", datetime.date(2026, 11, 21)),
-        expected_version=rosa.row_version,
-    )
+    _answer(user, video, rosa, videos.PersonData("Rosa", "identified", datetime.date(2026, 11, 21)))
     video.refresh_from_db()
     assert video.flagged_on is None
     # Someone new recorded without consent on the published video: flagged at once.
@@ -243,15 +221,9 @@ def test_a_new_answer_after_a_withdrawal_is_not_dated_before_it(desks, signed_in
     rosa = _person(user, video, "Rosa")
     _publish(user, video)
     _withdraw(user, rosa)  # on 2026-11-20
-    rosa.refresh_from_db()
     with pytest.raises(videos.VideoError, match="2026-11-20"):
-        videos.save_person(
-            actor=user,
-            keyring=keyring_of(user),
-            video=video,
-            person=rosa,
-            data=videos.PersonData("Rosa", "blurred", datetime.date(2026, 11, 10)),
-            expected_version=rosa.row_version,
+        _answer(
+            user, video, rosa, videos.PersonData("Rosa", "blurred", datetime.date(2026, 11, 10))
         )
     # Through the page, a change that leaves a published video without consent says so.
     second = _video(user, desks.case)

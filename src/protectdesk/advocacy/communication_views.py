@@ -42,7 +42,7 @@ from protectdesk.cases import queries as case_queries
 from protectdesk.incidents.models import Actor, Incident
 from protectdesk.lib import pdf as pdf_lib
 from protectdesk.lib.access import current_user
-from protectdesk.lib.forms import Form
+from protectdesk.lib.forms import Form, rebind
 from protectdesk.records.access import case_view, conflict_page
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
@@ -270,9 +270,7 @@ def _conflict(
             "now, then save again (what you typed is kept)."
         ),
     )
-    data = form.data.copy()
-    data["row_version"] = str(communication.row_version)
-    form.data = data
+    rebind(form, row_version=str(communication.row_version))
     return _refused(request, keyring, case, communication, name, form, status=409)
 
 

@@ -39,16 +39,12 @@ from protectdesk.advocacy.models import (
 from protectdesk.incidents.models import Actor, Incident
 from protectdesk.records import actions as records
 from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.keys import require_staff_member
 from protectdesk.records.models import Case
 
 
 class CommunicationError(DossierRefused):
     """A write refused with a message that says how to fix it (``code`` names the field)."""
-
-
-def _require_staff(keyring: Keyring, case_id: object) -> None:
-    if not keyring.has_staff_key(case_id):  # type: ignore[arg-type]
-        raise NoCaseAccess("only staff members of the case prepare communications")
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ def save_draft(
     communication: Communication | None = None,
     expected_version: int | None = None,
 ) -> Communication:
-    _require_staff(keyring, case.id)
+    require_staff_member(keyring, case.id)
     check_kind(data.mechanism, data.kind)
     if data.language not in DOSSIER_LANGUAGES:
         raise ValueError(f"dossiers are exported in {DOSSIER_LANGUAGES}")
@@ -132,7 +128,7 @@ def save_facts(
     expected_version: int,
 ) -> Communication:
     """Keep the choice of facts; every id must be of this case, every article of the data."""
-    _require_staff(keyring, communication.case_id)
+    require_staff_member(keyring, communication.case_id)
     incident_ids = {chosen.id for chosen in facts.incidents}
     found = set(
         Incident.objects.filter(case_id=communication.case_id, pk__in=incident_ids).values_list(
@@ -180,7 +176,7 @@ def record_consent(
 ) -> Communication:
     """The defender agreed to this communication on ``given_on`` (again, after a withdrawal:
     on or after the day they withdrew)."""
-    _require_staff(keyring, communication.case_id)
+    require_staff_member(keyring, communication.case_id)
     if given_on > timezone.localdate():
         raise ValueError("consent in the future")
     withdrawn = communication.consent_withdrawn_on
@@ -215,7 +211,7 @@ def withdraw_consent(
 ) -> Communication:
     """The defender takes back their consent: export and a first submission are refused from
     now on. How they had agreed (``consent_notes``) is kept beside how they withdrew."""
-    _require_staff(keyring, communication.case_id)
+    require_staff_member(keyring, communication.case_id)
     if communication.consent_on is None:
         raise CommunicationError(
             "withdrawn_on", _("No consent is recorded for this communication: nothing to withdraw.")
@@ -263,7 +259,7 @@ def save_tracking(
     submitted cannot be before the defender agreed): once it has gone, staff keep recording
     the State's answer and the follow-ups even if the defender withdraws later.
     """
-    _require_staff(keyring, communication.case_id)
+    require_staff_member(keyring, communication.case_id)
     if data.status not in CommunicationStatus.values:
         raise ValueError(f"unknown status {data.status!r}")
     status = data.status
@@ -334,7 +330,7 @@ def add_follow_up(
 ) -> Communication:
     """A follow-up (a reminder sent, new facts sent, a hearing); a next deadline, if given,
     replaces the current one (the tracking form clears it)."""
-    _require_staff(keyring, communication.case_id)
+    require_staff_member(keyring, communication.case_id)
     if not text.strip():
         raise CommunicationError("text", _("Say what was done in the follow-up."))
     entries = list(keyring.open_value(communication, "follow_ups") or [])

@@ -50,16 +50,12 @@ from protectdesk.advocacy.models import (
 )
 from protectdesk.cases.models import Defender, DefenderKind, Gender
 from protectdesk.incidents.models import Actor, Incident, IncidentSource
+from protectdesk.lib.refusals import Refusal
 from protectdesk.records.keyring import Keyring
 
 
-class DossierRefused(Exception):
+class DossierRefused(Refusal):
     """The dossier cannot be exported yet; ``message`` says how to fix it."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # --- the choice of facts (stored encrypted on the communication) ---------------------------

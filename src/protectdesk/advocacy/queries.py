@@ -9,7 +9,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
@@ -27,7 +26,8 @@ from protectdesk.advocacy.models import (
     Video,
 )
 from protectdesk.records.keyring import Keyring, Opened
-from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.records.models import Case
+from protectdesk.records.queries import staff_cases_of
 from protectdesk.records.registry import REMINDER_DAYS, Reminder
 
 
@@ -145,14 +145,10 @@ def video_rows(keyring: Keyring, case: Case) -> list[Opened]:
     return [keyring.opened(v) for v in Video.objects.filter(case=case)]
 
 
-def _staff_cases(viewer: User) -> Any:
-    return CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values("case_id")
-
-
 def reminders(viewer: User, today: datetime.date) -> list[Reminder]:
     """Deadlines of open communications and flagged videos in the viewer's cases."""
     horizon = today + datetime.timedelta(days=REMINDER_DAYS)
-    cases = _staff_cases(viewer)
+    cases = staff_cases_of(viewer)
     found = []
     for item in (
         Communication.objects.filter(case_id__in=cases, due_on__lte=horizon)

@@ -36,21 +36,15 @@ from protectdesk.advocacy.models import (
     VideoKind,
     VideoStatus,
 )
+from protectdesk.lib.refusals import Refusal
 from protectdesk.records import actions as records
-from protectdesk.records.keyring import Keyring, NoCaseAccess
+from protectdesk.records.keyring import Keyring
+from protectdesk.records.keys import require_staff_member
 from protectdesk.records.models import Case
 
 
-class VideoError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _require_staff(keyring: Keyring, case_id: object) -> None:
-    if not keyring.has_staff_key(case_id):  # type: ignore[arg-type]
-        raise NoCaseAccess("only staff members of the case make videos")
+class VideoError(Refusal):
+    """A write of video advocacy the rules refuse (see :class:`~protectdesk.lib.refusals.Refusal`)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +71,7 @@ def save_video(
     video: Video | None = None,
     expected_version: int | None = None,
 ) -> Video:
-    _require_staff(keyring, case.id)
+    require_staff_member(keyring, case.id)
     if data.kind not in VideoKind.values or (data.channel and data.channel not in Channel.values):
         raise ValueError("unknown kind or channel")
     with transaction.atomic():
@@ -120,7 +114,7 @@ def save_person(
     expected_version: int | None = None,
 ) -> FilmedPerson:
     """A person filmed and what they agreed to. A new answer clears an earlier withdrawal."""
-    _require_staff(keyring, video.case_id)
+    require_staff_member(keyring, video.case_id)
     if data.consent not in FilmConsent.values:
         raise ValueError(f"unknown consent {data.consent!r}")
     if data.consent and data.consent_on is None:
@@ -179,7 +173,7 @@ def withdraw_consent(
     expected_version: int,
 ) -> FilmedPerson:
     """The person takes back their consent; a published video is flagged at once."""
-    _require_staff(keyring, person.case_id)
+    require_staff_member(keyring, person.case_id)
     if not person.consent:
         raise VideoError("withdrawn_on", _("No consent is recorded for this person."))
     if person.consent_on and withdrawn_on < person.consent_on:
@@ -225,7 +219,7 @@ def publish(
     nobody_recognisable: bool,
     expected_version: int,
 ) -> Video:
-    _require_staff(keyring, video.case_id)
+    require_staff_member(keyring, video.case_id)
     with transaction.atomic():
         # Lock the video: a consent withdrawn at the same moment waits, then sees it published.
         _locked(video)
@@ -264,7 +258,7 @@ def publish(
 
 
 def take_down(*, actor: User, keyring: Keyring, video: Video, expected_version: int) -> Video:
-    _require_staff(keyring, video.case_id)
+    require_staff_member(keyring, video.case_id)
     with transaction.atomic():
         _locked(video)
         video.status, video.flagged_on = VideoStatus.WITHDRAWN, None

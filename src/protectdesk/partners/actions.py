@@ -30,6 +30,7 @@ from protectdesk.accounts.models import Role, User
 from protectdesk.audit.actions import record as audit_record
 from protectdesk.crypto import RecoveryPhraseError, recovery, userkeys
 from protectdesk.crypto.casekeys import Purpose
+from protectdesk.lib.refusals import Refusal
 from protectdesk.partners.models import Partner, PartnerContact, Referral, ReferralStatus
 from protectdesk.plans import actions as plans
 from protectdesk.plans.models import Measure, Strategy
@@ -42,13 +43,8 @@ from protectdesk.records.models import Case, CaseKeyBox, CaseKind, CaseMember
 DIRECTORY_ROLES = frozenset({Role.COORDINATOR, Role.CASEWORKER})
 
 
-class PartnerError(Exception):
+class PartnerError(Refusal):
     """A write the rules refuse: ``code`` names the rule, ``message`` says it (translated)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # --- the directory --------------------------------------------------------------------------

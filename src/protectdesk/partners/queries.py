@@ -15,7 +15,8 @@ from protectdesk.accounts.models import User
 from protectdesk.partners.actions import DIRECTORY_ROLES, directory_of, partner_for
 from protectdesk.partners.models import OPEN_STATUSES, Partner, PartnerContact, Referral
 from protectdesk.records.keyring import Keyring
-from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.records.models import Case
+from protectdesk.records.queries import staff_cases_of
 from protectdesk.records.registry import REMINDER_DAYS, Reminder
 
 
@@ -131,7 +132,7 @@ def reminders(viewer: User, today: datetime.date) -> list[Reminder]:
     """Open referrals to follow up soon (or overdue) in the viewer's cases (clear fields only)."""
     horizon = today + datetime.timedelta(days=REMINDER_DAYS)
     labels = vocabularies.load("partner_services")
-    staff_cases = CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values("case_id")
+    staff_cases = staff_cases_of(viewer)
     return [
         Reminder(
             referral.follow_up_on or today,

@@ -13,6 +13,7 @@ Rules these functions keep (security.md Keys 2):
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
@@ -54,8 +55,9 @@ def fresh_user(user: User) -> User:
     return User.objects.select_related("desk").get(pk=user.pk)
 
 
-def require_staff_member(keyring: Keyring, case: Case) -> None:
-    if not keyring.has_staff_key(case.id):
+def require_staff_member(keyring: Keyring, case: Case | uuid.UUID) -> None:
+    """NoCaseAccess unless the keyring holds the case's staff key (a case or its id)."""
+    if not keyring.has_staff_key(case.id if isinstance(case, Case) else case):
         raise NoCaseAccess("only staff members of the case can do this")
 
 

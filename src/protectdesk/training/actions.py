@@ -38,6 +38,7 @@ from protectdesk import vocabularies
 from protectdesk.accounts.models import Role, User
 from protectdesk.audit.actions import record as audit_record
 from protectdesk.crypto.casekeys import Purpose
+from protectdesk.lib.refusals import Refusal
 from protectdesk.library.models import Resource
 from protectdesk.library.queries import linkable_resources
 from protectdesk.plans import actions as plans
@@ -66,13 +67,8 @@ MEASURE_LIMIT = 20_000
 MAX_ACTIONS = 20
 
 
-class TrainingError(Exception):
+class TrainingError(Refusal):
     """A write the rules refuse: ``code`` names the rule, ``message`` says it (translated)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # --- workshops ------------------------------------------------------------------------------
