@@ -1,8 +1,10 @@
 """The desk keyring: named desk-level secrets sealed to the roles that need them (Keys 6).
 
 Design:
-* :data:`DESK_SECRETS` names each secret and the roles that hold it. It is empty today; the
-  public intake form will register ``"intake"`` for coordinators.
+* :data:`DESK_SECRETS` names each secret and the roles that may hold it. A secret named in
+  :data:`GIVEN_ONE_BY_ONE` is not sealed to every account of those roles: it starts with the
+  account that creates it and is given to colleagues one by one (:func:`grant`), like the
+  public intake's key (``protectdesk.intake``), whose holders are the desk's intake officers.
 * A secret is 32 random bytes, sealed (X25519 sealed box) to every active account of those
   roles and to the desk recovery key, like case keys. The payload binds desk, name and
   version, so a box moved to another desk or name does not open as that secret.
@@ -20,6 +22,8 @@ from protectdesk.crypto import desksecrets
 
 #: name → roles that hold it. Registered by the modules that need a desk secret.
 DESK_SECRETS: dict[str, frozenset[str]] = {}
+#: Secrets held only by the accounts they were given to (not every account of the roles).
+GIVEN_ONE_BY_ONE: set[str] = set()
 
 
 def _box(
@@ -44,15 +48,24 @@ def holders(desk: Desk, name: str) -> list[User]:
     )
 
 
-def create(desk: Desk, name: str) -> int:
-    """Create ``name`` for ``desk`` (version 1), sealed to its holders and the recovery key."""
+def create(desk: Desk, name: str, *, to: list[User] | None = None) -> int:
+    """Create ``name`` for ``desk`` (version 1), sealed to its holders (or only to the
+    accounts ``to``, who must be of its roles) and the recovery key; how many boxes."""
+    secret = desksecrets.new_desk_secret()
+    return create_with(desk, name, secret, to=to)
+
+
+def create_with(desk: Desk, name: str, secret: bytes, *, to: list[User] | None = None) -> int:
+    """:func:`create` for a secret the caller made (the intake key pair's private half)."""
     if name not in DESK_SECRETS:
         raise KeyError(f"unregistered desk secret {name!r}")
-    secret = desksecrets.new_desk_secret()
+    recipients = holders(desk, name) if to is None else to
+    if any(user.role not in DESK_SECRETS[name] or user.desk_id != desk.id for user in recipients):
+        raise PermissionError("this account's role does not hold this desk secret")
     with transaction.atomic():
         if DeskSecretBox.objects.filter(desk=desk, name=name).exists():
             raise ValueError(f"desk secret {name!r} exists already")
-        boxes = [_box(desk, name, 1, secret, user) for user in holders(desk, name)]
+        boxes = [_box(desk, name, 1, secret, user) for user in recipients]
         boxes.append(_box(desk, name, 1, secret, None))
         DeskSecretBox.objects.bulk_create(boxes)
         record("desk_secret.created", actor=None, desk_id=desk.id, detail={"name": name})
@@ -75,9 +88,13 @@ def open_secret(user: User, private_key: bytes, name: str) -> bytes:
 
 def grant(*, actor: User, actor_private_key: bytes, user: User, name: str) -> None:
     """Seal ``name`` to ``user`` (whose role needs it) with the actor's own copy."""
+    give(actor=actor, secret=open_secret(actor, actor_private_key, name), user=user, name=name)
+
+
+def give(*, actor: User, secret: bytes, user: User, name: str) -> None:
+    """:func:`grant` with the secret the actor's keyring has already opened."""
     if user.desk_id != actor.desk_id or user.role not in DESK_SECRETS[name] or not user.public_key:
         raise PermissionError("this account's role does not hold this desk secret")
-    secret = open_secret(actor, actor_private_key, name)
     version = (
         DeskSecretBox.objects.filter(desk_id=actor.desk_id, name=name, recipient=actor)
         .order_by("-version")
@@ -90,22 +107,38 @@ def grant(*, actor: User, actor_private_key: bytes, user: User, name: str) -> No
 
 
 def restore(*, recovery_private_key: bytes, user: User) -> int:
-    """Re-seal every desk secret ``user``'s role needs, from the recovery copies."""
+    """Re-seal every desk secret ``user``'s role needs, from the recovery copies (a secret
+    given one by one only if the account held it before)."""
     desk = user.desk
     restored = 0
     for name, roles in DESK_SECRETS.items():
         if user.role not in roles:
             continue
-        box = (
-            DeskSecretBox.objects.filter(desk=desk, name=name, recipient=None)
-            .order_by("-version")
-            .first()
-        )
-        if box is None:
+        if (
+            name in GIVEN_ONE_BY_ONE
+            and not DeskSecretBox.objects.filter(desk=desk, name=name, recipient=user).exists()
+        ):
             continue
-        secret = desksecrets.open_desk_secret(
-            recovery_private_key, bytes(box.sealed), desk.id, name, box.version
-        )
+        restored += restore_secret(recovery_private_key=recovery_private_key, user=user, name=name)
+    return restored
+
+
+def restore_secret(*, recovery_private_key: bytes, user: User, name: str) -> int:
+    """Seal ``name`` to ``user`` from its recovery copy (1), or 0 if the desk has none."""
+    desk = user.desk
+    if user.role not in DESK_SECRETS[name]:
+        raise PermissionError("this account's role does not hold this desk secret")
+    box = (
+        DeskSecretBox.objects.filter(desk=desk, name=name, recipient=None)
+        .order_by("-version")
+        .first()
+    )
+    if box is None:
+        return 0
+    secret = desksecrets.open_desk_secret(
+        recovery_private_key, bytes(box.sealed), desk.id, name, box.version
+    )
+    with transaction.atomic():
         DeskSecretBox.objects.filter(desk=desk, name=name, recipient=user).delete()
         DeskSecretBox.objects.create(**_fields(_box(desk, name, box.version, secret, user)))
         record(
@@ -114,8 +147,7 @@ def restore(*, recovery_private_key: bytes, user: User) -> int:
             desk_id=desk.id,
             detail={"name": name, "user": str(user.id)},
         )
-        restored += 1
-    return restored
+    return 1
 
 
 def revoke(user: User) -> None:
@@ -132,6 +164,22 @@ def revoke(user: User) -> None:
             desk_id=user.desk_id,
             detail={"user": str(user.id), "boxes": dropped},
         )
+
+
+def drop(user: User, name: str, actor: User | None = None) -> None:
+    """Take the secret ``name`` from ``user`` (deactivated, or no longer given it)."""
+    dropped = DeskSecretBox.objects.filter(recipient=user, name=name).delete()[0]
+    if dropped:
+        record(
+            "desk_secret.revoked",
+            actor=actor,
+            desk_id=user.desk_id,
+            detail={"user": str(user.id), "boxes": dropped},
+        )
+
+
+def holds(user: User, name: str) -> bool:
+    return DeskSecretBox.objects.filter(desk_id=user.desk_id, name=name, recipient=user).exists()
 
 
 def _fields(box: DeskSecretBox) -> dict[str, object]:

@@ -41,6 +41,8 @@ _SNIFF_BYTES = 64
 SHEET_FIELDS = frozenset({"sheet"})
 SHEET = sniff.Kind("sheet", "application/octet-stream", "bin")
 _PENDING = "_pd_pending_uploads"
+#: Set on a request by a view that accepts files without an account (the public intake).
+PUBLIC_UPLOAD = "pd_public_upload"
 
 
 @dataclass
@@ -141,8 +143,11 @@ class EncryptingUploadHandler(FileUploadHandler):
             # A spreadsheet to import: the importer reads it and explains what it refuses
             # (an encoding, a binary file, a zip bomb) better than a type sniff could.
             self._upload.kind = SHEET
-        if self.request is not None and not getattr(
-            getattr(self.request, "user", None), "is_authenticated", False
+        if (
+            self.request is not None
+            and not getattr(getattr(self.request, "user", None), "is_authenticated", False)
+            # The public intake's report form takes files from people without an account.
+            and not getattr(self.request, PUBLIC_UPLOAD, False)
         ):
             self._upload.error = (
                 "auth"  # parsed for the CSRF check of an anonymous post: keep nothing

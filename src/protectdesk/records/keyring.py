@@ -153,6 +153,15 @@ class Keyring:
     def unlocked(self) -> bool:
         return self._private_key is not None
 
+    def desk_secret(self, name: str) -> bytes:
+        """The desk secret ``name`` (the intake key) as this user holds it; PermissionError
+        if the account holds none or the keyring is locked. The private key stays inside."""
+        from protectdesk.accounts import desk_keys
+
+        if self._private_key is None:
+            raise PermissionError("the keyring is locked")
+        return desk_keys.open_secret(self.user, self._private_key, name)
+
     # --- loading ----------------------------------------------------------------------------
 
     def preload(self, case_ids: Iterable[uuid.UUID]) -> None:

@@ -1,0 +1,285 @@
+"""The public door: the report form, the receipt, and the conversation a person reads back.
+
+Promises these views keep (security.md; the issue's "safe public door"):
+
+* **No account, no JavaScript, no cookie.** Nothing here touches the session or the CSRF
+  cookie, and the pages are served ``Cache-Control: no-store`` like every page. The receipt
+  never appears in a URL: it travels in POST bodies and in a hidden field of the page that
+  shows the conversation, so it reaches no access log and no browser history.
+* **Cross-site posting**: Django's CSRF protection pairs a cookie with the form, so it cannot
+  be used without setting one. These posts carry no ambient authority to abuse (no session,
+  no key: a forged post can only send a report or a guess, which anyone can do directly), so
+  the views are exempt from it and carry instead a one-time signed token
+  (:mod:`django.core.signing`): it expires after :data:`TOKEN_HOURS`, and a form sent twice
+  makes one submission (``Submission.form_token``), so a reload never files a duplicate.
+* **Uploads** go through the project's only upload handler, which encrypts as bytes arrive
+  and strips image metadata; it takes files from anonymous requests only on these views
+  (``request.pd_public_upload``).
+* **The language** is the ``lang`` of the link or of the form (a hidden field), never a cookie.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from protectdesk.attachments.uploads import (
+    MAX_UPLOAD_BYTES,
+    PUBLIC_UPLOAD,
+    EncryptedUploadedFile,
+)
+from protectdesk.intake import actions
+from protectdesk.intake.forms import AnswerForm, ReceiptForm, ReportForm
+from protectdesk.lib.access import public
+from protectdesk.lib.forms import Problem
+
+TOKEN_HOURS = 6
+_TOKEN_SALT = "protectdesk.intake.form"
+#: A request larger than this is refused before it is read (five files at the upload limit).
+MAX_REQUEST_BYTES = actions.MAX_FILES * MAX_UPLOAD_BYTES + 1024 * 1024
+
+
+def _language(request: HttpRequest) -> str:
+    # The first read of the body: the upload handler must know it may take files from a
+    # person without an account (only these views say so).
+    setattr(request, PUBLIC_UPLOAD, True)
+    codes = {code for code, _name in settings.LANGUAGES}
+    asked = request.POST.get("lang", "") if request.method == "POST" else ""
+    asked = asked or request.GET.get("lang", "")
+    if asked in codes:
+        return asked
+    current = (translation.get_language() or "en").split("-")[0]
+    return current if current in codes else "en"
+
+
+def _language_of_link(request: HttpRequest) -> str:
+    """The language without reading the body (a request refused before it is read)."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in {code for code, _name in settings.LANGUAGES} else "en"
+
+
+def _door(desk_id: uuid.UUID) -> Any:
+    door = actions.door_of(desk_id)
+    if door is None:
+        raise Http404
+    return door
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    door = context["door"]
+    context.setdefault("desk_name", door.desk.name)
+    context["languages"] = settings.LANGUAGES
+    return render(request, template, context, status=status)
+
+
+def _new_token() -> str:
+    return signing.dumps(secrets.token_urlsafe(16), salt=_TOKEN_SALT)
+
+
+def _token_problem(token: str) -> str:
+    try:
+        signing.loads(token, salt=_TOKEN_SALT, max_age=TOKEN_HOURS * 3600)
+    except signing.SignatureExpired:
+        return _(
+            "This form was open for more than %(hours)d hours. Check what you wrote and send "
+            "it again."
+        ) % {"hours": TOKEN_HOURS}
+    except signing.BadSignature:
+        return _("This form could not be checked. Check what you wrote and send it again.")
+    return ""
+
+
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
+    except ValueError:
+        return True
+
+
+@public
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
+    door = _door(desk_id)
+    if request.method == "POST" and _too_large(request):
+        with translation.override(_language_of_link(request)):
+            context = {"door": door, "language": _language_of_link(request)}
+            context["limit_mb"] = MAX_REQUEST_BYTES // (1024 * 1024)
+            return _page(request, "intake/too_large.html", context, status=413)
+    language = _language(request)
+    with translation.override(language):
+        context: dict[str, Any] = {"door": door, "language": language}
+        if not door.accepting:
+            return _page(request, "intake/closed.html", context, status=503)
+        if request.method == "GET":
+            context["form"] = ReportForm(initial={"token": _new_token()})
+            return _page(request, "intake/report.html", context)
+        form = ReportForm(request.POST)
+        uploads = [
+            item.upload
+            for item in request.FILES.getlist("files")
+            if isinstance(item, EncryptedUploadedFile)
+        ]
+        problems: list[Problem] = []
+        token_problem = _token_problem(request.POST.get("token", ""))
+        if token_problem:
+            problems.append(Problem(token_problem))
+        if len(uploads) > actions.MAX_FILES:
+            problems.append(
+                Problem(
+                    _("Send at most %(n)d files with one report.") % {"n": actions.MAX_FILES},
+                    _("Files"),
+                    "id_files",
+                )
+            )
+        for upload in uploads:
+            if upload.error == "empty" and not upload.original_name:
+                continue  # the file field was left empty
+            if upload.error or upload.kind is None:
+                problems.append(
+                    Problem(
+                        f"{upload.original_name}: {actions.attachments.upload_refusal(upload)}",
+                        _("Files"),
+                        "id_files",
+                    )
+                )
+        kept = [u for u in uploads if not u.error and u.kind is not None]
+        if form.is_valid() and not problems:
+            data = form.cleaned_data
+            try:
+                received = actions.receive(
+                    desk_id=desk_id,
+                    report=actions.Report(
+                        data["what"], data["when"], data["where"], data["who"], data["contact"]
+                    ),
+                    uploads=kept,
+                    form_token=data["token"],
+                )
+            except actions.TryLater as later:
+                context["minutes"] = max(1, later.seconds // 60)
+                return _page(request, "intake/later.html", context, status=429)
+            except actions.IntakeRefused as refused:
+                if refused.code == "sent":
+                    context["message"] = refused.message
+                    return _page(request, "intake/sent_twice.html", context, status=409)
+                problems.append(Problem(refused.message))
+            else:
+                context["receipt"] = received.receipt
+                context["files"] = len(kept)
+                context["answer_form"] = ReceiptForm(initial={"receipt": received.receipt})
+                return _page(request, "intake/receipt.html", context)
+        # Shown again with what was written; files must be chosen again (a browser cannot
+        # be given them back), and the page says so. A new token replaces the used one.
+        form = ReportForm(
+            {**{k: request.POST.get(k, "") for k in ReportForm.base_fields}, "token": _new_token()}
+        )
+        form.is_valid()
+        context.update(
+            form=form,
+            problems=problems,
+            files_again=bool(uploads and any(u.original_name for u in uploads)),
+        )
+        return _page(request, "intake/report.html", context, status=400)
+
+
+@public
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
+    """Come back with the receipt: read the desk's replies and answer."""
+    door = _door(desk_id)
+    language = _language(request)
+    with translation.override(language):
+        context: dict[str, Any] = {"door": door, "language": language}
+        if request.method == "GET":
+            context["form"] = ReceiptForm()
+            return _page(request, "intake/follow.html", context)
+        form = ReceiptForm(request.POST)
+        if form.is_valid():
+            try:
+                conversation = actions.open_for_person(
+                    desk_id=desk_id, receipt=form.cleaned_data["receipt"]
+                )
+            except actions.TryLater as later:
+                context["minutes"] = max(1, later.seconds // 60)
+                return _page(request, "intake/later.html", context, status=429)
+            except actions.IntakeRefused as refused:
+                form.add_error("receipt", refused.message)
+            else:
+                return _conversation_page(
+                    request, context, conversation, form.cleaned_data["receipt"]
+                )
+        context["form"] = form
+        return _page(request, "intake/follow.html", context, status=400)
+
+
+def _conversation_page(
+    request: HttpRequest,
+    context: dict[str, Any],
+    conversation: actions.Conversation,
+    receipt: str,
+    answer_form: AnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context.update(
+        conversation=conversation,
+        answer_form=answer_form or AnswerForm(initial={"receipt": receipt}),
+    )
+    return _page(request, "intake/conversation.html", context, status=status)
+
+
+@public
+@csrf_exempt
+@require_POST
+def answer(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
+    door = _door(desk_id)
+    language = _language(request)
+    with translation.override(language):
+        context: dict[str, Any] = {"door": door, "language": language}
+        form = AnswerForm(request.POST)
+        receipt = request.POST.get("receipt", "")
+        try:
+            if form.is_valid():
+                try:
+                    conversation = actions.answer(
+                        desk_id=desk_id, receipt=receipt, text=form.cleaned_data["text"]
+                    )
+                except actions.IntakeRefused as refused:
+                    if refused.code not in {"text", "full"}:
+                        raise
+                    form.add_error("text", refused.message)
+                else:
+                    context["sent"] = True
+                    return _conversation_page(request, context, conversation, receipt)
+            conversation = actions.open_for_person(desk_id=desk_id, receipt=receipt)
+        except actions.TryLater as later:
+            context["minutes"] = max(1, later.seconds // 60)
+            return _page(request, "intake/later.html", context, status=429)
+        except actions.IntakeRefused as refused:
+            if refused.code == "receipt":
+                receipt_form = ReceiptForm({"receipt": receipt})
+                receipt_form.is_valid()
+                receipt_form.add_error("receipt", refused.message)
+                context["form"] = receipt_form
+                return _page(request, "intake/follow.html", context, status=400)
+            # The receipt no longer finds anything (destroyed meanwhile): say so, and keep
+            # what they wrote on the page so they can copy it into a new report.
+            context.update(message=refused.message, unsent=request.POST.get("text", ""))
+            context["form"] = ReceiptForm()
+            return _page(request, "intake/gone.html", context, status=410)
+        return _conversation_page(request, context, conversation, receipt, form, status=400)
