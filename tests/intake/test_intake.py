@@ -40,7 +40,9 @@ def _report(client, desk_id, **fields):
 
 
 def _receipt_of(response):
-    return re.search(r'<p class="receipt-code"><strong>([A-Z2-7 ]+)</strong>', response.content.decode()).group(1)
+    return re.search(
+        r'<p class="receipt-code"><strong>([A-Z2-7 ]+)</strong>', response.content.decode()
+    ).group(1)
 
 
 def test_receipts_have_at_least_80_bits_and_parse_as_typed():
@@ -238,7 +240,9 @@ def test_bad_input_gets_clear_messages_and_keeps_the_text(desks, door):
 
 def test_a_submission_of_30_mb_is_refused_before_it_is_read(desks, door):
     person = Client()
-    big = SimpleUploadedFile("video.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (30 * 1024 * 1024))
+    big = SimpleUploadedFile(
+        "video.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (30 * 1024 * 1024)
+    )
     response = _report(person, door.desk_id, files=[big])
     assert response.status_code == 400
     assert b"25" in response.content  # "at most 25 MB" for the one file
@@ -290,7 +294,9 @@ def test_answers_with_one_receipt_are_limited(desks, door):
 
 
 def test_retention_destroys_what_it_should(desks, door):
-    old = _receipt_of(_report(Client(), door.desk_id, files=[SimpleUploadedFile("a.txt", b"evidence " * 30)]))
+    old = _receipt_of(
+        _report(Client(), door.desk_id, files=[SimpleUploadedFile("a.txt", b"evidence " * 30)])
+    )
     _report(Client(), door.desk_id)
     stale, fresh = Submission.objects.order_by("received_at", "id")[:2]
     stale = Submission.objects.get(lookup=sealing.lookup(old, door.desk_id))
@@ -330,7 +336,10 @@ def test_a_shorter_retention_and_closing_destroy_sooner(desks, door):
     assert not Submission.objects.exists()
     with pytest.raises(actions.IntakeRefused):
         actions.update_door(
-            actor=desks.coordinator, door=updated, accepting=True, retention_days=1000,
+            actor=desks.coordinator,
+            door=updated,
+            accepting=True,
+            retention_days=1000,
             expected_version=updated.row_version,
         )
 
@@ -366,5 +375,3 @@ class django_capture_on_commit:  # noqa: N801 - reads like the fixture it stands
         for _sids, callback, _robust in callbacks:
             callback()
         return False
-
-

@@ -184,10 +184,12 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                 context["answer_form"] = ReceiptForm(initial={"receipt": received.receipt})
                 return _page(request, "intake/receipt.html", context)
         # Shown again with what was written; files must be chosen again (a browser cannot
-        # be given them back), and the page says so. A new token replaces the used one.
-        form = ReportForm(
-            {**{k: request.POST.get(k, "") for k in ReportForm.base_fields}, "token": _new_token()}
-        )
+        # be given them back), and the page says so. A token that failed is replaced; a good
+        # one stays (it has not made a submission).
+        typed = {k: request.POST.get(k, "") for k in ReportForm.base_fields}
+        if token_problem:
+            typed["token"] = _new_token()
+        form = ReportForm(typed)
         form.is_valid()
         context.update(
             form=form,

@@ -236,7 +236,9 @@ def _submission_page(
     forms.setdefault("reply_form", ReplyForm(initial=version, auto_id="reply_%s"))
     forms.setdefault("close_form", VersionForm(initial=version, auto_id="close_%s"))
     if submission.state != "moved":
-        forms.setdefault("case_form", DefenderForm(auto_id="case_%s"))
+        forms.setdefault(
+            "case_form", DefenderForm(auto_id="case_%s", default_country=viewer.desk.country)
+        )
         add = forms.setdefault("add_form", AddToCaseForm(initial=version, auto_id="add_%s"))
         set_choices(add, "case", [("", "—"), *_staff_cases(viewer)])
     door = actions.door_of(viewer.desk_id)
@@ -292,7 +294,7 @@ def _version(request: HttpRequest) -> int:
 def open_case(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     found = _submission_or_404(request, submission_id)
     viewer = current_user(request)
-    form = DefenderForm(request.POST, auto_id="case_%s")
+    form = DefenderForm(request.POST, auto_id="case_%s", default_country=viewer.desk.country)
     if form.is_valid():
         try:
             case = actions.open_case(
