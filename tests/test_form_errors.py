@@ -761,6 +761,12 @@ FORMS: dict[str, Refusal | NothingToType] = {
         ("score_legal_basis", "score_budget"),
     ),
     "advocacy:publish": BUTTONS,
+    # --- analytics ---
+    "analytics:settings": Refusal(
+        "coordinator",
+        lambda desks: {"k": "1", "period": "fortnight", "regions": "on"},
+        ("k", "period"),
+    ),
     # --- international communications ---
     "advocacy:new_communication": Refusal(
         "caseworker",
@@ -848,9 +854,55 @@ FORMS: dict[str, Refusal | NothingToType] = {
         ("published_on",),
     ),
     "advocacy:take_down_video": BUTTONS,
+    # --- the public intake (issue 18) ---
+    "intake:report": Refusal(
+        "anonymous",
+        lambda desks: {"what": "", "where": "Cobán", "token": _intake_token(), "lang": "en"},
+        ("what",),
+    ),
+    "intake:follow": Refusal("anonymous", lambda desks: {"receipt": "ABCD EFGH"}, ("receipt",)),
+    "intake:answer": Refusal(
+        "anonymous", lambda desks: {"receipt": _intake_receipt(desks), "text": ""}, ("text",)
+    ),
+    "intake:open_door": BUTTONS,
+    "intake:change_door": Refusal(
+        "coordinator", lambda desks: {"retention_days": "3", "row_version": "1"}, ("retention_days",)
+    ),
+    "intake:give_key": LIST_CHOICE,
+    "intake:take_key": BUTTONS,
+    "intake:recover": Refusal("coordinator", lambda desks: {"phrase": ""}, ("phrase",)),
+    "intake:reply": Refusal(
+        "caseworker", lambda desks: {"text": "", "row_version": "1"}, ("text",)
+    ),
+    "intake:open_case": Refusal(
+        "caseworker",
+        lambda desks: {"kind": "individual", "name": "", "country": "GT", "row_version": "1"},
+        ("name",),
+    ),
+    "intake:add_to_case": Refusal(
+        "caseworker", lambda desks: {"case": "", "row_version": "1"}, ("case",)
+    ),
+    "intake:close": BUTTONS,
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }
+
+def _intake_token() -> str:
+    from protectdesk.intake.public_views import _new_token
+
+    return _new_token()
+
+
+def _intake_receipt(desks: Any) -> str:
+    from protectdesk.intake import actions
+
+    return actions.receive(
+        desk_id=desks.desk.id,
+        report=actions.Report("a report to answer"),
+        uploads=[],
+        form_token=_intake_token(),
+    ).receipt
+
 
 REFUSALS = sorted(name for name, entry in FORMS.items() if isinstance(entry, Refusal))
 

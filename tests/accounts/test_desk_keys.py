@@ -82,9 +82,49 @@ def test_a_box_moved_to_another_name_does_not_open(desks, intake_secret, monkeyp
         desk_keys.open_secret(desks.coordinator, _key(desks.coordinator), "other")
 
 
-def test_no_secret_is_registered_yet():
+def test_the_intake_key_is_the_one_secret_and_it_is_given_one_by_one():
     # security.md Keys 6: "first: none; later the intake key".
-    assert desk_keys.DESK_SECRETS == {}
+    assert desk_keys.DESK_SECRETS == {"intake": frozenset({Role.COORDINATOR, Role.CASEWORKER})}
+    assert desk_keys.GIVEN_ONE_BY_ONE == {"intake"}
+
+
+def test_a_secret_given_one_by_one_is_restored_only_to_an_account_that_held_it(desks):
+    from protectdesk.intake import actions as intake
+
+    intake.open_door(actor=desks.coordinator)
+    for user in (desks.caseworker, desks.caseworker2):
+        invitation, token = invitations.invite(
+            actor=desks.coordinator, role=Role.CASEWORKER, login=user.login, user=user
+        )
+        invitations.accept_invitation(
+            invitation=invitation, token=token, password="a new passphrase here", display_name="C"
+        )
+    intake.give_key(keyring=_keyring(desks.coordinator), user_ids=[])
+    DeskSecretBox.objects.create(  # caseworker held it (a box sealed to their old key)
+        desk=desks.desk,
+        name="intake",
+        version=1,
+        recipient=desks.caseworker,
+        sealed=b"sealed to the replaced keypair",
+    )
+    for user in (desks.caseworker, desks.caseworker2):
+        case_actions.restore_access(actor=desks.admin, phrase=desks.recovery_phrase, user=user)
+    assert desk_keys.holds(desks.caseworker, "intake")
+    assert (
+        len(
+            desk_keys.open_secret(
+                desks.caseworker, _key(desks.caseworker, "a new passphrase here"), "intake"
+            )
+        )
+        == 32
+    )
+    assert not desk_keys.holds(desks.caseworker2, "intake")
+
+
+def _keyring(user):
+    from tests.conftest import keyring_of
+
+    return keyring_of(user)
 
 
 def test_every_write_of_the_desk_keyring_is_audited_without_the_secret(desks, intake_secret):

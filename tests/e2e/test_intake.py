@@ -25,7 +25,7 @@ def _no_cookie(person) -> None:
 def test_a_person_reports_follows_up_with_the_receipt_and_an_officer_opens_a_case(
     journey, audit, server
 ):
-    desk, coordinator, _phrase = make_desk("Intake Desk", "IN", "coordinator@in.example")
+    _desk, coordinator, _phrase = make_desk("Intake Desk", "IN", "coordinator@in.example")
     officer = journey("officer")
     officer.sign_in(coordinator.login)
     officer.click(officer.page.get_by_role("link", name="Intake"))

@@ -13,12 +13,10 @@ from django.utils import timezone
 
 from protectdesk.accounts import desk_keys
 from protectdesk.attachments.models import Attachment
-from protectdesk.attachments.uploads import encrypt_bytes
 from protectdesk.cases.actions import DefenderProfile
 from protectdesk.crypto import intake as sealing
 from protectdesk.intake import actions, throttle
-from protectdesk.intake.models import IntakeDoor, Part, ReceivedReport, Submission
-from protectdesk.records.keyring import Keyring
+from protectdesk.intake.models import Part, ReceivedReport, Submission
 from tests.conftest import add_user, keyring_of, sign_in
 from tests.images import jpeg_with_exif
 
@@ -126,7 +124,7 @@ def test_files_are_encrypted_and_photos_cleaned(desks, door, settings):
     assert [f.cleaned for f in conversation.files if f.name == "IMG_1.jpg"] == [True]
 
 
-def test_an_officer_opens_a_case_from_a_submission(desks, door):
+def test_an_officer_opens_a_case_from_a_submission(desks, door, django_capture_on_commit_callbacks):
     person = Client()
     note = SimpleUploadedFile("note.txt", b"the list of names\n" * 20)
     receipt = _receipt_of(_report(person, door.desk_id, where="Cobán", files=[note]))
@@ -135,13 +133,14 @@ def test_an_officer_opens_a_case_from_a_submission(desks, door):
     keyring = keyring_of(officer)
     actions.reply(actor=officer, submission=submission, text="Thank you.", expected_version=1)
     submission.refresh_from_db()
-    case = actions.open_case(
-        actor=officer,
-        keyring=keyring,
-        submission=submission,
-        profile=DefenderProfile(kind="individual", country="GT", name="Ana"),
-        expected_version=submission.row_version,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = actions.open_case(
+            actor=officer,
+            keyring=keyring,
+            submission=submission,
+            profile=DefenderProfile(kind="individual", country="GT", name="Ana"),
+            expected_version=submission.row_version,
+        )
     report = ReceivedReport.objects.get(case=case)
     opened = keyring_of(officer).opened(report)
     assert opened.where == "Cobán"
@@ -153,11 +152,50 @@ def test_an_officer_opens_a_case_from_a_submission(desks, door):
     conversation = actions.open_for_person(desk_id=door.desk_id, receipt=receipt)
     assert conversation.report == {} and [m.text for m in conversation.messages] == ["Thank you."]
     actions.answer(desk_id=door.desk_id, receipt=receipt, text="Good.")
-    # The file moved, not copied: it opens from the case.
+    # The file moved, not copied: it opens from the case, and the intake's name is gone.
+    assert not list(actions.file_path(submission.id, attachment.id).parent.glob("*"))
     from protectdesk.attachments import queries
 
     _card, chunks = queries.plaintext(keyring_of(officer), attachment)
     assert b"".join(chunks) == b"the list of names\n" * 20
+
+
+def test_a_move_that_fails_loses_no_file(desks, door, monkeypatch):
+    note = SimpleUploadedFile("note.txt", b"the list of names\n" * 20)
+    _report(Client(), door.desk_id, files=[note])
+    submission = Submission.objects.get()
+    part = submission.parts.get(kind="file")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(actions, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        actions.add_to_case(
+            actor=desks.coordinator,
+            keyring=keyring_of(desks.coordinator),
+            submission=submission,
+            case=_coordinators_case(desks),
+            expected_version=submission.row_version,
+        )
+    assert actions.file_path(submission.id, part.id).exists()
+    assert submission.parts.filter(kind="file").exists()
+    assert not Attachment.objects.filter(pk=part.id).exists()
+    from protectdesk.attachments import storage
+
+    assert not list(
+        storage.path_for(submission.id, part.id, 1).parents[1].glob(f"*/{part.id}.*")
+    ) or (actions.file_path(submission.id, part.id).exists())
+
+
+def _coordinators_case(desks):
+    from protectdesk.cases import actions as case_actions
+
+    return case_actions.open_case(
+        actor=desks.coordinator,
+        keyring=keyring_of(desks.coordinator),
+        profile=DefenderProfile(kind="individual", country="GT", name="Luis"),
+    )
 
 
 def test_adding_to_a_case_needs_its_staff_key(desks, door):
@@ -238,6 +276,50 @@ def test_bad_input_gets_clear_messages_and_keeps_the_text(desks, door):
     assert Submission.objects.count() == 0
 
 
+def test_more_files_than_the_form_takes_are_refused_and_the_text_kept(desks, door):
+    files = [SimpleUploadedFile(f"n{i}.txt", b"notes " * 20) for i in range(actions.MAX_FILES + 1)]
+    page = _report(Client(), door.desk_id, files=files, where="Cobán")
+    assert page.status_code == 400
+    assert b"Too many files" in page.content and "Cobán" in page.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_documents_lose_their_author_and_a_locked_one_is_refused(desks, door):
+    import io
+
+    import docx
+
+    marker = "AuthorMarker7Q"
+    document = docx.Document()
+    document.add_paragraph("the minutes of the assembly")
+    document.core_properties.author = marker
+    buffer = io.BytesIO()
+    document.save(buffer)
+    page = _report(
+        Client(), door.desk_id, files=[SimpleUploadedFile("acta.docx", buffer.getvalue())]
+    )
+    assert page.status_code == 200
+    submission = Submission.objects.get()
+    conversation = actions.read(keyring=keyring_of(desks.coordinator), submission=submission)
+    [sent] = conversation.files
+    assert sent.cleaned
+    opened = actions.open_file(
+        keyring=keyring_of(desks.coordinator), submission=submission, part_id=sent.part_id
+    )
+    from protectdesk.crypto import stream
+
+    with open(opened.path, "rb") as source:
+        data = b"".join(stream.decrypt_chunks(opened.key, opened.context, source))
+    assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "the minutes of the assembly"
+    assert docx.Document(io.BytesIO(data)).core_properties.author in ("", None)
+    refused = _report(
+        Client(),
+        door.desk_id,
+        files=[SimpleUploadedFile("x.pdf", b"%PDF-1.7 not really a pdf " * 9)],
+    )
+    assert refused.status_code == 400 and b"could not be cleaned" in refused.content
+
+
 def test_a_submission_of_30_mb_is_refused_before_it_is_read(desks, door):
     person = Client()
     big = SimpleUploadedFile(
@@ -262,7 +344,14 @@ def test_a_request_larger_than_the_limit_gets_the_too_large_page(desks, door):
     assert b"too large" in response.content
 
 
-def test_receipt_guessing_is_throttled(desks, door):
+@pytest.fixture
+def one_window(monkeypatch):
+    """Every count falls in the same windows (a test must not straddle a minute)."""
+    fixed = timezone.now().replace(minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(throttle, "_window", lambda limit, now: fixed)
+
+
+def test_receipt_guessing_is_throttled(desks, door, one_window):
     real = _receipt_of(_report(Client(), door.desk_id))
     refused = 0
     later = 0
@@ -275,17 +364,39 @@ def test_receipt_guessing_is_throttled(desks, door):
             refused += 1
     assert refused == throttle.FAILED_LOOKUPS.most
     assert later == 10_000 - throttle.FAILED_LOOKUPS.most
-    # While the cap is full, even the right receipt waits (else guessing would go on).
-    with pytest.raises(actions.TryLater):
-        actions.open_for_person(desk_id=door.desk_id, receipt=real)
-    page = Client().post(f"/report/{door.desk_id}/follow/", {"receipt": real})
-    assert page.status_code == 429 and b"try again" in page.content
-    # The next window opens it again.
-    throttle.Counter.objects.all().delete()
+    page = Client().post(f"/report/{door.desk_id}/follow/", {"receipt": sealing.new_receipt()})
+    assert page.status_code == 429 and b"try again" in page.content.lower()
+    # Bad receipts cannot shut the desk's conversations: a receipt that exists still opens.
     assert actions.open_for_person(desk_id=door.desk_id, receipt=real).report
+    assert Client().post(f"/report/{door.desk_id}/follow/", {"receipt": real}).status_code == 200
+    # Its counter rows name no submission: they are counted under a value of the receipt.
+    submission = Submission.objects.get()
+    assert not throttle.Counter.objects.filter(subject=str(submission.id)).exists()
 
 
-def test_answers_with_one_receipt_are_limited(desks, door):
+def test_a_counter_row_does_not_outlive_its_window(desks, door):
+    _report(Client(), door.desk_id)
+    row = throttle.Counter.objects.get(kind="submission")
+    assert row.window.minute == 0 and row.window.second == 0
+    throttle.Counter.objects.filter(pk=row.pk).update(
+        window=row.window - datetime.timedelta(hours=2)
+    )
+    _report(Client(), door.desk_id)
+    assert throttle.Counter.objects.filter(kind="submission").count() == 1
+    throttle.Counter.objects.update(window=row.window - datetime.timedelta(hours=2))
+    assert throttle.tidy() >= 1
+    assert not throttle.Counter.objects.exists()
+
+
+def test_a_busy_desk_keeps_the_text_of_a_report_it_cannot_take_now(desks, door, one_window):
+    throttle.spend(door.desk_id, throttle.SUBMISSIONS, amount=throttle.SUBMISSIONS.most)
+    page = _report(Client(), door.desk_id, where="Cobán")
+    assert page.status_code == 429
+    assert "Cobán" in page.content.decode() and b"Nothing was sent yet" in page.content
+    assert Submission.objects.count() == 0
+
+
+def test_answers_with_one_receipt_are_limited(desks, door, one_window):
     receipt = _receipt_of(_report(Client(), door.desk_id))
     for n in range(throttle.ANSWERS.most):
         actions.answer(desk_id=door.desk_id, receipt=receipt, text=f"message {n}")
@@ -293,12 +404,11 @@ def test_answers_with_one_receipt_are_limited(desks, door):
         actions.answer(desk_id=door.desk_id, receipt=receipt, text="one more")
 
 
-def test_retention_destroys_what_it_should(desks, door):
+def test_retention_destroys_what_it_should(desks, door, django_capture_on_commit_callbacks):
     old = _receipt_of(
         _report(Client(), door.desk_id, files=[SimpleUploadedFile("a.txt", b"evidence " * 30)])
     )
     _report(Client(), door.desk_id)
-    stale, fresh = Submission.objects.order_by("received_at", "id")[:2]
     stale = Submission.objects.get(lookup=sealing.lookup(old, door.desk_id))
     file_part = stale.parts.get(kind="file")
     path = actions.file_path(stale.id, file_part.id)
@@ -306,7 +416,7 @@ def test_retention_destroys_what_it_should(desks, door):
     Submission.objects.filter(pk=stale.pk).update(
         active_at=timezone.now() - datetime.timedelta(days=door.retention_days + 1)
     )
-    with django_capture_on_commit():
+    with django_capture_on_commit_callbacks(execute=True):
         assert actions.destroy_expired() == 1
     assert not Submission.objects.filter(pk=stale.pk).exists()
     assert not Part.objects.filter(submission_id=stale.pk).exists()
@@ -320,20 +430,27 @@ def test_retention_destroys_what_it_should(desks, door):
     assert b"destroyed" in page.content and b"Are you there?" in page.content
 
 
-def test_a_shorter_retention_and_closing_destroy_sooner(desks, door):
+def test_a_shorter_retention_and_closing_destroy_sooner(
+    desks, door, django_capture_on_commit_callbacks
+):
     _report(Client(), door.desk_id)
     submission = Submission.objects.get()
     updated = actions.update_door(
         actor=desks.coordinator, door=door, accepting=True, retention_days=7, expected_version=1
     )
     Submission.objects.update(active_at=timezone.now() - datetime.timedelta(days=8))
-    with django_capture_on_commit():
+    with django_capture_on_commit_callbacks(execute=True):
         assert actions.destroy_expired() == 1
-    _report(Client(), door.desk_id)
+    _report(Client(), door.desk_id, files=[SimpleUploadedFile("a.txt", b"evidence " * 30)])
     submission = Submission.objects.get()
-    with django_capture_on_commit():
+    folder = actions.file_path(submission.id, uuid.uuid4()).parent
+    assert folder.is_dir()
+    with django_capture_on_commit_callbacks(execute=True):
         actions.close(actor=desks.coordinator, submission=submission, expected_version=1)
-    assert not Submission.objects.exists()
+    assert not Submission.objects.exists() and not folder.exists()
+    from protectdesk.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="intake.closed").get().object_id == str(submission.id)
     with pytest.raises(actions.IntakeRefused):
         actions.update_door(
             actor=desks.coordinator,
@@ -358,20 +475,17 @@ def test_an_unknown_desk_has_no_form(desks):
     assert Client().get(f"/report/{desks.desk.id}/").status_code == 404
 
 
-class django_capture_on_commit:  # noqa: N801 - reads like the fixture it stands in for
-    """Run on_commit callbacks at the end of the block (tests run inside a transaction)."""
+def test_a_persons_refused_attempts_write_no_log_line():
+    import logging
 
-    def __enter__(self):
-        from django.db import connection
+    from protectdesk.lib.logs import RedactFilter
 
-        self._before = len(connection.run_on_commit)
-        return self
+    def record(path, level=logging.WARNING):
+        return logging.LogRecord(
+            "django.request", level, __file__, 1, "Bad Request: %s", (path,), None
+        )
 
-    def __exit__(self, *exc):
-        from django.db import connection
-
-        callbacks = connection.run_on_commit[self._before :]
-        del connection.run_on_commit[self._before :]
-        for _sids, callback, _robust in callbacks:
-            callback()
-        return False
+    quiet = RedactFilter()
+    assert not quiet.filter(record("/report/6b02ac2f-ed31-406b-b5a7-10f4197d0042/follow/"))
+    assert quiet.filter(record("/cases/6b02ac2f-ed31-406b-b5a7-10f4197d0042/"))
+    assert quiet.filter(record("/report/6b02ac2f-ed31-406b-b5a7-10f4197d0042/", logging.ERROR))

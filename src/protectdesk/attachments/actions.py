@@ -70,6 +70,7 @@ def refusal_message(code: str, detail: Mapping[str, int] | None = None) -> str:
             "again in a minute."
         ),
         "empty": _("The file is empty."),
+        "count": _("Too many files were sent at once: this one was not kept."),
         "auth": _("Sign in again to upload files."),
         "missing": _("Choose a file to upload."),
     }

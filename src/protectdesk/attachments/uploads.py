@@ -43,6 +43,11 @@ SHEET = sniff.Kind("sheet", "application/octet-stream", "bin")
 _PENDING = "_pd_pending_uploads"
 #: Set on a request by a view that accepts files without an account (the public intake).
 PUBLIC_UPLOAD = "pd_public_upload"
+#: How many files a request may carry (set by a view that takes more than one); each file
+#: past it is refused as it arrives ("count") and nothing of it is kept. Django's own limit
+#: (``DATA_UPLOAD_MAX_NUMBER_FILES``) is higher and only stops a forged flood.
+FILES_ALLOWED = "pd_files_allowed"
+_COUNTED = "_pd_files_counted"
 
 
 @dataclass
@@ -56,7 +61,8 @@ class EncryptedUpload:
     kind: sniff.Kind | None = None
     size: int = 0
     cleaned: bool = False
-    #: A refusal code: "size", "image-size", "pixels", "busy", "type", "heif", "image", "empty"
+    #: A refusal code: "size", "image-size", "pixels", "busy", "type", "heif", "image", "empty",
+    #: "count" (more files than the form takes)
     error: str = ""
     #: Numbers the refusal names (``pixels``: the image's width, height and the limit).
     error_detail: dict[str, int] = field(default_factory=dict)
@@ -126,7 +132,10 @@ class EncryptingUploadHandler(FileUploadHandler):
             if self.request is not None
             else file_name or "",
         )
+        counted = 0
         if self.request is not None:
+            counted = getattr(self.request, _COUNTED, 0) + 1
+            setattr(self.request, _COUNTED, counted)
             pending = getattr(self.request, _PENDING, None)
             if pending is None:
                 pending = []
@@ -152,6 +161,8 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._upload.error = (
                 "auth"  # parsed for the CSRF check of an anonymous post: keep nothing
             )
+        elif self.request is not None and counted > getattr(self.request, FILES_ALLOWED, 1):
+            self._upload.error = "count"
         elif content_length is not None and content_length > MAX_UPLOAD_BYTES:
             self._upload.error = "size"
         raise StopFutureHandlers

@@ -38,6 +38,7 @@ import json
 import secrets
 import struct
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from protectdesk.crypto import aead, envelope, kdf, userkeys
@@ -53,8 +54,8 @@ _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 _TAG = b"I"
 _VERSION = 1
 _HEADER = struct.Struct(">cB16s16s")
-#: Texts are padded to a multiple of this many bytes, so a short report and a long one of the
-#: same bucket look alike.
+#: Texts are padded to a multiple of this many bytes, so reports of the same number of
+#: kilobytes look alike.
 PAD_TO = 1024
 
 
@@ -98,6 +99,12 @@ def unlock_key(receipt: str, desk_id: uuid.UUID) -> bytes:
     return _derive(receipt, desk_id, "pd-intake-open")
 
 
+def counter_subject(receipt: str, desk_id: uuid.UUID) -> str:
+    """What the per-receipt throttle counts under: derived from the receipt, so a counter row
+    cannot be tied to a submission by someone who holds the database."""
+    return _derive(receipt, desk_id, "pd-intake-count").hex()[:32]
+
+
 def _person_ad(submission_id: uuid.UUID) -> bytes:
     return b"intake-person-key|" + submission_id.bytes
 
@@ -115,10 +122,15 @@ def unwrap_person_key(blob: bytes, unlock: bytes, submission_id: uuid.UUID) -> b
 
 
 def seal_part(
-    public_key: bytes, submission_id: uuid.UUID, part_id: uuid.UUID, content: dict[str, Any]
+    public_key: bytes,
+    submission_id: uuid.UUID,
+    part_id: uuid.UUID,
+    content: Mapping[str, Any],
 ) -> bytes:
     """``content`` (JSON-able) sealed to ``public_key``, bound to its submission and part."""
-    body = envelope.pad(json.dumps(content, ensure_ascii=False).encode("utf-8"), PAD_TO)
+    encoded = json.dumps(content, ensure_ascii=False).encode("utf-8")
+    # To the next multiple of PAD_TO (at least one): a length says only "about n KB".
+    body = envelope.pad(encoded, (len(encoded) // PAD_TO + 1) * PAD_TO)
     header = _HEADER.pack(_TAG, _VERSION, submission_id.bytes, part_id.bytes)
     return userkeys.seal_to(public_key, header + body)
 

@@ -27,13 +27,15 @@ Keys (the reasoning is in :mod:`protectdesk.crypto.intake`):
 from __future__ import annotations
 
 import datetime
+import functools
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,8 +43,8 @@ from django.utils.translation import gettext as _
 from protectdesk.accounts import desk_keys
 from protectdesk.accounts.models import Role, User
 from protectdesk.attachments import actions as attachments
-from protectdesk.attachments import sniff, storage
-from protectdesk.attachments.uploads import EncryptedUpload
+from protectdesk.attachments import documents, sniff, storage
+from protectdesk.attachments.uploads import EncryptedUpload, encrypt_bytes
 from protectdesk.audit.actions import record as audit_record
 from protectdesk.cases import actions as cases
 from protectdesk.crypto import RecoveryPhraseError, kdf, recovery, userkeys
@@ -63,7 +65,7 @@ from protectdesk.records import actions as records
 from protectdesk.records.keyring import Keyring, NoCaseAccess
 from protectdesk.records.models import Case
 
-SECRET = "intake"
+SECRET = "intake"  # noqa: S105 - the desk secret's name, not a secret
 #: Who may be an intake officer: they open cases from what comes in.
 OFFICER_ROLES = frozenset({Role.COORDINATOR, Role.CASEWORKER})
 #: The longest text a person may write in one field, and the most files in one report.
@@ -291,9 +293,9 @@ def receive(
     """Seal a person's report (and files, already encrypted by the upload handler) to the
     desk's intake key and to a new person key; the receipt is returned once."""
     door = _accepting_door(desk_id)
-    total = sum(upload.size for upload in uploads)
+    total = throttle.megabytes(sum(upload.size for upload in uploads))
     if not throttle.allows(desk_id, throttle.SUBMISSIONS) or not throttle.allows(
-        desk_id, throttle.BYTES, amount=total
+        desk_id, throttle.MEGABYTES, amount=total
     ):
         raise TryLater(throttle.seconds_left(throttle.SUBMISSIONS))
     if not report.what.strip():
@@ -301,6 +303,8 @@ def receive(
     for upload in uploads:
         if upload.error or upload.kind is None:
             raise IntakeRefused("files", attachments.upload_refusal(upload))
+        if upload.kind in _DOCUMENTS and not upload.cleaned:
+            raise ValueError("a document is cleaned (clean_file) before it is received")
     digest = form_token_digest(form_token)
     receipt = sealing.new_receipt()
     person = userkeys.generate_keypair()
@@ -320,8 +324,9 @@ def receive(
                 raise IntakeRefused(
                     "sent",
                     _(
-                        "This report was sent already (the form was sent twice). Its receipt "
-                        "was shown after the first sending."
+                        "This report was sent already: the form was sent twice. The receipt was "
+                        "shown after the first sending; if you did not see it, send the report "
+                        "again as a new one."
                     ),
                 )
             submission.save()
@@ -337,14 +342,45 @@ def receive(
             ) from None
         raise
     throttle.spend(desk_id, throttle.SUBMISSIONS)
-    throttle.spend(desk_id, throttle.BYTES, amount=total)
+    if total:
+        throttle.spend(desk_id, throttle.MEGABYTES, amount=total)
     return Received(submission, receipt)
+
+
+_DOCUMENTS = (sniff.PDF, sniff.ZIP)
+
+
+def clean_file(upload: EncryptedUpload) -> EncryptedUpload:
+    """A document cleaned of its properties (author, company, editing times, comment authors:
+    ``attachments.documents``), encrypted again as a new upload; photos were cleaned as they
+    arrived, and other files are kept as they are (the form says so)."""
+    if upload.kind not in _DOCUMENTS or upload.cleaned:
+        return upload
+    try:
+        cleaned, changed = documents.strip_document_metadata(upload.plaintext(), upload.kind)
+    except documents.UncleanableDocument:
+        raise IntakeRefused(
+            "files",
+            _(
+                "This document could not be cleaned of its hidden data (author, dates): it may "
+                "be protected by a password or damaged. Save it again without a password, or "
+                "send a photo of it."
+            ),
+        ) from None
+    if not changed:  # a plain zip archive: kept as it came
+        return upload
+    again = encrypt_bytes(upload.original_name, cleaned)
+    del cleaned
+    upload.temp_path.unlink(missing_ok=True)
+    upload.claimed = True
+    again.cleaned = True
+    return again
 
 
 def _add_part(
     submission: Submission,
     kind: str,
-    content: dict[str, object],
+    content: Mapping[str, object],
     intake_public: bytes,
     person_public: bytes | None,
     officer: User | None = None,
@@ -383,12 +419,23 @@ def _add_file(
         "cleaned": upload.cleaned,
     }
     part = _add_part(submission, PartKind.FILE, meta, intake_public, None, part_id=upload.id)
-    part.for_person = sealing.seal_part(
-        person_public, submission.id, part.id, {"name": name.name}
-    )
+    part.for_person = sealing.seal_part(person_public, submission.id, part.id, {"name": name.name})
     part.save(update_fields=["for_person"])
-    storage.place(upload.temp_path, submission.id, part.id, 1)
+    placed = storage.place(upload.temp_path, submission.id, part.id, 1)
     upload.claimed = True
+    _to_the_hour(placed)
+
+
+def _to_the_hour(path: Path) -> None:
+    """A file's times say no more than the submission's row (the hour it came); the status
+    change time (ctime) cannot be set and still says the moment — noted in security.md."""
+    hour = submission_hour().timestamp()
+    os.utime(path, (hour, hour))
+    os.utime(path.parent, (hour, hour))
+
+
+def submission_hour() -> datetime.datetime:
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -418,9 +465,12 @@ class Conversation:
     files: list[SentFile]
 
 
-def _find(desk_id: uuid.UUID, receipt: str) -> tuple[Submission, bytes]:
-    if not throttle.allows(desk_id, throttle.FAILED_LOOKUPS):
-        raise TryLater(throttle.seconds_left(throttle.FAILED_LOOKUPS))
+def _find(desk_id: uuid.UUID, receipt: str) -> tuple[Submission, bytes, str]:
+    """The submission of ``receipt``, the person's private key, and the throttle's subject.
+
+    A receipt that finds its submission is always served (its own limits apply); one that
+    finds nothing is counted, and past the desk's cap gets "try again later" instead of "no
+    report has this receipt" (``throttle``)."""
     try:
         typed = sealing.normalise(receipt)
     except sealing.ReceiptError:
@@ -435,6 +485,8 @@ def _find(desk_id: uuid.UUID, receipt: str) -> tuple[Submission, bytes]:
         desk_id=desk_id, lookup=sealing.lookup(typed, desk_id)
     ).first()
     if submission is None:
+        if not throttle.allows(desk_id, throttle.FAILED_LOOKUPS):
+            raise TryLater(throttle.seconds_left(throttle.FAILED_LOOKUPS))
         throttle.spend(desk_id, throttle.FAILED_LOOKUPS)
         raise IntakeRefused(
             "unknown",
@@ -447,13 +499,12 @@ def _find(desk_id: uuid.UUID, receipt: str) -> tuple[Submission, bytes]:
     private = sealing.unwrap_person_key(
         bytes(submission.person_private_key), sealing.unlock_key(typed, desk_id), submission.id
     )
-    return submission, private
+    return submission, private, sealing.counter_subject(typed, desk_id)
 
 
 def open_for_person(*, desk_id: uuid.UUID, receipt: str) -> Conversation:
     """The conversation as the person reads it back with the receipt."""
-    submission, private = _find(desk_id, receipt)
-    subject = str(submission.id)
+    submission, private, subject = _find(desk_id, receipt)
     if not throttle.allows(desk_id, throttle.OPENINGS, subject):
         raise TryLater(throttle.seconds_left(throttle.OPENINGS))
     throttle.spend(desk_id, throttle.OPENINGS, subject)
@@ -462,15 +513,12 @@ def open_for_person(*, desk_id: uuid.UUID, receipt: str) -> Conversation:
 
 def answer(*, desk_id: uuid.UUID, receipt: str, text: str) -> Conversation:
     """The person writes again (sealed to the desk and to themselves)."""
-    submission, private = _find(desk_id, receipt)
+    submission, private, subject = _find(desk_id, receipt)
     text = text.strip()
     if not text:
         raise IntakeRefused("text", _("Write your message before sending it."))
     if len(text) > MAX_TEXT:
-        raise IntakeRefused(
-            "text", _("A message has at most %(n)d characters.") % {"n": MAX_TEXT}
-        )
-    subject = str(submission.id)
+        raise IntakeRefused("text", _("A message has at most %(n)d characters.") % {"n": MAX_TEXT})
     if not throttle.allows(desk_id, throttle.ANSWERS, subject):
         raise TryLater(throttle.seconds_left(throttle.ANSWERS))
     door = door_of(desk_id)
@@ -510,7 +558,7 @@ def _conversation(submission: Submission, private: bytes, *, for_person: bool) -
     report: dict[str, str] = {}
     messages: list[Message] = []
     files: list[SentFile] = []
-    officer_names = {}
+    officer_names: dict[uuid.UUID | None, str] = {}
     for part in submission.parts.select_related("officer").order_by("position"):
         box = part.for_person if for_person else part.for_desk
         if box is None:
@@ -599,15 +647,11 @@ class OpenedFile:
     context: str
 
 
-def open_file(
-    *, keyring: Keyring, submission: Submission, part_id: uuid.UUID
-) -> OpenedFile | None:
+def open_file(*, keyring: Keyring, submission: Submission, part_id: uuid.UUID) -> OpenedFile | None:
     part = submission.parts.filter(pk=part_id, kind=PartKind.FILE).first()
     if part is None:
         return None
-    meta = sealing.open_part(
-        intake_key(keyring), bytes(part.for_desk), submission.id, part.id
-    )
+    meta = sealing.open_part(intake_key(keyring), bytes(part.for_desk), submission.id, part.id)
     return OpenedFile(
         str(meta["name"]),
         str(meta["type"]),
@@ -628,10 +672,15 @@ def open_case(
     """Open a case from a submission: a new case (its keys sealed to the officer) whose first
     record is the report, with the files as its attachments."""
     intake_private = intake_key(keyring)
-    with transaction.atomic():
-        locked = _locked_for_move(submission, expected_version)
-        case = cases.open_case(actor=actor, keyring=keyring, profile=profile)
-        _move(actor, keyring, case, locked, intake_private)
+    placed: list[Path] = []
+    try:
+        with transaction.atomic():
+            locked = _locked_for_move(submission, expected_version)
+            case = cases.open_case(actor=actor, keyring=keyring, profile=profile)
+            _move(actor, keyring, case, locked, intake_private, placed)
+    except BaseException:
+        _undo_placed(placed)
+        raise
     return case
 
 
@@ -647,9 +696,20 @@ def add_to_case(
     intake_private = intake_key(keyring)
     if case.desk_id != actor.desk_id or not keyring.has_staff_key(case.id):
         raise NoCaseAccess("only staff members of a case add a report to it")
-    with transaction.atomic():
-        locked = _locked_for_move(submission, expected_version)
-        return _move(actor, keyring, case, locked, intake_private)
+    placed: list[Path] = []
+    try:
+        with transaction.atomic():
+            locked = _locked_for_move(submission, expected_version)
+            return _move(actor, keyring, case, locked, intake_private, placed)
+    except BaseException:
+        _undo_placed(placed)
+        raise
+
+
+def _undo_placed(placed: list[Path]) -> None:
+    """A move that failed leaves the intake's files where they were, and no copy in a case."""
+    for path in placed:
+        path.unlink(missing_ok=True)
 
 
 def _locked_for_move(submission: Submission, expected_version: int) -> Submission:
@@ -664,13 +724,23 @@ def _locked_for_move(submission: Submission, expected_version: int) -> Submissio
 
 
 def _move(
-    actor: User, keyring: Keyring, case: Case, submission: Submission, intake_private: bytes
+    actor: User,
+    keyring: Keyring,
+    case: Case,
+    submission: Submission,
+    intake_private: bytes,
+    placed: list[Path],
 ) -> ReceivedReport:
+    """Write the report into ``case`` and hand its files over. Each file is *linked* into the
+    case's folder (a second name for the same ciphertext) inside the transaction, and the
+    intake's name is removed only once it commits: a move that fails loses no file."""
     conversation = _conversation(submission, intake_private, for_person=False)
     report = ReceivedReport(
         case=case, received_month=f"{submission.received_at:%Y-%m}", created_by=actor
     )
-    values = {key: conversation.report.get(key, "") for key in Report("").fields()}
+    values: dict[str, object] = {
+        key: conversation.report.get(key, "") for key in Report("").fields()
+    }
     values["conversation"] = [
         {
             "from_person": message.from_person,
@@ -684,10 +754,15 @@ def _move(
     for sent in conversation.files:
         part = submission.parts.get(pk=sent.part_id)
         meta = sealing.open_part(intake_private, bytes(part.for_desk), submission.id, part.id)
+        source = file_path(submission.id, part.id)
+        link = storage.temp_dir() / f"{part.id}.move"
+        link.unlink(missing_ok=True)
+        os.link(source, link)
+        placed.append(link)
         upload = EncryptedUpload(
             id=part.id,
             key=sealing.decode_key(str(meta["key"])),
-            temp_path=file_path(submission.id, part.id),
+            temp_path=link,
             original_name=str(meta["name"]),
             kind=_KINDS[str(meta["kind"])],
             size=int(meta["size"]),
@@ -702,6 +777,8 @@ def _move(
             upload=upload,
             staff_only=True,
         )
+        placed.append(storage.path_for(case.id, part.id, 1))
+        transaction.on_commit(functools.partial(source.unlink, missing_ok=True))
         part.delete()
     submission.parts.filter(kind=PartKind.REPORT).delete()
     _touch(submission, awaiting_desk=False, state=SubmissionState.MOVED)
@@ -724,20 +801,37 @@ def close(*, actor: User, submission: Submission, expected_version: int) -> None
 
 
 def _destroy(submission: Submission) -> None:
+    """Delete a submission's rows now and its files once that commits."""
+    submission_id = submission.pk  # delete() sets it to None
     files = [
-        file_path(submission.id, part_id)
+        file_path(submission_id, part_id)
         for part_id in submission.parts.filter(kind=PartKind.FILE).values_list("id", flat=True)
     ]
     submission.delete()
+    submission.pk = submission.id = submission_id  # the audit entry names it
 
     def remove() -> None:
         for path in files:
             path.unlink(missing_ok=True)
-        folder = Path(settings.FILES_DIR) / str(submission.id)
+        folder = Path(settings.FILES_DIR) / str(submission_id)
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
+        _checkpoint()
 
     transaction.on_commit(remove)
+
+
+def _checkpoint() -> None:
+    """SQLite's ``secure_delete`` zeroes freed pages of the database file, but the rows' old
+    pages stay in the write-ahead log until a checkpoint copies it over: do that now."""
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return  # (inside a transaction the next checkpoint does it; PostgreSQL: security.md)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DatabaseError:  # busy: SQLite checkpoints again on its own soon
+        return
 
 
 def destroy_expired(now: datetime.datetime | None = None) -> int:
@@ -746,10 +840,15 @@ def destroy_expired(now: datetime.datetime | None = None) -> int:
     destroyed = 0
     for door in IntakeDoor.objects.all():
         cutoff = now - datetime.timedelta(days=door.retention_days)
-        expired = list(Submission.objects.filter(desk_id=door.desk_id, active_at__lt=cutoff))
-        if not expired:
+        if not Submission.objects.filter(desk_id=door.desk_id, active_at__lt=cutoff).exists():
             continue
         with transaction.atomic():
+            # Chosen again under the rows' lock: an answer arriving now keeps its submission.
+            expired = list(
+                Submission.objects.select_for_update().filter(
+                    desk_id=door.desk_id, active_at__lt=cutoff
+                )
+            )
             for submission in expired:
                 _destroy(submission)
             audit_record(
@@ -767,4 +866,3 @@ def days_left(submission: Submission, door: IntakeDoor, today: datetime.date | N
     today = today or timezone.localdate()
     last = (submission.active_at + datetime.timedelta(days=door.retention_days)).date()
     return max(0, (last - today).days)
-

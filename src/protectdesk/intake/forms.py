@@ -92,7 +92,9 @@ class AddToCaseForm(Form):
 
 
 class DoorForm(Form):
-    accepting = forms.BooleanField(label=_("Accept reports through the public form"), required=False)
+    accepting = forms.BooleanField(
+        label=_("Accept reports through the public form"), required=False
+    )
     retention_days = forms.IntegerField(
         label=_("Days a report is kept"),
         min_value=MIN_RETENTION_DAYS,
@@ -111,4 +113,3 @@ class GiveKeyForm(Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one colleague.")},
     )
-

@@ -26,33 +26,34 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from protectdesk.attachments.uploads import (
+    FILES_ALLOWED,
     MAX_UPLOAD_BYTES,
     PUBLIC_UPLOAD,
     EncryptedUploadedFile,
 )
+from protectdesk.attachments.actions import upload_refusal
 from protectdesk.intake import actions
 from protectdesk.intake.forms import AnswerForm, ReceiptForm, ReportForm
 from protectdesk.lib.access import public
 from protectdesk.lib.forms import Problem
 
 TOKEN_HOURS = 6
-_TOKEN_SALT = "protectdesk.intake.form"
+_TOKEN_SALT = "protectdesk.intake.form"  # noqa: S105 - a signing namespace
 #: A request larger than this is refused before it is read (five files at the upload limit).
 MAX_REQUEST_BYTES = actions.MAX_FILES * MAX_UPLOAD_BYTES + 1024 * 1024
 
 
 def _language(request: HttpRequest) -> str:
-    # The first read of the body: the upload handler must know it may take files from a
-    # person without an account (only these views say so).
-    setattr(request, PUBLIC_UPLOAD, True)
     codes = {code for code, _name in settings.LANGUAGES}
     asked = request.POST.get("lang", "") if request.method == "POST" else ""
     asked = asked or request.GET.get("lang", "")
@@ -111,16 +112,31 @@ def _too_large(request: HttpRequest) -> bool:
         return True
 
 
+def _too_large_page(request: HttpRequest, door: Any) -> HttpResponse:
+    """Refused before the body is read (so before its language is known)."""
+    language = _language_of_link(request)
+    with translation.override(language):
+        context = {"door": door, "language": language}
+        context["limit_mb"] = MAX_REQUEST_BYTES // (1024 * 1024)
+        return _page(request, "intake/too_large.html", context, status=413)
+
+
 @public
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
     door = _door(desk_id)
-    if request.method == "POST" and _too_large(request):
-        with translation.override(_language_of_link(request)):
-            context = {"door": door, "language": _language_of_link(request)}
-            context["limit_mb"] = MAX_REQUEST_BYTES // (1024 * 1024)
-            return _page(request, "intake/too_large.html", context, status=413)
+    if request.method == "POST":
+        if _too_large(request):
+            return _too_large_page(request, door)
+        # Before the body is read: the upload handler may take files from a person without
+        # an account here (and only here), up to five.
+        setattr(request, PUBLIC_UPLOAD, True)
+        setattr(request, FILES_ALLOWED, actions.MAX_FILES)
+        try:
+            request.POST  # noqa: B018 - parse now, inside this try
+        except TooManyFilesSent:
+            return _too_large_page(request, door)
     language = _language(request)
     with translation.override(language):
         context: dict[str, Any] = {"door": door, "language": language}
@@ -153,12 +169,22 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
             if upload.error or upload.kind is None:
                 problems.append(
                     Problem(
-                        f"{upload.original_name}: {actions.attachments.upload_refusal(upload)}",
+                        f"{upload.original_name}: {upload_refusal(upload)}",
                         _("Files"),
                         "id_files",
                     )
                 )
-        kept = [u for u in uploads if not u.error and u.kind is not None]
+        kept = []
+        for upload in uploads:
+            if upload.error or upload.kind is None:
+                continue
+            try:
+                kept.append(actions.clean_file(upload))
+            except actions.IntakeRefused as refused:
+                problems.append(
+                    Problem(f"{upload.original_name}: {refused.message}", _("Files"), "id_files")
+                )
+        status = 400
         if form.is_valid() and not problems:
             data = form.cleaned_data
             try:
@@ -171,8 +197,9 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                     form_token=data["token"],
                 )
             except actions.TryLater as later:
-                context["minutes"] = max(1, later.seconds // 60)
-                return _page(request, "intake/later.html", context, status=429)
+                # Shown again with everything typed: nothing is lost while the desk is busy.
+                problems.append(Problem(_later_message(later)))
+                status = 429
             except actions.IntakeRefused as refused:
                 if refused.code == "sent":
                     context["message"] = refused.message
@@ -196,7 +223,18 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
             problems=problems,
             files_again=bool(uploads and any(u.original_name for u in uploads)),
         )
-        return _page(request, "intake/report.html", context, status=400)
+        return _page(request, "intake/report.html", context, status=status)
+
+
+def _later_message(later: actions.TryLater) -> str:
+    minutes = max(1, -(-later.seconds // 60))
+    return ngettext(
+        "The desk's form is receiving too many reports right now. Nothing was sent yet, and "
+        "what you wrote is kept below: send it again in %(n)d minute.",
+        "The desk's form is receiving too many reports right now. Nothing was sent yet, and "
+        "what you wrote is kept below: send it again in %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
 
 
 @public
@@ -218,7 +256,7 @@ def follow(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                     desk_id=desk_id, receipt=form.cleaned_data["receipt"]
                 )
             except actions.TryLater as later:
-                context["minutes"] = max(1, later.seconds // 60)
+                context["minutes"] = max(1, -(-later.seconds // 60))
                 return _page(request, "intake/later.html", context, status=429)
             except actions.IntakeRefused as refused:
                 form.add_error("receipt", refused.message)
@@ -270,7 +308,8 @@ def answer(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                     return _conversation_page(request, context, conversation, receipt)
             conversation = actions.open_for_person(desk_id=desk_id, receipt=receipt)
         except actions.TryLater as later:
-            context["minutes"] = max(1, later.seconds // 60)
+            context["minutes"] = max(1, -(-later.seconds // 60))
+            context["unsent"] = request.POST.get("text", "")
             return _page(request, "intake/later.html", context, status=429)
         except actions.IntakeRefused as refused:
             if refused.code == "receipt":

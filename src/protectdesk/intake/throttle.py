@@ -4,15 +4,20 @@ Tor users share a few exit addresses, and an address is itself identifying, so n
 keys on one. Instead, fixed windows counted in the database (one row per desk, kind, subject
 and window, so every process of the server shares them):
 
-* **failed receipt lookups**, desk-wide: past :data:`FAILED_LOOKUPS` a minute, nobody's receipt
-  is even looked up until the minute ends ("try again later"). Looking it up while refusing
-  to say would not slow a guesser down, so a right receipt waits too; the cost is that a
-  guesser can keep the return page shut for a minute at a time, never longer than they keep
-  guessing, and the report form stays open. With 120-bit receipts a guesser's chance at 20
-  guesses a minute for a year is about 10⁻²⁹.
+* **receipts that find nothing**, desk-wide: past :data:`FAILED_LOOKUPS` a minute, an unknown
+  receipt gets "try again later" instead of "no report has this receipt" until the minute
+  ends. A receipt that finds its report is always served (within its own limits below), so
+  someone who sends bad receipts cannot shut the desk's conversations. What stops guessing is
+  the receipt's 120 bits: at any rate a server can answer, finding one live receipt among
+  thousands takes longer than the universe has existed; the cap bounds the work and the
+  log lines a guesser causes, and slows every "no" to a trickle.
 * **per receipt**: openings of one conversation and answers sent with one receipt, per hour,
-  so someone holding a receipt cannot flood the desk;
-* **submissions** and **bytes received**, desk-wide, per minute and per hour.
+  so someone holding a receipt cannot flood the desk (counted under a value derived from the
+  receipt, not the submission's id);
+* **submissions** and **megabytes received**, desk-wide, per hour.
+
+A row lives only as long as its window: every count drops the kind's ended windows, and the
+worker's housekeeping drops the rest, so the table never says when an old report came.
 
 A check (:func:`allows`) and the count (:func:`spend`) are separate steps: a burst of requests
 at the same instant can pass a limit by the number of requests in flight, never more.
@@ -39,8 +44,11 @@ class Limit:
 
 
 FAILED_LOOKUPS = Limit("lookup_failed", 20, 60)
-SUBMISSIONS = Limit("submission", 10, 60)
-BYTES = Limit("bytes", 500 * 1024 * 1024, 3600)
+#: Reports and bytes are counted by the hour, like the arrival time: a window of a minute would
+#: keep the minute a report arrived in the counter's row.
+SUBMISSIONS = Limit("submission", 120, 3600)
+#: In whole megabytes (rounded up): an exact byte count would say how large a report was.
+MEGABYTES = Limit("megabytes", 500, 3600)
 OPENINGS = Limit("opened", 30, 3600)
 ANSWERS = Limit("answer", 10, 3600)
 
@@ -70,7 +78,10 @@ def allows(desk_id: uuid.UUID, limit: Limit, subject: str = "", amount: int = 1)
 
 
 def spend(desk_id: uuid.UUID, limit: Limit, subject: str = "", amount: int = 1) -> None:
+    """Count ``amount`` in the current window, and drop this kind's ended windows: a counter
+    row says when something happened (to its window), so none outlives its window for long."""
     where = _row(desk_id, limit, subject)
+    Counter.objects.filter(kind=limit.kind, window__lt=where["window"]).delete()
     if Counter.objects.filter(**where).update(count=F("count") + amount):
         return
     try:
@@ -86,7 +97,16 @@ def seconds_left(limit: Limit) -> int:
     return max(1, int((_window(limit, now) - now).total_seconds()) + limit.seconds)
 
 
+def megabytes(size: int) -> int:
+    return -(-size // (1024 * 1024))
+
+
 def tidy() -> int:
-    """Drop windows older than a day (the longest limit is an hour)."""
-    cutoff = timezone.now() - datetime.timedelta(days=1)
-    return Counter.objects.filter(window__lt=cutoff).delete()[0]
+    """Drop every ended window (the worker's housekeeping; :func:`spend` does it per kind)."""
+    now = timezone.now()
+    dropped = 0
+    for limit in (FAILED_LOOKUPS, SUBMISSIONS, MEGABYTES, OPENINGS, ANSWERS):
+        dropped += Counter.objects.filter(kind=limit.kind, window__lt=_window(limit, now)).delete()[
+            0
+        ]
+    return dropped

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from protectdesk.accounts.forms import RecoveryPhraseForm
 from protectdesk.accounts.models import Role, User
@@ -63,9 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/inbox.html", context)
 
 
-def _settings_page(
-    request: HttpRequest, status: int = 200, **forms: Any
-) -> HttpResponse:
+def _settings_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
     viewer = current_user(request)
     context = _door_context(viewer)
     door = context["door"]
@@ -184,7 +182,9 @@ def take_key(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
     except actions.IntakeRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("%(name)s is no longer an intake officer.") % {"name": user.label})
+        messages.success(
+            request, _("%(name)s is no longer an intake officer.") % {"name": user.label}
+        )
     return redirect("intake:settings")
 
 

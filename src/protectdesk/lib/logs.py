@@ -3,6 +3,9 @@
 The log file handler writes files only the service user can read (0600), whatever the process
 umask, and so does every file it rotates to.
 
+The public intake's 4xx answers (``/report/…``: a wrong receipt, a throttled attempt) are not
+logged at all: each line would date a person's visit to the second.
+
 Also: one-time tokens in URL paths (``/invitation/<token>/``, ``/setup/<token>/``) are replaced by
 ``[redacted]`` in every log line, so a "Not Found" warning for a used or expired link does not
 keep the link's secret next to the database.
@@ -32,8 +35,25 @@ def redact_paths(text: str) -> str:
     return _TOKEN_PATHS.sub(r"\1[redacted]", text)
 
 
+#: Public pages whose 4xx answers are a person's actions (a mistyped receipt, an empty
+#: message, a throttled attempt): no log line may date them to the second.
+_QUIET_PATHS = re.compile(r"^/report/")
+
+
+def _is_quiet(record: logging.LogRecord) -> bool:
+    if record.name != "django.request" or record.levelno >= logging.ERROR:
+        return False
+    request = getattr(record, "request", None)
+    path = getattr(request, "path", "") or ""
+    if not path and isinstance(record.args, tuple):
+        path = next((a for a in record.args if isinstance(a, str)), "")
+    return bool(_QUIET_PATHS.match(path))
+
+
 class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if _is_quiet(record):
+            return False
         if isinstance(record.msg, str):
             record.msg = redact_paths(record.msg)
         if isinstance(record.args, tuple):
