@@ -39,6 +39,7 @@ class Desks:
     case: Case
     outsider_caseworker: User  # a caseworker of that other desk, with a case of their own
     trainer: User  # runs workshops; a member of no case
+    analyst: User  # sees the desk's analytics only; a member of nothing
 
 
 def make_desk(
@@ -89,6 +90,7 @@ def desks(db) -> Desks:
         profile=case_actions.DefenderProfile(kind="individual", country="GT", name="Other Person"),
     )
     trainer = add_user(coordinator, Role.TRAINER, "trainer@test.example", "Trainer One")
+    analyst = add_user(coordinator, Role.ANALYST, "analyst@test.example", "Analyst One")
     return Desks(
         desk,
         admin,
@@ -101,6 +103,7 @@ def desks(db) -> Desks:
         case,
         outsider_caseworker,
         trainer,
+        analyst,
     )
 
 

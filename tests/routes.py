@@ -34,6 +34,7 @@ PERSONAS = [
     "outsider",
     "outsider_caseworker",
     "trainer",
+    "analyst",
 ]
 
 
@@ -67,6 +68,7 @@ def _managers(
         "outsider": managers if outsider is None else outsider,
         "outsider_caseworker": others,
         "trainer": others,
+        "analyst": others,
     }
 
 
@@ -86,6 +88,7 @@ def _case(
         "outsider": non_member,
         "outsider_caseworker": non_member,
         "trainer": non_member,
+        "analyst": non_member,
     }
 
 
@@ -93,15 +96,15 @@ def _staff(
     member: int | str, defender: int | str, trainer: int | str = 403
 ) -> dict[str, int | str]:
     """Pages of the signed-in staff member's own desk (outsiders see their own desk's). A
-    trainer is not case staff: 403 unless said."""
-    return {**_all(LOGIN, member), "defender": defender, "trainer": trainer}
+    trainer is not case staff: 403 unless said; an analyst sees analytics only: 403."""
+    return {**_all(LOGIN, member), "defender": defender, "trainer": trainer, "analyst": 403}
 
 
 def _trainers(member: int | str) -> dict[str, int | str]:
     """Pages of the desk's training, for those who may run workshops (coordinators,
     caseworkers, trainers: training.actions.TRAINING_ROLES); administrators and the defender's
-    account get 403."""
-    return {**_all(LOGIN, member), "admin": 403, "defender": 403}
+    account get 403, and so does the analyst (analytics only)."""
+    return {**_all(LOGIN, member), "admin": 403, "defender": 403, "analyst": 403}
 
 
 def _workshop(member: int | str) -> dict[str, int | str]:

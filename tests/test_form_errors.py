@@ -866,10 +866,13 @@ FORMS: dict[str, Refusal | NothingToType] = {
     ),
     "intake:open_door": BUTTONS,
     "intake:change_door": Refusal(
-        "coordinator", lambda desks: {"retention_days": "3", "row_version": "1"}, ("retention_days",)
+        "coordinator",
+        lambda desks: {"retention_days": "3", "row_version": "1"},
+        ("retention_days",),
     ),
     "intake:give_key": LIST_CHOICE,
     "intake:take_key": BUTTONS,
+    "intake:renew_key": BUTTONS,
     "intake:recover": Refusal("coordinator", lambda desks: {"phrase": ""}, ("phrase",)),
     "intake:reply": Refusal(
         "caseworker", lambda desks: {"text": "", "row_version": "1"}, ("text",)
@@ -886,6 +889,7 @@ FORMS: dict[str, Refusal | NothingToType] = {
     # --- the test suite's own module (tests/notes) ---
     "notes:delete": BUTTONS,
 }
+
 
 def _intake_token() -> str:
     from protectdesk.intake.public_views import _new_token

@@ -27,6 +27,7 @@ from protectdesk.crypto import userkeys
 from protectdesk.demo_advocacy import create_advocacy
 from protectdesk.demo_cases import (
     ACCOUNTS,
+    ANALYST,
     CASES,
     CASEWORKER,
     CASEWORKER2,
@@ -38,6 +39,7 @@ from protectdesk.demo_cases import (
     DemoCase,
 )
 from protectdesk.demo_generated import create_generated
+from protectdesk.demo_intake import create_intake
 from protectdesk.demo_library import create_library
 from protectdesk.demo_observatory import create_observatory
 from protectdesk.demo_partners import create_partners
@@ -53,6 +55,7 @@ from protectdesk.threats import actions as threat_actions
 
 __all__ = [
     "ACCOUNTS",
+    "ANALYST",
     "CASES",
     "CASEWORKER",
     "CASEWORKER2",
@@ -109,7 +112,9 @@ def create_demo() -> str:
                 display_name=account.name,
             )
         keyrings = {
-            login: _keyring(user) for login, user in users.items() if user.role != Role.ADMIN
+            login: _keyring(user)
+            for login, user in users.items()
+            if user.role not in (Role.ADMIN, Role.ANALYST)  # they hold no keys
         }
         cases: dict[str, Case] = {}
         for demo in CASES:
@@ -135,6 +140,7 @@ def create_demo() -> str:
         )
         create_observatory(users[COORDINATOR])
         create_advocacy(users[CASEWORKER], keyrings[CASEWORKER], cases)
+        create_intake(users[COORDINATOR], keyrings[COORDINATOR], users[CASEWORKER])
     return created.recovery_phrase
 
 

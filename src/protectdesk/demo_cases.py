@@ -19,6 +19,7 @@ COORDINATOR = "coordinator@demo.example"
 CASEWORKER = "caseworker@demo.example"
 CASEWORKER2 = "caseworker2@demo.example"
 TRAINER = "trainer@demo.example"
+ANALYST = "analyst@demo.example"
 DEFENDER_HANDLE = "demo-defender"
 
 
@@ -35,6 +36,7 @@ ACCOUNTS = [
     DemoAccount(CASEWORKER, "Camilo Caseworker", Role.CASEWORKER),
     DemoAccount(CASEWORKER2, "Catalina Caseworker", Role.CASEWORKER),
     DemoAccount(TRAINER, "Teresa Trainer", Role.TRAINER),
+    DemoAccount(ANALYST, "Andrés Analyst", Role.ANALYST),
     DemoAccount(DEFENDER_HANDLE, "", Role.DEFENDER),
 ]
 

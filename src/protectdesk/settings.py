@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "protectdesk.training",
     "protectdesk.partners",
     "protectdesk.advocacy",
+    "protectdesk.analytics",
+    "protectdesk.intake",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").
@@ -236,8 +238,11 @@ if ONION:
 # The only upload handler encrypts as bytes arrive (images are cleaned in memory first); see
 # protectdesk/attachments/uploads.py. Django's own handlers would write large files to /tmp.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-# One file per request: every upload form takes one (and each may be 25 MB of ciphertext).
-DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Django's hard stop on files per request. Each form's own limit is kept by the upload handler
+# (one file, five on the public intake's report): a file past it is refused as it arrives and
+# nothing of it is kept (attachments.uploads.FILES_ALLOWED). Past this many, the whole request
+# is refused as malformed.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_HANDLERS = ["protectdesk.attachments.uploads.EncryptingUploadHandler"]
 
 # --- internationalisation -----------------------------------------------------------------

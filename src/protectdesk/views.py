@@ -46,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
             recent_audit=audit_queries.recent_entries(user, limit=8),
         )
+    if user.role == Role.ANALYST:
+        return render(request, "home/analyst.html", context)  # analytics and nothing else
     context["missed_checkins"] = plan_queries.missed_for_member(user)
     if user.role == Role.TRAINER:
         keyring = keyring_for(request)

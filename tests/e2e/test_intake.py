@@ -91,6 +91,7 @@ def test_a_person_reports_follows_up_with_the_receipt_and_an_officer_opens_a_cas
     officer.goto("/intake/")
     officer.click(officer.page.locator("table a").first)
     expect(officer.page.locator(".conversation")).to_contain_text("White, with no plates.")
+    officer.page.get_by_text("The defender's profile").click()  # a <details>: no script needed
     officer.page.get_by_label("Name", exact=True).fill("Lideresa comunitaria de Cobán")
     officer.page.locator("#case_kind_0").check()
     officer.page.get_by_label("Country").select_option("GT")

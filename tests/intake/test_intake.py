@@ -14,6 +14,7 @@ from django.utils import timezone
 from protectdesk.accounts import desk_keys
 from protectdesk.attachments.models import Attachment
 from protectdesk.cases.actions import DefenderProfile
+from protectdesk.crypto import EnvelopeError
 from protectdesk.crypto import intake as sealing
 from protectdesk.intake import actions, throttle
 from protectdesk.intake.models import Part, ReceivedReport, Submission
@@ -58,7 +59,7 @@ def test_a_sealed_part_opens_only_in_its_place():
     submission, part = uuid.uuid4(), uuid.uuid4()
     box = sealing.seal_part(keys.public_key, submission, part, {"text": "hola"})
     assert sealing.open_part(keys.private_key, box, submission, part) == {"text": "hola"}
-    with pytest.raises(actions.EnvelopeError if hasattr(actions, "EnvelopeError") else Exception):
+    with pytest.raises(EnvelopeError):
         sealing.open_part(keys.private_key, box, submission, uuid.uuid4())
 
 
@@ -489,3 +490,42 @@ def test_a_persons_refused_attempts_write_no_log_line():
     assert not quiet.filter(record("/report/6b02ac2f-ed31-406b-b5a7-10f4197d0042/follow/"))
     assert quiet.filter(record("/cases/6b02ac2f-ed31-406b-b5a7-10f4197d0042/"))
     assert quiet.filter(record("/report/6b02ac2f-ed31-406b-b5a7-10f4197d0042/", logging.ERROR))
+
+
+def test_taking_the_key_from_an_officer_replaces_it(desks, door):
+    _report(Client(), door.desk_id, files=[SimpleUploadedFile("a.txt", b"evidence " * 30)])
+    submission = Submission.objects.get()
+    coordinator = keyring_of(desks.coordinator)
+    actions.give_key(keyring=coordinator, user_ids=[desks.caseworker.pk, desks.caseworker2.pk])
+    leaving = keyring_of(desks.caseworker2)
+    old_secret = leaving.desk_secret(actions.SECRET)
+    resealed = actions.take_key(keyring=coordinator, user=desks.caseworker2)
+    assert resealed == submission.parts.count() == 2
+    assert not actions.is_officer(desks.caseworker2)
+    door.refresh_from_db()
+    assert bytes(door.public_key) == sealing.intake_public_key(
+        keyring_of(desks.caseworker).desk_secret(actions.SECRET)
+    )
+    # The old key opens nothing stored now; the officers who stay read everything.
+    for part in submission.parts.all():
+        with pytest.raises(EnvelopeError):
+            sealing.open_part(old_secret, bytes(part.for_desk), submission.id, part.id)
+    assert actions.read(keyring=keyring_of(desks.caseworker), submission=submission).files
+    # New reports are sealed to the new key; the recovery copy follows it.
+    _report(Client(), door.desk_id)
+    other = add_user(desks.coordinator, "coordinator", "coord3@test.example")
+    actions.recover_key(actor=other, phrase=desks.recovery_phrase)
+    for found in Submission.objects.all():
+        assert actions.read(keyring=keyring_of(other), submission=found).report
+
+
+def test_only_an_officer_takes_the_key_and_never_from_the_last_one(desks, door):
+    other = add_user(desks.coordinator, "coordinator", "coord4@test.example")
+    with pytest.raises(actions.IntakeRefused) as refused:
+        actions.take_key(keyring=keyring_of(other), user=desks.coordinator)
+    assert refused.value.code == "not_officer"
+    actions.recover_key(actor=other, phrase=desks.recovery_phrase)
+    actions.take_key(keyring=keyring_of(other), user=desks.coordinator)
+    with pytest.raises(actions.IntakeRefused) as refused:
+        actions.take_key(keyring=keyring_of(other), user=other)
+    assert refused.value.code == "last"

@@ -166,6 +166,34 @@ def revoke(user: User) -> None:
         )
 
 
+def renew(desk: Desk, name: str, secret: bytes, *, to: list[User]) -> int:
+    """Replace ``name`` by a new version ``secret``, sealed to ``to`` and the recovery key
+    only: every box of the old version is deleted (an account not in ``to`` loses it). The
+    caller re-encrypts what the old secret protected, in the same transaction; the version."""
+    if any(user.role not in DESK_SECRETS[name] or user.desk_id != desk.id for user in to):
+        raise PermissionError("this account's role does not hold this desk secret")
+    with transaction.atomic():
+        current = (
+            DeskSecretBox.objects.select_for_update()
+            .filter(desk=desk, name=name)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        version = (current or 0) + 1
+        DeskSecretBox.objects.filter(desk=desk, name=name).delete()
+        boxes = [_box(desk, name, version, secret, user) for user in to]
+        boxes.append(_box(desk, name, version, secret, None))
+        DeskSecretBox.objects.bulk_create(boxes)
+        record(
+            "desk_secret.renewed",
+            actor=None,
+            desk_id=desk.id,
+            detail={"name": name, "version": version},
+        )
+    return version
+
+
 def drop(user: User, name: str, actor: User | None = None) -> None:
     """Take the secret ``name`` from ``user`` (deactivated, or no longer given it)."""
     dropped = DeskSecretBox.objects.filter(recipient=user, name=name).delete()[0]

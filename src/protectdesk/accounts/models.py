@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     DEFENDER = "defender", _("Defender")
     TRAINER = "trainer", _("Trainer")
+    ANALYST = "analyst", _("Analyst")
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
@@ -32,7 +33,9 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 ACCOUNT_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 #: Roles a coordinator can invite into the desk's team. A trainer runs workshops and coaching
 #: (protectdesk.training) and is not case staff: no case list, search or export.
-TEAM_ROLES = STAFF_ROLES | {Role.TRAINER}
+#: An analyst sees the desk's anonymised statistics (protectdesk.analytics) and nothing else:
+#: no case, search, export, library management, partners, training or observatory.
+TEAM_ROLES = STAFF_ROLES | {Role.TRAINER, Role.ANALYST}
 
 
 #: Profile fields a defender's account may edit, and which of them a new desk allows.
@@ -110,7 +113,7 @@ class User(AbstractBaseUser):
 
     @property
     def is_team_member(self) -> bool:
-        """Staff or trainer: someone of the desk's own team (not a defender's account)."""
+        """Staff, trainer or analyst: someone of the desk's own team (not a defender's account)."""
         return self.role in TEAM_ROLES
 
     @property

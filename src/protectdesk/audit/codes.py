@@ -51,6 +51,7 @@ ACTIONS: dict[str, Promise] = {
     "desk_secret.granted": _("Desk secret given to an account"),
     "desk_secret.restored": _("Desk secret restored with the recovery phrase"),
     "desk_secret.revoked": _("Desk secret withdrawn from an account"),
+    "desk_secret.renewed": _("Desk secret replaced by a new one"),
     # the records floor
     "record.damaged": _("Damaged record found"),
     "job.started": _("Background job started"),

@@ -24,6 +24,7 @@ _NOT_THE_UPLOADER = {
     "outsider": 404,
     "outsider_caseworker": 404,
     "trainer": 404,
+    "analyst": 404,
 }
 
 #: A small sheet in the interchange format (columns.py), for the routes' samples.

@@ -212,16 +212,68 @@ def give_key(*, keyring: Keyring, user_ids: Sequence[uuid.UUID]) -> int:
     return given
 
 
-def take_key(*, actor: User, user: User) -> None:
-    """A coordinator takes the intake key from an officer (never from the last one)."""
+def take_key(*, keyring: Keyring, user: User) -> int:
+    """A coordinator who is an intake officer takes the key from an officer (never from the
+    last one); the key is then replaced (:func:`renew_key`), so what they held opens nothing
+    sent from now on, nor the sealed copies kept from now on. How many parts were re-sealed."""
+    actor = keyring.user
     if actor.role != Role.COORDINATOR or actor.desk_id != user.desk_id:
         raise PermissionError("a coordinator chooses the intake officers")
-    if [o.pk for o in officers(actor.desk_id)] == [user.pk]:
+    if not is_officer(actor):
+        raise IntakeRefused(
+            "not_officer",
+            _(
+                "Only a coordinator who holds the intake key can take it from someone: it is "
+                "replaced at once, and the new one is sealed to the officers who stay. Become "
+                "an intake officer first (with the recovery phrase)."
+            ),
+        )
+    staying = [officer for officer in officers(actor.desk_id) if officer.pk != user.pk]
+    if not staying:
         raise IntakeRefused(
             "last",
             _("This is the last intake officer: give the key to a colleague first."),
         )
-    desk_keys.drop(user, SECRET, actor=actor)
+    return renew_key(keyring=keyring, holders=staying, taken_from=user)
+
+
+def renew_key(
+    *, keyring: Keyring, holders: Sequence[User] | None = None, taken_from: User | None = None
+) -> int:
+    """Replace the intake key: a new key pair, every sealed part of every submission opened
+    with the old private half and sealed to the new public half, the new private half sealed
+    to ``holders`` (the current officers unless said) and the recovery key, the old boxes
+    deleted. After someone who held the key left under suspicion, or lost a device. Database
+    copies and backups made before still open with the old key: rotate before, not after, a
+    copy is suspected. How many parts were re-sealed."""
+    actor = keyring.user
+    old_private = intake_key(keyring)
+    door = door_of(actor.desk_id)
+    if door is None:
+        raise PermissionError("no intake")
+    keypair = userkeys.generate_keypair()
+    resealed = 0
+    with transaction.atomic():
+        locked = IntakeDoor.objects.select_for_update().get(pk=door.pk)
+        recipients = list(holders) if holders is not None else officers(actor.desk_id)
+        for part in Part.objects.select_for_update().filter(submission__desk_id=actor.desk_id):
+            content = sealing.open_part(
+                old_private, bytes(part.for_desk), part.submission_id, part.id
+            )
+            part.for_desk = sealing.seal_part(
+                keypair.public_key, part.submission_id, part.id, content
+            )
+            part.save(update_fields=["for_desk"])
+            resealed += 1
+        desk_keys.renew(actor.desk, SECRET, keypair.private_key, to=recipients)
+        locked.public_key = keypair.public_key
+        locked.row_version += 1
+        locked.save(update_fields=["public_key", "row_version"])
+        detail: dict[str, object] = {"parts": resealed}
+        if taken_from is not None:
+            detail["taken_from"] = str(taken_from.pk)
+        audit_record("intake.key_renewed", actor=actor, target=locked, detail=detail)
+    return resealed
 
 
 def recover_key(*, actor: User, phrase: str) -> None:

@@ -63,6 +63,7 @@ def register() -> None:
             "intake.moved": _("Report from the public form added to a case"),
             "intake.moved_out": _("Report from the public form moved into a case"),
             "intake.closed": _("Report from the public form destroyed by an officer"),
+            "intake.key_renewed": _("Intake key replaced"),
             "intake.expired": _("Reports from the public form destroyed after retention"),
         }
     )
@@ -100,6 +101,9 @@ def _register_routes() -> None:
             ),
             "intake:take_key": RouteRule(
                 "POST", "managers", member=302, sample=_officer, overrides={"admin": 403}
+            ),
+            "intake:renew_key": RouteRule(
+                "POST", "staff", member=302, defender=403, sample=_door, overrides=officers
             ),
             "intake:recover": RouteRule(
                 "POST", "managers", member=400, sample=_door, overrides={"admin": 403}

@@ -35,13 +35,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from protectdesk.attachments.actions import upload_refusal
 from protectdesk.attachments.uploads import (
     FILES_ALLOWED,
     MAX_UPLOAD_BYTES,
     PUBLIC_UPLOAD,
     EncryptedUploadedFile,
 )
-from protectdesk.attachments.actions import upload_refusal
 from protectdesk.intake import actions
 from protectdesk.intake.forms import AnswerForm, ReceiptForm, ReportForm
 from protectdesk.lib.access import public

@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/officers/", views.give_key, name="give_key"),
     path("intake/officers/<uuid:user_id>/remove/", views.take_key, name="take_key"),
     path("intake/recover/", views.recover, name="recover"),
+    path("intake/renew/", views.renew_key, name="renew_key"),
     path(_ONE, views.submission, name="submission"),
     path(_ONE + "reply/", views.reply, name="reply"),
     path(_ONE + "case/", views.open_case, name="open_case"),

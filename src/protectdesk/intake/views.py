@@ -178,13 +178,39 @@ def take_key(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
     if user is None or not actions.is_officer(user):
         raise Http404
     try:
-        actions.take_key(actor=viewer, user=user)
+        actions.take_key(keyring=keyring_for(request), user=user)
     except actions.IntakeRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
-            request, _("%(name)s is no longer an intake officer.") % {"name": user.label}
+            request,
+            _(
+                "%(name)s is no longer an intake officer. The intake key was replaced and "
+                "sealed again to the officers who stay."
+            )
+            % {"name": user.label},
         )
+    return redirect("intake:settings")
+
+
+@require_POST
+@role_required(*ROLES)
+def renew_key(request: HttpRequest) -> HttpResponse:
+    viewer = current_user(request)
+    _door_or_404(viewer)
+    try:
+        resealed = actions.renew_key(keyring=keyring_for(request))
+    except PermissionError:
+        raise Http404 from None
+    messages.success(
+        request,
+        ngettext(
+            "The intake key was replaced: %(n)d sealed part was sealed again to the new key.",
+            "The intake key was replaced: %(n)d sealed parts were sealed again to the new key.",
+            resealed,
+        )
+        % {"n": resealed},
+    )
     return redirect("intake:settings")
 
 

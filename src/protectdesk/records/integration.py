@@ -24,6 +24,7 @@ _NOT_THE_STARTER = {
     "outsider": 404,
     "outsider_caseworker": 404,
     "trainer": 404,
+    "analyst": 404,
 }
 
 

@@ -131,7 +131,7 @@ def change_role(*, actor: User, user: User, role: str) -> None:
         raise AccountError(
             _(
                 "A defender account's role cannot be changed. Team roles are administrator, "
-                "coordinator, caseworker and trainer."
+                "coordinator, caseworker, trainer and analyst."
             )
         )
     with transaction.atomic():
@@ -172,6 +172,20 @@ def _refuse_memberships_of_another_role(user: User, role: str) -> None:
                     cases,
                 )
                 % {"count": cases}
+            )
+    if role == Role.ANALYST and user.role != Role.ANALYST:
+        # An analyst holds no case key: counts come from clear fields (protectdesk.analytics).
+        held = user.case_memberships.count()
+        if held:
+            raise AccountError(
+                ngettext(
+                    "An analyst sees statistics only and holds no keys: remove this person "
+                    "from their %(count)d case or workshop first, then change the role.",
+                    "An analyst sees statistics only and holds no keys: remove this person "
+                    "from their %(count)d cases and workshops first, then change the role.",
+                    held,
+                )
+                % {"count": held}
             )
     if role == Role.ADMIN and user.role != Role.ADMIN:
         workshops = user.case_memberships.filter(case__kind="workshop").count()
