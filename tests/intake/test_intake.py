@@ -529,3 +529,19 @@ def test_only_an_officer_takes_the_key_and_never_from_the_last_one(desks, door):
     with pytest.raises(actions.IntakeRefused) as refused:
         actions.take_key(keyring=keyring_of(other), user=other)
     assert refused.value.code == "last"
+
+
+def test_an_officers_reply_to_a_destroyed_report_is_given_back(desks, door):
+    _report(Client(), door.desk_id)
+    submission = Submission.objects.get()
+    officer = Client()
+    sign_in(officer, desks.coordinator.login)
+    actions.close(actor=desks.coordinator, submission=submission, expected_version=1)
+    page = officer.post(
+        f"/intake/{submission.id}/reply/", {"text": "We can meet on Friday.", "row_version": 1}
+    )
+    assert page.status_code == 410
+    assert b"We can meet on Friday." in page.content and b"was not sent" in page.content
+    stranger = Client()
+    sign_in(stranger, desks.caseworker.login)  # not an officer: nothing to say
+    assert stranger.post(f"/intake/{submission.id}/reply/", {"text": "x"}).status_code == 404

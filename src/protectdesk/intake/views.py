@@ -286,7 +286,15 @@ def submission(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @role_required(*ROLES)
 def reply(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
-    found = _submission_or_404(request, submission_id)
+    viewer = current_user(request)
+    found = actions.submission_for(viewer, submission_id)
+    if found is None:
+        if not actions.is_officer(viewer):
+            raise Http404
+        # Destroyed while the officer wrote (closed by a colleague, or its retention ran out):
+        # say so, and give back what they typed.
+        context = {"unsent": request.POST.get("text", "")}
+        return render(request, "intake/gone_for_officer.html", context, status=410)
     form = ReplyForm(request.POST, auto_id="reply_%s")
     if form.is_valid():
         try:
