@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,6 +11,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from protectdesk.accounts.actions import throttle
 from protectdesk.accounts.actions.invitations import invitation_token_digest
 from protectdesk.accounts.models import Invitation, RecoveryCode, User
+
+
+def lock_colleagues(
+    desk_id: uuid.UUID, user_ids: Iterable[uuid.UUID], roles: Iterable[str]
+) -> list[User]:
+    """The accounts of ``user_ids`` that are active colleagues of the desk in ``roles`` with a
+    keypair, each row locked (call inside a transaction), in a fixed order: what a holder of
+    a key checks again before sealing it to them, so a role change or a deactivation at the
+    same moment cannot slip an account in."""
+    return list(
+        User.objects.select_for_update()
+        .filter(pk__in=list(user_ids), desk_id=desk_id, role__in=list(roles), is_active=True)
+        .exclude(public_key=None)
+        .exclude(sealed_private_key=None)
+        .order_by("pk")
+    )
 
 
 def find_invitation(token: str) -> Invitation | None:

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from protectdesk.accounts import desk_keys
 from protectdesk.accounts.models import Role, User
+from protectdesk.accounts.queries import lock_colleagues
 from protectdesk.attachments import actions as attachments
 from protectdesk.attachments import documents, sniff, storage
 from protectdesk.attachments.uploads import EncryptedUpload, encrypt_bytes
@@ -198,14 +199,8 @@ def give_key(*, keyring: Keyring, user_ids: Sequence[uuid.UUID]) -> int:
     secret = intake_key(keyring)  # the actor must hold it
     given = 0
     with transaction.atomic():
-        for user in User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk"):
-            if (
-                user.desk_id != actor.desk_id
-                or user.role not in OFFICER_ROLES
-                or not user.is_active
-                or not user.public_key
-                or desk_keys.holds(user, SECRET)
-            ):
+        for user in lock_colleagues(actor.desk_id, user_ids, OFFICER_ROLES):
+            if desk_keys.holds(user, SECRET):
                 continue
             desk_keys.give(actor=actor, secret=secret, user=user, name=SECRET)
             given += 1

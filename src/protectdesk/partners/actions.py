@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
 from protectdesk.accounts.models import Role, User
+from protectdesk.accounts.queries import lock_colleagues
 from protectdesk.audit.actions import record as audit_record
 from protectdesk.crypto import RecoveryPhraseError, recovery, userkeys
 from protectdesk.crypto.casekeys import Purpose
@@ -117,14 +118,8 @@ def give_access(
     _require_member(keyring, directory.id)
     given = 0
     with transaction.atomic():
-        for user in User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk"):
-            if (
-                user.desk_id != directory.desk_id
-                or user.role not in DIRECTORY_ROLES
-                or not user.is_active
-                or not user.has_keypair
-                or CaseMember.compartments.filter(case=directory, user=user).exists()
-            ):
+        for user in lock_colleagues(directory.desk_id, user_ids, DIRECTORY_ROLES):
+            if CaseMember.compartments.filter(case=directory, user=user).exists():
                 continue
             case_keys.admit(keyring, directory, user, actor=actor)
             audit_record(
