@@ -4,6 +4,7 @@ network's pool, and that nothing but clear statistical fields is read."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -31,11 +32,36 @@ def _log(user, case, n: int, types: tuple[str, ...], month: str = "2026-10") -> 
         )
 
 
+def consenting_case(user, name: str = "", case=None):
+    """A case (``case``, or a new one of ``user``) whose defender agreed to anonymised
+    statistics: only those count."""
+    keyring = keyring_of(user)
+    if case is None:
+        case = case_actions.open_case(
+            actor=user,
+            keyring=keyring,
+            profile=case_actions.DefenderProfile(kind="individual", country="GT", name=name),
+        )
+    case_actions.record_consent(
+        actor=user,
+        keyring=keyring,
+        case=case,
+        choice=case_actions.ConsentChoice(True, False, True, False, datetime.date(2026, 9, 1)),
+    )
+    return case
+
+
 @pytest.fixture
 def incidents(desks):
-    """Seven surveillance incidents and two threats in October 2026 (k = 5: the two go)."""
-    _log(desks.caseworker, desks.case, 7, ("surveillance",))
+    """Seven surveillance incidents of three defenders and two threats of one, in October
+    2026 (k = 5 and three defenders at least: the two go)."""
+    cases = [consenting_case(desks.caseworker, case=desks.case)] + [
+        consenting_case(desks.caseworker, f"Defender {n}") for n in (2, 3)
+    ]
+    for case, n in zip(cases, (3, 2, 2), strict=True):
+        _log(desks.caseworker, case, n, ("surveillance",))
     _log(desks.caseworker, desks.case, 2, ("threat",))
+    desks.cases = cases
     return desks
 
 
@@ -86,7 +112,9 @@ def test_the_csv_holds_exactly_the_published_tables(incidents, signed_in_client)
     assert lines[0] == ["Chart", "Group", "Count"]
     assert lines[1 : 1 + len(expected)] == expected
     assert ["Type of incident", "Surveillance", "7"] in lines
-    assert ["Period", "2026", "7"] in lines  # the default period: years
+    assert ["Type of incident", "Total", "7"] in lines
+    over_time = _rows_of(client, "incidents-over-time")
+    assert ["Period", "2026", "7"] in over_time  # the default period: years
     # and the page shows the same numbers
     html = _page(client, "incidents-by-type")
     for line in expected:
@@ -94,15 +122,48 @@ def test_the_csv_holds_exactly_the_published_tables(incidents, signed_in_client)
 
 
 def test_filters_are_codes_and_sums_of_surviving_groups(incidents, signed_in_client):
-    _log(incidents.caseworker, incidents.case, 5, ("surveillance",), month="2025-03")
+    for case in incidents.cases:
+        _log(incidents.caseworker, case, 2, ("surveillance",), month="2025-03")
     client = signed_in_client(incidents.analyst)
-    lines = _rows_of(client, "incidents-by-type", "?period=2025")
-    assert ["Type of incident", "Surveillance", "5"] in lines
-    assert ["Type of incident", "Total", "5"] in lines
+    lines = _rows_of(client, "incidents-over-time", "?period=2025")
+    assert ["Period", "2025", "6"] in lines
+    assert ["Period", "Total", "6"] in lines
     assert (
-        _rows_of(client, "incidents-by-type", "?period=forged")[1:]
-        == _rows_of(client, "incidents-by-type")[1:]
+        _rows_of(client, "incidents-over-time", "?period=forged")[1:]
+        == _rows_of(client, "incidents-over-time")[1:]
     )
+
+
+def test_a_group_is_at_least_three_defenders_however_many_incidents(desks, signed_in_client):
+    case = consenting_case(desks.caseworker, case=desks.case)
+    _log(desks.caseworker, case, 12, ("surveillance",))
+    html = _page(signed_in_client(desks.analyst), "incidents-by-type")
+    assert "Total: 0 incidents." in html  # twelve incidents, one person: nothing shows
+    second = consenting_case(desks.caseworker, "Second")
+    _log(desks.caseworker, second, 5, ("surveillance",))
+    assert "Total: 0 incidents." in _page(signed_in_client(desks.analyst), "incidents-by-type")
+    third = consenting_case(desks.caseworker, "Third")
+    _log(desks.caseworker, third, 1, ("surveillance",))
+    assert "Total: 18 incidents." in _page(signed_in_client(desks.analyst), "incidents-by-type")
+
+
+def test_only_cases_whose_defender_agreed_are_counted(incidents, signed_in_client):
+    silent = case_actions.open_case(
+        actor=incidents.caseworker,
+        keyring=keyring_of(incidents.caseworker),
+        profile=case_actions.DefenderProfile(kind="individual", country="GT", name="No consent"),
+    )
+    _log(incidents.caseworker, silent, 5, ("surveillance",))
+    client = signed_in_client(incidents.analyst)
+    assert "Total: 7 incidents." in _page(client, "incidents-by-type")
+    # The latest consent is in force: a defender who withdraws it leaves every number.
+    case_actions.record_consent(
+        actor=incidents.caseworker,
+        keyring=keyring_of(incidents.caseworker),
+        case=incidents.cases[1],
+        choice=case_actions.ConsentChoice(True, False, False, False, datetime.date(2026, 11, 1)),
+    )
+    assert "Total: 0 incidents." in _page(client, "incidents-by-type")
 
 
 def test_a_label_that_looks_like_a_formula_is_quoted_in_the_csv():
@@ -141,25 +202,44 @@ def test_k_stays_between_2_and_50(desks, signed_in_client, k, message):
         actions.save_settings(actor=desks.analyst, data=SettingsData(5, "year", False, False))
 
 
+def _desk_with_cases(name: str, prefix: str, cases: int, each: int) -> tuple:
+    from tests.conftest import make_desk
+
+    _desk, coordinator, _phrase = make_desk(name, prefix, f"coordinator@{prefix.lower()}.example")
+    worker = add_user(coordinator, "caseworker", f"caseworker@{prefix.lower()}.example")
+    for n in range(cases):
+        _log(worker, consenting_case(worker, f"{prefix} defender {n}"), each, ("surveillance",))
+    return coordinator
+
+
 def test_the_pool_is_seen_only_by_desks_that_take_part(incidents, signed_in_client):
     analyst = signed_in_client(incidents.analyst)
     network = reverse("analytics:view", args=["incidents-by-type"]) + "?scope=network"
     assert analyst.get(network).status_code == 404
-    # the other desk pools, this one not yet: still nothing to see here
-    outsider_case = incidents.outsider_caseworker.case_memberships.get().case
-    _log(incidents.outsider_caseworker, outsider_case, 3, ("surveillance",))
-    actions.save_settings(actor=incidents.outsider, data=SettingsData(6, "year", False, True))
-    assert analyst.get(network).status_code == 404
+    second = _desk_with_cases("Second Desk", "SD", cases=2, each=4)
+    third = _desk_with_cases("Third Desk", "TH", cases=2, each=4)
+    # Whatever k the members chose, the pool's are the network's (k = 10, years, no regions).
+    actions.save_settings(actor=second, data=SettingsData(2, "month", True, True))
     actions.save_settings(actor=incidents.coordinator, data=SettingsData(5, "year", False, True))
+    assert analyst.get(network).status_code == 404  # two desks are not a pool yet
+    actions.save_settings(actor=third, data=SettingsData(50, "quarter", False, True))
     html = analyst.get(network).content.decode()
-    # 7 + 3 surveillance incidents, k = 6 (the larger); the 3 of the other desk are fewer than
-    # k, so pool - this desk's 7 would give them away: the whole group is left out.
-    assert "Total: 0 incidents." in html
-    _log(incidents.outsider_caseworker, outsider_case, 3, ("surveillance",))
-    html = analyst.get(network).content.decode()
-    assert "Total: 13 incidents." in html
+    # 7 + 8 + 8 surveillance incidents of 3 + 2 + 2 defenders: every desk's complement is at
+    # least 10 incidents of at least 3 defenders, so the whole group shows.
+    assert "Total: 23 incidents." in html
     assert "Total: 7" not in html  # never the desk's own share beside the pool
-    assert AuditEntry.objects.filter(action="analytics.pool_joined").count() == 2
+    assert (
+        "Smallest group shown"
+        in analyst.get(
+            reverse("analytics:csv", args=["incidents-by-type"]) + "?scope=network"
+        ).content.decode()
+    )
+    assert "10" in html
+    # A desk's complement that is too small takes the group out: only "some" is said.
+    _log(incidents.caseworker, incidents.cases[0], 6, ("threat",))
+    html = analyst.get(network).content.decode()
+    assert "Some of the incidents were left out" in html
+    assert AuditEntry.objects.filter(action="analytics.pool_joined").count() == 3
 
 
 def test_nothing_is_decrypted_and_no_membership_is_needed(incidents, signed_in_client, monkeypatch):

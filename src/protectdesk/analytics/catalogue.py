@@ -85,7 +85,7 @@ DIMENSIONS: dict[str, Dimension] = {
             _vocabulary("perpetrator_types"),
             several=True,
         ),
-        Dimension("sector", gettext_lazy("Sector of work"), _vocabulary("sectors"), several=True),
+        Dimension("sector", gettext_lazy("Main sector of work"), _vocabulary("sectors")),
         Dimension("kind", gettext_lazy("Kind of defender"), _choices(DefenderKind)),
         Dimension("gender", gettext_lazy("Gender"), _choices(Gender)),
         Dimension("step", gettext_lazy("Handling"), _choices(Step)),
@@ -150,8 +150,8 @@ VIEWS: dict[str, View] = {
             "incidents-by-type",
             gettext_lazy("Incidents by type"),
             "incidents",
-            ("type", "period"),
-            (("type",), ("period",)),
+            ("type",),
+            (("type",),),
             gettext_lazy("An incident can be of several types: the bars add up to more."),
         ),
         View(
@@ -177,7 +177,9 @@ VIEWS: dict[str, View] = {
             ("sector",),
             (("sector",),),
             gettext_lazy(
-                "The sectors of work of the defenders targeted (a defender can work in several)."
+                "The main sector of work of the defenders targeted (the first of theirs): each "
+                "incident counts once. Every combination of sectors would be a group of its own, "
+                "too small to show."
             ),
         ),
         View(

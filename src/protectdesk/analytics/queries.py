@@ -14,15 +14,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from protectdesk.accounts.models import User
 from protectdesk.analytics import suppression
 from protectdesk.analytics.catalogue import DIMENSIONS, NOT_RECORDED, UNITS, VIEWS, View, views_of
-from protectdesk.analytics.models import PERIOD_ORDER, AnalyticsSettings, Period
+from protectdesk.analytics.models import AnalyticsSettings, Period
 from protectdesk.analytics.suppression import Family, Query, Release, Table, Value
-from protectdesk.cases.models import Defender
+from protectdesk.cases.models import Consent, Defender
 from protectdesk.incidents.models import Incident, IncidentPerpetrator
 from protectdesk.plans.models import Measure, PlanVersion
 from protectdesk.records.models import Case, CaseKind
@@ -31,7 +31,22 @@ from protectdesk.threats import escalation
 from protectdesk.threats.models import Escalation
 from protectdesk.training.models import Participant
 
-Row = tuple[dict[str, Value], str]
+#: (values by dimension, party: the desk, subject: the case or the person)
+Row = tuple[dict[str, Value], str, str]
+
+#: The pool's parameters are the network's, fixed here, not any one desk's: if they followed
+#: the members' settings, one coordinator could change them between two readings (raise k,
+#: group periods differently) and read a small group off the difference.
+POOL_K = 10
+#: Every published group holds records of at least this many defenders (cases; for training,
+#: participants): six incidents of one defender are six records but one person, and a group
+#: of two lets one of them subtract their own and read the other's.
+SUBJECTS = 3
+POOL_PERIOD = Period.YEAR
+POOL_REGIONS = False
+#: Fewer desks than this, and the pool shows nothing: with two, each desk is the other's
+#: complement and learns the existence of the other's small groups.
+POOL_MINIMUM_DESKS = 3
 
 
 def settings_of(desk_id: uuid.UUID) -> AnalyticsSettings:
@@ -61,18 +76,18 @@ def own_scope(viewer: User) -> Scope:
 
 
 def pool_scope(viewer: User) -> Scope | None:
-    """The network's pool, if the viewer's desk takes part: every opted-in desk, with the
-    largest k, the coarsest period and regions only if every desk shows them."""
+    """The network's pool, if the viewer's desk takes part and at least
+    :data:`POOL_MINIMUM_DESKS` do: every opted-in desk, with the network's fixed parameters."""
     if not settings_of(viewer.desk_id).pooled:
         return None
-    members = list(AnalyticsSettings.objects.filter(pooled=True).order_by("desk_id"))
-    return Scope(
-        tuple(m.desk_id for m in members),
-        max(m.k for m in members),
-        max((m.period for m in members), key=lambda p: PERIOD_ORDER.index(Period(p))),
-        all(m.regions for m in members),
-        pooled=True,
+    members = tuple(
+        AnalyticsSettings.objects.filter(pooled=True)
+        .order_by("desk_id")
+        .values_list("desk_id", flat=True)
     )
+    if len(members) < POOL_MINIMUM_DESKS:
+        return None
+    return Scope(members, POOL_K, POOL_PERIOD, POOL_REGIONS, pooled=True)
 
 
 def pool_size() -> int:
@@ -99,6 +114,11 @@ def _day_period(day: datetime.date | None, period: str) -> str:
     return NOT_RECORDED if day is None else period_of(f"{day:%Y-%m}", day.year, period)
 
 
+def _main(values: object) -> str:
+    """A defender's main sector: the first of theirs (as they were listed)."""
+    return str(values[0]) if isinstance(values, list) and values else NOT_RECORDED
+
+
 def _codes(values: object) -> frozenset[str]:
     return frozenset(str(v) for v in values) if isinstance(values, list) else frozenset()
 
@@ -106,11 +126,28 @@ def _codes(values: object) -> frozenset[str]:
 # --- microdata: one query (or two) of clear columns per kind of record ------------------------
 
 
+def _counted(scope: Scope) -> QuerySet[Case, dict[str, object]]:
+    """The ids of the defenders' cases counted, as a subquery: of the scope's desks, whose
+    defender's consent in force (the latest) includes "use in anonymised statistics". A case
+    without that consent counts nowhere."""
+    latest = (
+        Consent.objects.filter(case=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("anonymised_statistics")[:1]
+    )
+    return (
+        Case.objects.filter(desk_id__in=scope.desks)
+        .annotate(statistics=Subquery(latest))
+        .filter(statistics=True)
+        .values("pk")
+    )
+
+
 def _cases(scope: Scope) -> dict[uuid.UUID, str]:
-    """The defenders' cases counted → their desk (the party)."""
+    """The counted cases → their desk (the party)."""
     return {
         case_id: str(desk_id)
-        for case_id, desk_id in Case.objects.filter(desk_id__in=scope.desks).values_list(
+        for case_id, desk_id in Case.objects.filter(pk__in=_counted(scope)).values_list(
             "id", "desk_id"
         )
     }
@@ -119,18 +156,18 @@ def _cases(scope: Scope) -> dict[uuid.UUID, str]:
 def _incidents(scope: Scope) -> list[Row]:
     cases = _cases(scope)
     defenders = {
-        case_id: (kind, gender, _codes(sectors))
+        case_id: (kind, gender, _main(sectors))
         for case_id, kind, gender, sectors in Defender.objects.filter(
             case__desk_id__in=scope.desks, case__kind=CaseKind.DEFENDER
         ).values_list("case_id", "kind", "gender", "sectors")
     }
     perpetrators: dict[uuid.UUID, set[str]] = defaultdict(set)
     for incident_id, actor_type in IncidentPerpetrator.objects.filter(
-        case__desk_id__in=scope.desks, case__kind=CaseKind.DEFENDER
+        case__in=_counted(scope)
     ).values_list("incident_id", "actor__actor_type"):
         perpetrators[incident_id].add(actor_type or NOT_RECORDED)
     rows: list[Row] = []
-    for values in Incident.objects.filter(case_id__in=list(cases)).values_list(
+    for values in Incident.objects.filter(case__in=_counted(scope)).values_list(
         "id",
         "case_id",
         "month",
@@ -142,7 +179,7 @@ def _incidents(scope: Scope) -> list[Row]:
         "authority_response",
     ):
         incident_id, case_id, month, year, country, subdivision, types, step, authority = values
-        kind, gender, sectors = defenders.get(case_id, (NOT_RECORDED, NOT_RECORDED, frozenset()))
+        kind, gender, sector = defenders.get(case_id, (NOT_RECORDED, NOT_RECORDED, NOT_RECORDED))
         rows.append(
             (
                 {
@@ -151,13 +188,14 @@ def _incidents(scope: Scope) -> list[Row]:
                     "region": (subdivision or NOT_RECORDED) if scope.regions else NOT_RECORDED,
                     "type": _codes(types),
                     "perpetrator": frozenset(perpetrators.get(incident_id, ())),
-                    "sector": sectors,
+                    "sector": sector,
                     "kind": kind or NOT_RECORDED,
                     "gender": gender or NOT_RECORDED,
                     "step": step or NOT_RECORDED,
                     "authority": authority or NOT_RECORDED,
                 },
                 cases[case_id],
+                str(case_id),
             )
         )
     return rows
@@ -166,8 +204,12 @@ def _incidents(scope: Scope) -> list[Row]:
 def _analyses(scope: Scope) -> list[Row]:
     cases = _cases(scope)
     return [
-        ({"band": band or NOT_RECORDED, "period": _day_period(day, scope.period)}, cases[case_id])
-        for case_id, band, day in RiskAnalysis.objects.filter(case_id__in=list(cases)).values_list(
+        (
+            {"band": band or NOT_RECORDED, "period": _day_period(day, scope.period)},
+            cases[case_id],
+            str(case_id),
+        )
+        for case_id, band, day in RiskAnalysis.objects.filter(case__in=_counted(scope)).values_list(
             "case_id", "band", "analysed_on"
         )
     ]
@@ -176,7 +218,7 @@ def _analyses(scope: Scope) -> list[Row]:
 def _escalations(scope: Scope) -> list[Row]:
     cases = _cases(scope)
     rows: list[Row] = []
-    for case_id, flags, latest in Escalation.objects.filter(case_id__in=list(cases)).values_list(
+    for case_id, flags, latest in Escalation.objects.filter(case__in=_counted(scope)).values_list(
         "case_id", "flags", "latest_month"
     ):
         month = latest or ""
@@ -194,6 +236,7 @@ def _escalations(scope: Scope) -> list[Row]:
                         ),
                     },
                     cases[case_id],
+                    str(case_id),
                 )
             )
     return rows
@@ -210,44 +253,32 @@ FLAG_PRECEDENCE = (
 )
 
 
-def _current_versions(cases: Mapping[uuid.UUID, str]) -> dict[uuid.UUID, uuid.UUID]:
-    """Each case's current plan version (the newest) → its case."""
-    newest = dict(
-        PlanVersion.objects.filter(case_id__in=list(cases))
-        .order_by()
-        .values("case_id")
-        .annotate(number=Max("number"))
-        .values_list("case_id", "number")
+def _current_versions(scope: Scope) -> QuerySet[PlanVersion]:
+    """Each counted case's current plan version (the newest), as a queryset."""
+    newest = (
+        PlanVersion.objects.filter(case=OuterRef("case")).order_by("-number").values("number")[:1]
     )
-    return {
-        version_id: case_id
-        for version_id, case_id, number in PlanVersion.objects.filter(
-            case_id__in=list(cases)
-        ).values_list("id", "case_id", "number")
-        if newest.get(case_id) == number
-    }
+    return PlanVersion.objects.filter(case__in=_counted(scope), number=Subquery(newest))
 
 
 def _plans(scope: Scope) -> list[Row]:
     cases = _cases(scope)
-    current = _current_versions(cases)
     today = timezone.localdate()
     rows: list[Row] = []
-    for case_id, next_review, early in PlanVersion.objects.filter(id__in=list(current)).values_list(
+    for case_id, next_review, early in _current_versions(scope).values_list(
         "case_id", "next_review", "early_review"
     ):
         state = "early_review" if early else "review_due" if next_review < today else "up_to_date"
-        rows.append(({"plan": state}, cases[case_id]))
+        rows.append(({"plan": state}, cases[case_id], str(case_id)))
     return rows
 
 
 def _measures(scope: Scope) -> list[Row]:
     cases = _cases(scope)
-    current = _current_versions(cases)
     return [
-        ({"status": status, "strategy": strategy or NOT_RECORDED}, cases[case_id])
+        ({"status": status, "strategy": strategy or NOT_RECORDED}, cases[case_id], str(case_id))
         for case_id, status, strategy in Measure.objects.filter(
-            version_id__in=list(current)
+            version__in=_current_versions(scope).values("pk")
         ).values_list("case_id", "status", "strategy")
     ]
 
@@ -262,10 +293,11 @@ def _participants(scope: Scope) -> list[Row]:
                 "participant_sector": sector or NOT_RECORDED,
             },
             str(desk_id),
+            str(person),
         )
-        for desk_id, starts_on, gender, sector in Participant.objects.filter(
+        for person, desk_id, starts_on, gender, sector in Participant.objects.filter(
             case__in=workshops
-        ).values_list("case__desk_id", "workshop__starts_on", "gender", "sector")
+        ).values_list("id", "case__desk_id", "workshop__starts_on", "gender", "sector")
     ]
 
 
@@ -284,8 +316,14 @@ assert set(_MICRODATA) == set(UNITS)  # noqa: S101 — a catalogue/reader mismat
 
 
 def dimensions_of(view: View, scope: Scope) -> tuple[str, ...]:
-    """The view's family for this scope: regions only where the desk (or pool) shows them."""
-    return tuple(d for d in view.dimensions if d != "region" or scope.regions)
+    """The view's family for this scope: regions only where the desk shows them, countries
+    only in the network's pool (a desk's own records split by country make groups of one or
+    two defenders; a desk that works in several countries turns regions on)."""
+    return tuple(
+        d
+        for d in view.dimensions
+        if (d != "region" or scope.regions) and (d != "country" or scope.pooled)
+    )
 
 
 def family_of(view: View, scope: Scope) -> Family:
@@ -295,7 +333,7 @@ def family_of(view: View, scope: Scope) -> Family:
 def release_for(unit: str, scope: Scope) -> Release:
     """Every view of ``unit`` released together (suppression.release)."""
     families = [family_of(view, scope) for view in views_of(unit)]
-    return suppression.release(_MICRODATA[unit](scope), families, scope.k)
+    return suppression.release(_MICRODATA[unit](scope), families, scope.k, SUBJECTS)
 
 
 @dataclass(frozen=True)

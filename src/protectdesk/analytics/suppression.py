@@ -1,17 +1,20 @@
 """Suppression that survives differencing (docs/research/issue18-design.md). No Django, no I/O.
 
 Records come in as their clear statistical codes (one value per dimension; a set of codes for
-a dimension a record can hold several of, such as an incident's types) and the **party** they
-belong to (the desk: pooled statistics mix several). A :class:`Family` fixes its dimensions;
+a dimension a record can hold several of, such as an incident's types), the **party** they
+belong to (the desk: pooled statistics mix several) and, optionally, their **subject** (the
+case: six incidents of one defender are six records but one person, and a group of them must
+not pass as "at least k"). A :class:`Family` fixes its dimensions;
 an **atom** is one combination of values of all of them (a set-valued dimension contributes
 the whole set, so an incident of types {A, B} is one atom, not two).
 
 :func:`release` decides which records may enter published numbers:
 
-* an atom with ``0 < n < k`` records is suppressed;
-* in a pool, an atom is also suppressed when the records of the *other* parties than any one
-  of them number ``0 < n - n_party < k`` (a desk that knows its own records could otherwise
-  subtract them and read the rest of the network's small group);
+* an atom with ``0 < n < k`` records, or with records of fewer than ``k`` subjects, is
+  suppressed;
+* in a pool, an atom is also suppressed when the records (or subjects) of the *other* parties
+  than any one of them number ``0 < n - n_party < k`` (a desk that knows its own records could
+  otherwise subtract them and read the rest of the network's small group);
 * the families of one kind of record are released together: a record in a suppressed atom of
   any family is withheld from every family, and the test is repeated on what remains until
   no atom is suppressed. So every family counts the same records and totals agree across
@@ -34,8 +37,8 @@ from itertools import product
 #: A record's value in one dimension: a code, or the set of codes it holds.
 Value = str | frozenset[str]
 Atom = tuple[Value, ...]
-#: A record's values in every dimension of the release, and its party.
-_Cell = tuple[Atom, str]
+#: A record's values in every dimension of the release, its party and its subject.
+_Cell = tuple[Atom, str, str]
 
 MIN_K = 2
 MAX_K = 50
@@ -104,27 +107,37 @@ def check_k(k: int) -> int:
     return k
 
 
-def _too_small(parties: Counter[str], k: int) -> bool:
+def _too_small(parties: Counter[str], subjects: Mapping[str, set[str]], k: int, m: int) -> bool:
     n = sum(parties.values())
-    if 0 < n < k:
+    people = set().union(*subjects.values())
+    if 0 < n < k or 0 < len(people) < m:
         return True
-    return any(0 < n - own < k for own in parties.values())
+    for party, own in parties.items():
+        if 0 < n - own < k:
+            return True
+        others = set().union(*(s for p, s in subjects.items() if p != party))
+        if 0 < len(others) < m:
+            return True
+    return False
 
 
 def release(
-    records: Iterable[tuple[Mapping[str, Value], str]],
+    records: Iterable[tuple[Mapping[str, Value], str] | tuple[Mapping[str, Value], str, str]],
     families: Sequence[Family],
     k: int,
+    m: int = 1,
 ) -> Release:
     """Suppress at the atoms of every family of one kind of record, jointly (module docstring).
 
-    ``records``: (values by dimension, party) pairs; every dimension of every family must be
-    present in each record's values."""
+    ``records``: (values by dimension, party[, subject]) tuples; every dimension of every
+    family must be present in each record's values. Without a subject, a record is its own."""
     check_k(k)
     dims = tuple(dict.fromkeys(d for family in families for d in family.dimensions))
     alive: Counter[_Cell] = Counter()
-    for values, party in records:
-        alive[(tuple(values[d] for d in dims), party)] += 1
+    for number, record in enumerate(records):
+        values, party = record[0], record[1]
+        subject = record[2] if len(record) > 2 else f"#{number}"
+        alive[(tuple(values[d] for d in dims), party, subject)] += 1
     counted = sum(alive.values())
     indexes = {f.name: tuple(dims.index(d) for d in f.dimensions) for f in families}
     while True:
@@ -132,13 +145,15 @@ def release(
         for family in families:
             index = indexes[family.name]
             parties: dict[Atom, Counter[str]] = defaultdict(Counter)
+            subjects: dict[Atom, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
             members: dict[Atom, list[_Cell]] = defaultdict(list)
             for cell, n in alive.items():
                 atom = tuple(cell[0][i] for i in index)
                 parties[atom][cell[1]] += n
+                subjects[atom][cell[1]].add(cell[2])
                 members[atom].append(cell)
             for atom, by_party in parties.items():
-                if _too_small(by_party, k):
+                if _too_small(by_party, subjects[atom], k, m):
                     doomed.update(members[atom])
         if not doomed:
             break

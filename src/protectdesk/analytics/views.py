@@ -100,7 +100,11 @@ def view(request: HttpRequest, slug: str) -> HttpResponse:
             **found,
             "form": form,
             "panels": [(_chart(view, rows, found["counted"]), rows) for rows in found["tables"]],
-            "withheld": published.withheld_shown(),
+            # In the pool, only "nothing" or "some": a desk that knows how many of its own
+            # records there are could otherwise subtract them from the pool's exact number.
+            "withheld": published.withheld_shown()
+            if not scope.pooled
+            else (0 if published.withheld == 0 else None),
             "csv_query": query.urlencode(),
             "filtered": bool(found["filters"]),
             "in_pool": scope.pooled or queries.pool_scope(current_user(request)) is not None,
