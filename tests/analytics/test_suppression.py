@@ -273,3 +273,27 @@ def test_k_is_bounded_and_queries_stay_in_their_family():
     published = release([], [Family("f", ("place",))], 5)
     with pytest.raises(ValueError, match="not within family"):
         tabulate(published, Query("f", by=("year",)))
+
+
+subjects_microdata = st.lists(
+    st.tuples(_record(), st.sampled_from(("desk",)), st.sampled_from(tuple("abcdef"))),
+    min_size=0,
+    max_size=120,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=subjects_microdata, k=ks, m=st.integers(min_value=1, max_value=4), data=st.data())
+def test_every_published_number_counts_records_of_at_least_m_subjects(rows, k, m, data):
+    """With subjects (the defenders behind the records), every published number, and every
+    difference of two nested ones, counts records of 0 or at least ``m`` subjects."""
+    published = release(rows, FAMILIES, k, m)
+    records = [values for values, _party, _subject in rows]
+    behind = _released_records(records, published)
+    subject_of = {id(values): subject for values, _party, subject in rows}
+    for _ in range(3):
+        query = data.draw(_query())
+        table = tabulate(published, query)
+        for n, predicate in _predicates(query, table):
+            people = {subject_of[id(r)] for r in behind if predicate(r)}
+            assert n == 0 or (n >= k and len(people) >= m), (n, people, query)
