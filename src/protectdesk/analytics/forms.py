@@ -49,8 +49,8 @@ class SettingsForm(Form):
         label=_("Pool our statistics with the network"),
         required=False,
         help_text=_(
-            "The desks that pool see statistics of all of them together, with the largest "
-            "smallest group among them; nobody sees one desk's share of the pool."
+            "The desks that pool see statistics of all of them together, under the network's "
+            "own settings; nobody sees one desk's share of the pool."
         ),
     )
 
