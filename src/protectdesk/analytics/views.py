@@ -106,6 +106,7 @@ def view(request: HttpRequest, slug: str) -> HttpResponse:
             if not scope.pooled
             else (0 if published.withheld == 0 else None),
             "csv_query": query.urlencode(),
+            "subjects": queries.SUBJECTS,
             "filtered": bool(found["filters"]),
             "in_pool": scope.pooled or queries.pool_scope(current_user(request)) is not None,
         },
