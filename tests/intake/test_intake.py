@@ -313,12 +313,36 @@ def test_documents_lose_their_author_and_a_locked_one_is_refused(desks, door):
         data = b"".join(stream.decrypt_chunks(opened.key, opened.context, source))
     assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "the minutes of the assembly"
     assert docx.Document(io.BytesIO(data)).core_properties.author in ("", None)
+    from protectdesk.attachments import storage
+
+    leftover = set(storage.temp_dir().iterdir())
+    empty = _report(
+        Client(), door.desk_id, what="", files=[SimpleUploadedFile("b.docx", buffer.getvalue())]
+    )
+    assert empty.status_code == 400
+    assert set(storage.temp_dir().iterdir()) == leftover  # no cleaned copy left behind
     refused = _report(
         Client(),
         door.desk_id,
         files=[SimpleUploadedFile("x.pdf", b"%PDF-1.7 not really a pdf " * 9)],
     )
     assert refused.status_code == 400 and b"could not be cleaned" in refused.content
+
+
+def test_a_plain_zip_archive_is_kept_as_it_came(desks, door):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "the names of the witnesses")
+    page = _report(
+        Client(), door.desk_id, files=[SimpleUploadedFile("notes.zip", buffer.getvalue())]
+    )
+    assert page.status_code == 200
+    submission = Submission.objects.get()
+    [sent] = actions.read(keyring=keyring_of(desks.coordinator), submission=submission).files
+    assert sent.name == "notes.zip" and not sent.cleaned
 
 
 def test_a_submission_of_30_mb_is_refused_before_it_is_read(desks, door):

@@ -350,8 +350,7 @@ def receive(
     for upload in uploads:
         if upload.error or upload.kind is None:
             raise IntakeRefused("files", attachments.upload_refusal(upload))
-        if upload.kind in _DOCUMENTS and not upload.cleaned:
-            raise ValueError("a document is cleaned (clean_file) before it is received")
+    uploads = [clean_file(upload) for upload in uploads]  # (a cleaned one is returned as it is)
     digest = form_token_digest(form_token)
     receipt = sealing.new_receipt()
     person = userkeys.generate_keypair()

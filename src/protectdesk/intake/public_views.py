@@ -210,6 +210,9 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                 context["files"] = len(kept)
                 context["answer_form"] = ReceiptForm(initial={"receipt": received.receipt})
                 return _page(request, "intake/receipt.html", context)
+        for upload in kept:  # a cleaned copy is not the request's upload: remove it here
+            if not upload.claimed:
+                upload.temp_path.unlink(missing_ok=True)
         # Shown again with what was written; files must be chosen again (a browser cannot
         # be given them back), and the page says so. A token that failed is replaced; a good
         # one stays (it has not made a submission).
