@@ -236,6 +236,7 @@ def _run(
                 age_band=person.age_band,
                 sector=person.sector,
                 defender_kind=person.kind,
+                counted=True,
             ),
         )
         people[person.name or person.linked] = participant

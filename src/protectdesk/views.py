@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -16,6 +17,7 @@ from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user, signed_in
+from protectdesk.lib.headers import promises_no_cookie
 from protectdesk.plans import dashboard
 from protectdesk.plans import queries as plan_queries
 from protectdesk.records import registry
@@ -102,17 +104,30 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=403)
 
 
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """An error page; on the public form's pages, one without the menu's forms (whose CSRF
+    token would set a cookie there) in the reader's language of the link."""
+    if promises_no_cookie(request):
+        return render(
+            request,
+            "errors/public.html",
+            {"status": status, "languages": settings.LANGUAGES, "language": get_language()},
+            status=status,
+        )
+    return render(request, template, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _error(request, "errors/400.html", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _error(request, "errors/403.html", 403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _error(request, "errors/404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return _error(request, "errors/500.html", 500)

@@ -289,3 +289,28 @@ def test_periods_coarsen_from_months_to_quarters_and_years():
     assert queries.period_of("2026-03", 2026, "year") == "2026"
     assert queries.period_of("", 2025, "quarter") == "2025-x"  # the month is not known
     assert queries.period_of("", 2025, "year") == "2025"
+
+
+def test_training_reach_counts_only_participants_who_agreed(desks, signed_in_client):
+    from protectdesk.training import actions as training
+    from tests.training.helpers import make_workshop
+
+    workshop = make_workshop(desks.trainer)
+    keyring = keyring_of(desks.trainer)
+    for n in range(7):
+        training.add_participant(
+            actor=desks.trainer,
+            keyring=keyring,
+            workshop=workshop,
+            data=training.ParticipantData(name=f"Participant {n}", gender="woman", counted=n < 5),
+        )
+    html = _page(signed_in_client(desks.analyst), "training")
+    assert "Total: 5 " in html  # the two who did not agree count nowhere
+    # A defender linked by their case counts only if the case's consent says so too.
+    linked = training.add_participant(
+        actor=desks.trainer,
+        keyring=keyring,
+        workshop=workshop,
+        data=training.ParticipantData(case_reference=desks.case.reference, counted=True),
+    )
+    assert not linked.counted

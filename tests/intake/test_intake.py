@@ -569,3 +569,25 @@ def test_an_officers_reply_to_a_destroyed_report_is_given_back(desks, door):
     stranger = Client()
     sign_in(stranger, desks.caseworker.login)  # not an officer: nothing to say
     assert stranger.post(f"/intake/{submission.id}/reply/", {"text": "x"}).status_code == 404
+
+
+def test_error_pages_of_the_public_form_set_no_cookie_either(desks, door):
+    missing = Client().get(f"/report/{uuid.uuid4()}/")
+    assert missing.status_code == 404 and not missing.cookies
+    assert b"csrfmiddlewaretoken" not in missing.content
+    broken = Client().post(
+        f"/report/{door.desk_id}/follow/",
+        data=b"--xyz\r\nContent-Disposition: form-data; name=receipt\r\n\r\n" + b"A" * (2 << 20),
+        content_type="multipart/form-data; boundary=xyz",
+    )
+    assert broken.status_code == 413 and not broken.cookies
+    closed = actions.update_door(
+        actor=desks.coordinator, door=door, accepting=False, retention_days=90, expected_version=1
+    )
+    page = Client().post(
+        f"/report/{door.desk_id}/", {"what": "x", "files": SimpleUploadedFile("a.txt", b"a" * 99)}
+    )
+    assert page.status_code == 503 and not page.cookies and not closed.accepting
+    from protectdesk.attachments import storage
+
+    assert not list(storage.temp_dir().glob("*.part"))  # nothing of the body was encrypted

@@ -95,12 +95,16 @@ def give(*, actor: User, secret: bytes, user: User, name: str) -> None:
     """:func:`grant` with the secret the actor's keyring has already opened."""
     if user.desk_id != actor.desk_id or user.role not in DESK_SECRETS[name] or not user.public_key:
         raise PermissionError("this account's role does not hold this desk secret")
-    version = (
-        DeskSecretBox.objects.filter(desk_id=actor.desk_id, name=name, recipient=actor)
-        .order_by("-version")
-        .values_list("version", flat=True)[0]
-    )
     with transaction.atomic():
+        version = (
+            DeskSecretBox.objects.select_for_update()
+            .filter(desk_id=actor.desk_id, name=name, recipient=actor)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        if version is None:
+            raise PermissionError("this account does not hold this desk secret")
         DeskSecretBox.objects.filter(desk_id=user.desk_id, name=name, recipient=user).delete()
         DeskSecretBox.objects.create(**_fields(_box(actor.desk, name, version, secret, user)))
         record("desk_secret.granted", actor=actor, detail={"name": name, "user": str(user.id)})

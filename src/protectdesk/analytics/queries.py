@@ -194,7 +194,7 @@ def _incidents(scope: Scope) -> list[Row]:
                     "step": step or NOT_RECORDED,
                     "authority": authority or NOT_RECORDED,
                 },
-                cases[case_id],
+                cases.get(case_id, ""),
                 str(case_id),
             )
         )
@@ -206,7 +206,7 @@ def _analyses(scope: Scope) -> list[Row]:
     return [
         (
             {"band": band or NOT_RECORDED, "period": _day_period(day, scope.period)},
-            cases[case_id],
+            cases.get(case_id, ""),
             str(case_id),
         )
         for case_id, band, day in RiskAnalysis.objects.filter(case__in=_counted(scope)).values_list(
@@ -235,7 +235,7 @@ def _escalations(scope: Scope) -> list[Row]:
                             scope.period,
                         ),
                     },
-                    cases[case_id],
+                    cases.get(case_id, ""),
                     str(case_id),
                 )
             )
@@ -269,14 +269,18 @@ def _plans(scope: Scope) -> list[Row]:
         "case_id", "next_review", "early_review"
     ):
         state = "early_review" if early else "review_due" if next_review < today else "up_to_date"
-        rows.append(({"plan": state}, cases[case_id], str(case_id)))
+        rows.append(({"plan": state}, cases.get(case_id, ""), str(case_id)))
     return rows
 
 
 def _measures(scope: Scope) -> list[Row]:
     cases = _cases(scope)
     return [
-        ({"status": status, "strategy": strategy or NOT_RECORDED}, cases[case_id], str(case_id))
+        (
+            {"status": status, "strategy": strategy or NOT_RECORDED},
+            cases.get(case_id, ""),
+            str(case_id),
+        )
         for case_id, status, strategy in Measure.objects.filter(
             version__in=_current_versions(scope).values("pk")
         ).values_list("case_id", "status", "strategy")
@@ -296,7 +300,7 @@ def _participants(scope: Scope) -> list[Row]:
             str(person),
         )
         for person, desk_id, starts_on, gender, sector in Participant.objects.filter(
-            case__in=workshops
+            case__in=workshops, counted=True
         ).values_list("id", "case__desk_id", "workshop__starts_on", "gender", "sector")
     ]
 
@@ -333,7 +337,9 @@ def family_of(view: View, scope: Scope) -> Family:
 def release_for(unit: str, scope: Scope) -> Release:
     """Every view of ``unit`` released together (suppression.release)."""
     families = [family_of(view, scope) for view in views_of(unit)]
-    return suppression.release(_MICRODATA[unit](scope), families, scope.k, SUBJECTS)
+    # A case whose consent changed between two reads of this request has no party: left out.
+    rows = [row for row in _MICRODATA[unit](scope) if row[1]]
+    return suppression.release(rows, families, scope.k, SUBJECTS)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ class Release:
     atoms: dict[str, dict[Atom, int]]  # family → surviving atom → count (> 0)
     counted: int  # records given
     released: int  # records that enter published numbers
+    m: int = 1  # the fewest subjects behind a published number
+    withheld_subjects: int = 0  # the subjects of the records withheld
 
     @property
     def withheld(self) -> int:
@@ -89,7 +91,9 @@ class Release:
         """How many records were withheld, when that number may itself be said (0 or ≥ k);
         ``None`` means "some"."""
         n = self.withheld
-        return n if n == 0 or n >= self.k else None
+        if n == 0:
+            return 0
+        return n if n >= self.k and self.withheld_subjects >= self.m else None
 
     def codes(self, family: str, dimension: str) -> set[str]:
         """Every code seen in a surviving atom of ``family`` in ``dimension``."""
@@ -139,6 +143,7 @@ def release(
         subject = record[2] if len(record) > 2 else f"#{number}"
         alive[(tuple(values[d] for d in dims), party, subject)] += 1
     counted = sum(alive.values())
+    given = dict(alive)
     indexes = {f.name: tuple(dims.index(d) for d in f.dimensions) for f in families}
     while True:
         doomed: set[_Cell] = set()
@@ -165,12 +170,15 @@ def release(
         for cell, n in alive.items():
             counts[tuple(cell[0][i] for i in indexes[family.name])] += n
         atoms[family.name] = dict(counts)
+    withheld_subjects = {cell[2] for cell in given if cell not in alive}
     return Release(
         k=k,
         families={f.name: f for f in families},
         atoms=atoms,
         counted=counted,
         released=sum(alive.values()),
+        m=m,
+        withheld_subjects=len(withheld_subjects),
     )
 
 

@@ -196,9 +196,11 @@ def intake_key(keyring: Keyring) -> bytes:
 def give_key(*, keyring: Keyring, user_ids: Sequence[uuid.UUID]) -> int:
     """An officer gives the intake key to colleagues, from their own copy; how many."""
     actor = keyring.user
-    secret = intake_key(keyring)  # the actor must hold it
     given = 0
     with transaction.atomic():
+        # Under the door's lock, like a renewal: the secret opened here is the current one.
+        IntakeDoor.objects.select_for_update().filter(desk_id=actor.desk_id).first()
+        secret = intake_key(keyring)  # the actor must hold it
         for user in lock_colleagues(actor.desk_id, user_ids, OFFICER_ROLES):
             if desk_keys.holds(user, SECRET):
                 continue
@@ -223,34 +225,35 @@ def take_key(*, keyring: Keyring, user: User) -> int:
                 "an intake officer first (with the recovery phrase)."
             ),
         )
-    staying = [officer for officer in officers(actor.desk_id) if officer.pk != user.pk]
-    if not staying:
-        raise IntakeRefused(
-            "last",
-            _("This is the last intake officer: give the key to a colleague first."),
-        )
-    return renew_key(keyring=keyring, holders=staying, taken_from=user)
+    return renew_key(keyring=keyring, taken_from=user)
 
 
-def renew_key(
-    *, keyring: Keyring, holders: Sequence[User] | None = None, taken_from: User | None = None
-) -> int:
+def renew_key(*, keyring: Keyring, taken_from: User | None = None) -> int:
     """Replace the intake key: a new key pair, every sealed part of every submission opened
     with the old private half and sealed to the new public half, the new private half sealed
-    to ``holders`` (the current officers unless said) and the recovery key, the old boxes
+    to the current officers (but ``taken_from``) and the recovery key, the old boxes
     deleted. After someone who held the key left under suspicion, or lost a device. Database
     copies and backups made before still open with the old key: rotate before, not after, a
     copy is suspected. How many parts were re-sealed."""
     actor = keyring.user
-    old_private = intake_key(keyring)
     door = door_of(actor.desk_id)
     if door is None:
         raise PermissionError("no intake")
     keypair = userkeys.generate_keypair()
     resealed = 0
     with transaction.atomic():
+        # Everything under the door's lock: the key given, taken or renewed meanwhile by a
+        # colleague is seen here, not lost.
         locked = IntakeDoor.objects.select_for_update().get(pk=door.pk)
-        recipients = list(holders) if holders is not None else officers(actor.desk_id)
+        old_private = intake_key(keyring)
+        recipients = [
+            o for o in officers(actor.desk_id) if taken_from is None or o.pk != taken_from.pk
+        ]
+        if not recipients:
+            raise IntakeRefused(
+                "last",
+                _("This is the last intake officer: give the key to a colleague first."),
+            )
         for part in Part.objects.select_for_update().filter(submission__desk_id=actor.desk_id):
             content = sealing.open_part(
                 old_private, bytes(part.for_desk), part.submission_id, part.id

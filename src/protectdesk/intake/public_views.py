@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -42,7 +42,7 @@ from protectdesk.attachments.uploads import (
     PUBLIC_UPLOAD,
     EncryptedUploadedFile,
 )
-from protectdesk.intake import actions
+from protectdesk.intake import actions, throttle
 from protectdesk.intake.forms import AnswerForm, ReceiptForm, ReportForm
 from protectdesk.lib.access import public
 from protectdesk.lib.forms import Problem
@@ -112,6 +112,16 @@ def _too_large(request: HttpRequest) -> bool:
         return True
 
 
+def _parsed(request: HttpRequest) -> bool:
+    """Read the body now; False when Django refuses it (too many fields or files, a text
+    part over its memory limit) — the caller answers with the "too large" page."""
+    try:
+        request.POST  # noqa: B018
+    except (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig):
+        return False
+    return True
+
+
 def _too_large_page(request: HttpRequest, door: Any) -> HttpResponse:
     """Refused before the body is read (so before its language is known)."""
     language = _language_of_link(request)
@@ -126,6 +136,10 @@ def _too_large_page(request: HttpRequest, door: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
     door = _door(desk_id)
+    if not door.accepting:  # before anything of the body is read (or its files encrypted)
+        with translation.override(_language_of_link(request)):
+            closed = {"door": door, "language": _language_of_link(request)}
+            return _page(request, "intake/closed.html", closed, status=503)
     if request.method == "POST":
         if _too_large(request):
             return _too_large_page(request, door)
@@ -133,15 +147,11 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
         # an account here (and only here), up to five.
         setattr(request, PUBLIC_UPLOAD, True)
         setattr(request, FILES_ALLOWED, actions.MAX_FILES)
-        try:
-            request.POST  # noqa: B018 - parse now, inside this try
-        except TooManyFilesSent:
+        if not _parsed(request):
             return _too_large_page(request, door)
     language = _language(request)
     with translation.override(language):
         context: dict[str, Any] = {"door": door, "language": language}
-        if not door.accepting:
-            return _page(request, "intake/closed.html", context, status=503)
         if request.method == "GET":
             context["form"] = ReportForm(initial={"token": _new_token()})
             return _page(request, "intake/report.html", context)
@@ -174,9 +184,17 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                         "id_files",
                     )
                 )
+        # A desk that takes no more now: the text is shown again, and no document is opened.
+        busy = not throttle.allows(desk_id, throttle.SUBMISSIONS)
+        if busy:
+            problems.append(
+                Problem(
+                    _later_message(actions.TryLater(throttle.seconds_left(throttle.SUBMISSIONS)))
+                )
+            )
         kept = []
         for upload in uploads:
-            if upload.error or upload.kind is None:
+            if upload.error or upload.kind is None or busy:
                 continue
             try:
                 kept.append(actions.clean_file(upload))
@@ -184,7 +202,7 @@ def report(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
                 problems.append(
                     Problem(f"{upload.original_name}: {refused.message}", _("Files"), "id_files")
                 )
-        status = 400
+        status = 429 if busy else 400
         if form.is_valid() and not problems:
             data = form.cleaned_data
             try:
@@ -246,6 +264,8 @@ def _later_message(later: actions.TryLater) -> str:
 def follow(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
     """Come back with the receipt: read the desk's replies and answer."""
     door = _door(desk_id)
+    if request.method == "POST" and (_too_large(request) or not _parsed(request)):
+        return _too_large_page(request, door)
     language = _language(request)
     with translation.override(language):
         context: dict[str, Any] = {"door": door, "language": language}
@@ -291,6 +311,8 @@ def _conversation_page(
 @require_POST
 def answer(request: HttpRequest, desk_id: uuid.UUID) -> HttpResponse:
     door = _door(desk_id)
+    if _too_large(request) or not _parsed(request):
+        return _too_large_page(request, door)
     language = _language(request)
     with translation.override(language):
         context: dict[str, Any] = {"door": door, "language": language}

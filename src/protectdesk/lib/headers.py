@@ -27,6 +27,31 @@ class SecurityHeadersMiddleware:
         return response
 
 
+#: Pages that promise to set no cookie at all, whatever they answer (the public intake: its
+#: error pages too — a mistyped link must not leave a year-long CSRF cookie in the browser).
+NO_COOKIE_PATHS = ("/report/",)
+
+
+def promises_no_cookie(request: HttpRequest) -> bool:
+    return request.path.startswith(NO_COOKIE_PATHS)
+
+
+class NoCookieMiddleware:
+    """On :data:`NO_COOKIE_PATHS`, no response carries a cookie: placed outside the session,
+    CSRF and key middleware, it drops whatever they set (a signed-in visitor's session
+    refresh included)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if promises_no_cookie(request):
+            for name in list(response.cookies):
+                del response.cookies[name]
+        return response
+
+
 class TamperedDataMiddleware:
     """A ciphertext that fails to authenticate (moved, edited, truncated) stops the request.
 

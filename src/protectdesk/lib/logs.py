@@ -41,7 +41,16 @@ _QUIET_PATHS = re.compile(r"^/report/")
 
 
 def _is_quiet(record: logging.LogRecord) -> bool:
-    if record.name != "django.request" or record.levelno >= logging.ERROR:
+    """A 4xx of a public intake page (``django.request``, or ``django.security`` for a body
+    too large), or its "form closed" 503: each would date a person's visit. A real error
+    (500) is still logged: path and exception type only."""
+    if not (record.name == "django.request" or record.name.startswith("django.security.")):
+        return False
+    if (
+        record.name == "django.request"
+        and record.levelno >= logging.ERROR
+        and getattr(record, "status_code", None) != 503
+    ):
         return False
     request = getattr(record, "request", None)
     path = getattr(request, "path", "") or ""

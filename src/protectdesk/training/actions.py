@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from protectdesk import vocabularies
 from protectdesk.accounts.models import Role, User
 from protectdesk.audit.actions import record as audit_record
+from protectdesk.cases.models import Consent
 from protectdesk.crypto.casekeys import Purpose
 from protectdesk.lib.refusals import Refusal
 from protectdesk.library.models import Resource
@@ -331,6 +332,7 @@ class ParticipantData:
     age_band: str = ""
     sector: str = ""
     defender_kind: str = ""
+    counted: bool = False  # agreed to be counted in anonymised statistics
 
 
 def _comparable(name: str) -> str:
@@ -349,11 +351,12 @@ def _participant_values(
     actor: User, data: ParticipantData
 ) -> tuple[dict[str, str], dict[str, str]]:
     """(encrypted values, statistical values) for a participant."""
-    statistical = {
+    statistical: dict[str, Any] = {
         "gender": data.gender,
         "age_band": data.age_band,
         "sector": data.sector,
         "defender_kind": data.defender_kind,
+        "counted": data.counted,
     }
     if data.case_reference:
         case = linked_case(actor, data.case_reference)
@@ -372,6 +375,9 @@ def _participant_values(
             "contacts": data.contacts,
             "linked_case": str(case.id),
         }
+        # A defender with a case is counted only if their case's consent in force says so.
+        latest = Consent.objects.filter(case=case).order_by("-created_at").first()
+        statistical["counted"] = data.counted and bool(latest and latest.anonymised_statistics)
     elif not data.name.strip():
         raise TrainingError(
             "no_name",

@@ -174,6 +174,14 @@ class ParticipantForm(Form):
             "Gender, age, sector and kind are kept in clear, as anonymous counts for reports."
         ),
     )
+    counted = forms.BooleanField(
+        label=gettext_lazy("Agreed to be counted in anonymised statistics"),
+        required=False,
+        help_text=gettext_lazy(
+            "Counted by gender and sector in the desk's statistics, never by name. For a "
+            "defender with a case, the consent recorded on the case must say so too."
+        ),
+    )
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -206,6 +214,7 @@ class ParticipantForm(Form):
             age_band=data["age_band"],
             sector=data["sector"],
             defender_kind=data["defender_kind"],
+            counted=data["counted"],
         )
 
 

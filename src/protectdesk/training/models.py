@@ -125,6 +125,9 @@ class Participant(CaseRecord):
     age_band = statistical(models.CharField(_("age band"), max_length=8, blank=True))
     sector = statistical(models.CharField(_("sector"), max_length=40, blank=True))
     defender_kind = statistical(models.CharField(_("kind of defender"), max_length=16, blank=True))
+    #: They agreed to be counted (by gender and sector, never by name) in the desk's anonymised
+    #: statistics; for a defender with a case, their case's consent must say so too.
+    counted = statistical(models.BooleanField(_("counted in anonymised statistics"), default=False))
 
     class Meta:
         ordering = ["created_at"]

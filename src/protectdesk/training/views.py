@@ -380,6 +380,7 @@ def participant(
         "age_band": target.age_band,
         "sector": target.sector,
         "defender_kind": target.defender_kind,
+        "counted": target.counted,
         "row_version": target.row_version,
     }
     form = ParticipantForm(request.POST if request.method == "POST" else None, initial=initial)
