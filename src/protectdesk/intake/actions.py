@@ -342,7 +342,7 @@ def receive(
 ) -> Received:
     """Seal a person's report (and files, already encrypted by the upload handler) to the
     desk's intake key and to a new person key; the receipt is returned once."""
-    door = _accepting_door(desk_id)
+    _accepting_door(desk_id)
     total = throttle.megabytes(sum(upload.size for upload in uploads))
     if not throttle.allows(desk_id, throttle.SUBMISSIONS) or not throttle.allows(
         desk_id, throttle.MEGABYTES, amount=total
@@ -366,9 +366,9 @@ def receive(
     submission.person_private_key = sealing.wrap_person_key(
         person.private_key, sealing.unlock_key(receipt, desk_id), submission.id
     )
-    public = bytes(door.public_key)
     try:
         with transaction.atomic():  # a file placed by a save that fails is removed below
+            public = _sealing_key(desk_id)
             if Submission.objects.filter(desk_id=desk_id, form_token=digest).exists():
                 raise IntakeRefused(
                     "sent",
@@ -424,6 +424,16 @@ def clean_file(upload: EncryptedUpload) -> EncryptedUpload:
     upload.claimed = True
     again.cleaned = True
     return again
+
+
+def _sealing_key(desk_id: uuid.UUID) -> bytes:
+    """The intake key's public half, read under the door's lock inside the caller's
+    transaction: a key renewed at the same moment is either not yet begun (and re-seals what
+    this writes) or done (and this seals to the new key), never missed."""
+    door = IntakeDoor.objects.select_for_update().filter(desk_id=desk_id).first()
+    if door is None:
+        raise IntakeRefused("closed", _("This desk is not taking reports through this form."))
+    return bytes(door.public_key)
 
 
 def _add_part(
@@ -570,10 +580,8 @@ def answer(*, desk_id: uuid.UUID, receipt: str, text: str) -> Conversation:
         raise IntakeRefused("text", _("A message has at most %(n)d characters.") % {"n": MAX_TEXT})
     if not throttle.allows(desk_id, throttle.ANSWERS, subject):
         raise TryLater(throttle.seconds_left(throttle.ANSWERS))
-    door = door_of(desk_id)
-    if door is None:
-        raise IntakeRefused("closed", _("This desk is not taking reports through this form."))
     with transaction.atomic():
+        public = _sealing_key(desk_id)
         locked = Submission.objects.select_for_update().filter(pk=submission.pk).first()
         if locked is None:
             raise IntakeRefused("gone", _("This report was destroyed while you were writing."))
@@ -582,13 +590,7 @@ def answer(*, desk_id: uuid.UUID, receipt: str, text: str) -> Conversation:
                 "full",
                 _("This conversation is full. Send a new report through the form instead."),
             )
-        _add_part(
-            locked,
-            PartKind.MESSAGE,
-            {"text": text},
-            bytes(door.public_key),
-            bytes(locked.person_public_key),
-        )
+        _add_part(locked, PartKind.MESSAGE, {"text": text}, public, bytes(locked.person_public_key))
         _touch(locked, awaiting_desk=True)
     throttle.spend(desk_id, throttle.ANSWERS, subject)
     return _conversation(locked, private, for_person=True)
@@ -662,10 +664,8 @@ def reply(*, actor: User, submission: Submission, text: str, expected_version: i
     text = text.strip()
     if not text:
         raise IntakeRefused("text", _("Write the reply before sending it."))
-    door = door_of(submission.desk_id)
-    if door is None:
-        raise PermissionError("no intake")
     with transaction.atomic():
+        public = _sealing_key(submission.desk_id)
         locked = Submission.objects.select_for_update().filter(pk=submission.pk).first()
         if locked is None:
             raise IntakeRefused("gone", _("This report has been destroyed."))
@@ -677,7 +677,7 @@ def reply(*, actor: User, submission: Submission, text: str, expected_version: i
             locked,
             PartKind.MESSAGE,
             {"text": text},
-            bytes(door.public_key),
+            public,
             bytes(locked.person_public_key),
             officer=actor,
         )
