@@ -15,10 +15,31 @@ Design:
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from protectdesk.accounts.models import Desk, DeskSecretBox, User
 from protectdesk.audit.actions import record
-from protectdesk.crypto import desksecrets
+from protectdesk.crypto import RecoveryPhraseError, desksecrets, recovery, userkeys
+from protectdesk.lib.refusals import Refusal
+
+
+class RecoveryRefused(Refusal):
+    """A recovery phrase with a typo (``typo``) or of another desk (``wrong_phrase``)."""
+
+
+def recovery_key(desk: Desk, phrase: str) -> bytes:
+    """The desk's recovery private key from its phrase, checked against the desk's public key
+    (used in memory by the caller and dropped); :class:`RecoveryRefused` says what is wrong."""
+    try:
+        private = recovery.from_phrase(phrase)
+    except RecoveryPhraseError:
+        raise RecoveryRefused(
+            "typo", _("This recovery phrase has a typo: check each group of five characters.")
+        ) from None
+    if userkeys.public_key_of(private) != bytes(desk.recovery_public_key or b""):
+        raise RecoveryRefused("wrong_phrase", _("This is not the recovery phrase of this desk."))
+    return private
+
 
 #: name → roles that hold it. Registered by the modules that need a desk secret.
 DESK_SECRETS: dict[str, frozenset[str]] = {}

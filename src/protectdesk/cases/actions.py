@@ -31,7 +31,7 @@ from protectdesk.cases.models import (
     DefenderKind,
     DefenderLink,
 )
-from protectdesk.crypto import RecoveryPhraseError, recovery, userkeys
+from protectdesk.crypto import userkeys
 from protectdesk.crypto.casekeys import Purpose
 from protectdesk.records import actions as records
 from protectdesk.records import keys as case_keys
@@ -356,14 +356,9 @@ def restore_access(*, actor: User, phrase: str, user: User) -> Restored:
     if not user.has_keypair:
         raise CaseError(_("This person has not accepted their new invitation yet."))
     try:
-        recovery_private = recovery.from_phrase(phrase)
-    except RecoveryPhraseError:
-        raise CaseError(
-            _("This recovery phrase has a typo: check each group of five characters.")
-        ) from None
-    desk = user.desk
-    if userkeys.public_key_of(recovery_private) != bytes(desk.recovery_public_key or b""):
-        raise CaseError(_("This is not the recovery phrase of this desk."))
+        recovery_private = desk_keys.recovery_key(user.desk, phrase)
+    except desk_keys.RecoveryRefused as refused:
+        raise CaseError(refused.message) from None
     cases = workshops = 0
     with transaction.atomic():
         for member in CaseMember.compartments.filter(user=user).select_related("case"):

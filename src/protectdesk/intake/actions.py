@@ -48,8 +48,8 @@ from protectdesk.attachments import documents, sniff, storage
 from protectdesk.attachments.uploads import EncryptedUpload, encrypt_bytes
 from protectdesk.audit.actions import record as audit_record
 from protectdesk.cases import actions as cases
-from protectdesk.crypto import RecoveryPhraseError, kdf, recovery, userkeys
 from protectdesk.crypto import intake as sealing
+from protectdesk.crypto import kdf, userkeys
 from protectdesk.intake import throttle
 from protectdesk.intake.models import (
     MAX_RETENTION_DAYS,
@@ -280,13 +280,9 @@ def recover_key(*, actor: User, phrase: str) -> None:
     if actor.role != Role.COORDINATOR or door_of(actor.desk_id) is None:
         raise PermissionError("a coordinator of a desk with an intake recovers its key")
     try:
-        recovery_private = recovery.from_phrase(phrase)
-    except RecoveryPhraseError:
-        raise IntakeRefused(
-            "phrase", _("This recovery phrase has a typo: check each group of five characters.")
-        ) from None
-    if userkeys.public_key_of(recovery_private) != bytes(actor.desk.recovery_public_key or b""):
-        raise IntakeRefused("phrase", _("This is not the recovery phrase of this desk."))
+        recovery_private = desk_keys.recovery_key(actor.desk, phrase)
+    except desk_keys.RecoveryRefused as refused:
+        raise IntakeRefused("phrase", refused.message) from None
     desk_keys.restore_secret(recovery_private_key=recovery_private, user=actor, name=SECRET)
 
 

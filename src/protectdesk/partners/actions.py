@@ -26,10 +26,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from protectdesk import vocabularies
+from protectdesk.accounts import desk_keys
 from protectdesk.accounts.models import Role, User
 from protectdesk.accounts.queries import lock_colleagues
 from protectdesk.audit.actions import record as audit_record
-from protectdesk.crypto import RecoveryPhraseError, recovery, userkeys
 from protectdesk.crypto.casekeys import Purpose
 from protectdesk.lib.refusals import Refusal
 from protectdesk.partners.models import Partner, PartnerContact, Referral, ReferralStatus
@@ -142,13 +142,9 @@ def recover_directory(*, actor: User, phrase: str) -> Case:
     if directory is None:
         raise PartnerError("no_directory", _("The desk has no partner directory yet: open it."))
     try:
-        recovery_private = recovery.from_phrase(phrase)
-    except RecoveryPhraseError:
-        raise PartnerError(
-            "typo", _("This recovery phrase has a typo: check each group of five characters.")
-        ) from None
-    if userkeys.public_key_of(recovery_private) != bytes(actor.desk.recovery_public_key or b""):
-        raise PartnerError("wrong_phrase", _("This is not the recovery phrase of this desk."))
+        recovery_private = desk_keys.recovery_key(actor.desk, phrase)
+    except desk_keys.RecoveryRefused as refused:
+        raise PartnerError(refused.code, refused.message) from None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         member, _created = CaseMember.compartments.get_or_create(
