@@ -21,6 +21,7 @@ from protectdesk.advocacy.forms import AssessmentForm, CompareForm, InstrumentFo
 from protectdesk.advocacy.models import Instrument, PublishedCountry
 from protectdesk.lib.access import current_user, public, role_required
 from protectdesk.lib.forms import rebind
+from protectdesk.lib.languages import reader_language
 from protectdesk.records.actions import EditConflict
 
 ROLES = tuple(actions.WRITERS)
@@ -192,11 +193,7 @@ def public_country(request: HttpRequest, desk_id: uuid.UUID, code: str) -> HttpR
     )
     if published is None:
         raise Http404
-    language = request.GET.get("lang", "")
-    codes = {value for value, _name in settings.LANGUAGES}
-    if language not in codes:
-        language = (translation.get_language() or "en").split("-")[0]
-        language = language if language in codes else "en"
+    language = reader_language(request.GET.get("lang", ""))
     with translation.override(language):
         labels = vocabularies.load("policy_criteria")
         rows = []

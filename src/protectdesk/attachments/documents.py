@@ -466,6 +466,14 @@ def _anonymise_word(root: etree._Element) -> bool:
     return changed
 
 
+def _blank_account(element: etree._Element) -> None:
+    """An author's account (a Microsoft or other provider's user id) is as identifying as
+    their name: emptied where the part has it."""
+    for attribute in ("userId", "providerId"):
+        if attribute in element.attrib:
+            element.set(attribute, "")
+
+
 def _anonymise_spreadsheet(root: etree._Element) -> bool:
     changed = False
     for author in root.iter(f"{_SML}author"):
@@ -473,9 +481,7 @@ def _anonymise_spreadsheet(root: etree._Element) -> bool:
         changed = True
     for person in root.iter(f"{_XL_PERSONS}person"):
         person.set("displayName", "Author")
-        for attribute in ("userId", "providerId"):
-            if attribute in person.attrib:
-                person.set(attribute, "")
+        _blank_account(person)
         changed = True
     return changed
 
@@ -485,9 +491,7 @@ def _anonymise_presentation(root: etree._Element) -> bool:
     for author in root.iter(f"{_PML}cmAuthor", f"{_PML_2018}author"):
         author.set("name", "Author")
         author.set("initials", "A")
-        for attribute in ("userId", "providerId"):
-            if attribute in author.attrib:
-                author.set(attribute, "")
+        _blank_account(author)
         changed = True
     return changed
 

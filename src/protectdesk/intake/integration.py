@@ -73,8 +73,6 @@ def register() -> None:
 
 def _register_routes() -> None:
     officers = {"admin": 403, "outsider": 404, "outsider_caseworker": 404}
-    public = {"desk_id": "public"}
-    del public
     registry.register_routes(
         {
             "intake:report": RouteRule("GET", "public", member=200, sample=_public_door),

@@ -46,6 +46,7 @@ from protectdesk.intake import actions, throttle
 from protectdesk.intake.forms import AnswerForm, ReceiptForm, ReportForm
 from protectdesk.lib.access import public
 from protectdesk.lib.forms import Problem
+from protectdesk.lib.languages import reader_language
 
 TOKEN_HOURS = 6
 _TOKEN_SALT = "protectdesk.intake.form"  # noqa: S105 - a signing namespace
@@ -54,19 +55,13 @@ MAX_REQUEST_BYTES = actions.MAX_FILES * MAX_UPLOAD_BYTES + 1024 * 1024
 
 
 def _language(request: HttpRequest) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
     asked = request.POST.get("lang", "") if request.method == "POST" else ""
-    asked = asked or request.GET.get("lang", "")
-    if asked in codes:
-        return asked
-    current = (translation.get_language() or "en").split("-")[0]
-    return current if current in codes else "en"
+    return reader_language(asked or request.GET.get("lang", ""))
 
 
 def _language_of_link(request: HttpRequest) -> str:
     """The language without reading the body (a request refused before it is read)."""
-    asked = request.GET.get("lang", "")
-    return asked if asked in {code for code, _name in settings.LANGUAGES} else "en"
+    return reader_language(request.GET.get("lang", ""))
 
 
 def _door(desk_id: uuid.UUID) -> Any:

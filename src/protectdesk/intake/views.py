@@ -9,7 +9,7 @@ officer, answers 404. Opening a submission is audit-logged (``intake.read``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +33,8 @@ from protectdesk.lib.access import current_user, role_required
 from protectdesk.lib.forms import rebind, set_choices
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import keyring_for
-from protectdesk.records.models import Case, CaseMember, MemberKind
+from protectdesk.records.models import Case
+from protectdesk.records.queries import staff_cases_of
 
 ROLES = tuple(actions.OFFICER_ROLES)
 
@@ -242,7 +243,7 @@ def _submission_or_404(request: HttpRequest, submission_id: uuid.UUID) -> Submis
 
 
 def _staff_cases(viewer: User) -> list[tuple[str, str]]:
-    ids = CaseMember.objects.filter(user=viewer, kind=MemberKind.STAFF).values("case_id")
+    ids = staff_cases_of(viewer)
     return [
         (str(case.id), case.reference)
         for case in Case.objects.filter(pk__in=ids, desk_id=viewer.desk_id).order_by("reference")
@@ -323,6 +324,28 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
+def _moving(
+    request: HttpRequest,
+    found: Submission,
+    form_name: str,
+    form: Any,
+    move: Callable[[], Any],
+) -> tuple[Any, HttpResponse | None]:
+    """Run a move into a case (``move``): (its result, None), or (None, the page that says
+    why not — the form shown again on an edit conflict, the refusal after a redirect)."""
+    try:
+        return move(), None
+    except EditConflict:
+        found.refresh_from_db()
+        if "row_version" in form.fields:
+            rebind(form, row_version=str(found.row_version))
+        page = _submission_page(request, found, status=409, conflict=True, **{form_name: form})
+        return None, page
+    except actions.IntakeRefused as refused:
+        messages.error(request, refused.message)
+        return None, redirect("intake:submission", submission_id=found.id)
+
+
 @require_POST
 @role_required(*ROLES)
 def open_case(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
@@ -330,20 +353,21 @@ def open_case(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     viewer = current_user(request)
     form = DefenderForm(request.POST, auto_id="case_%s", default_country=viewer.desk.country)
     if form.is_valid():
-        try:
-            case = actions.open_case(
+        case, refused = _moving(
+            request,
+            found,
+            "case_form",
+            form,
+            lambda: actions.open_case(
                 actor=viewer,
                 keyring=keyring_for(request),
                 submission=found,
                 profile=form.profile(),
                 expected_version=_version(request),
-            )
-        except EditConflict:
-            found.refresh_from_db()
-            return _submission_page(request, found, status=409, case_form=form, conflict=True)
-        except actions.IntakeRefused as refused:
-            messages.error(request, refused.message)
-            return redirect("intake:submission", submission_id=found.id)
+            ),
+        )
+        if refused is not None:
+            return refused
         messages.success(
             request,
             _("Case %(reference)s is open, with the report and its files.")
@@ -362,21 +386,21 @@ def add_to_case(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     set_choices(form, "case", [("", "—"), *_staff_cases(viewer)])
     if form.is_valid():
         case = Case.objects.get(pk=form.cleaned_data["case"])
-        try:
-            actions.add_to_case(
+        _report, refused = _moving(
+            request,
+            found,
+            "add_form",
+            form,
+            lambda: actions.add_to_case(
                 actor=viewer,
                 keyring=keyring_for(request),
                 submission=found,
                 case=case,
                 expected_version=form.cleaned_data["row_version"],
-            )
-        except EditConflict:
-            found.refresh_from_db()
-            rebind(form, row_version=str(found.row_version))
-            return _submission_page(request, found, status=409, add_form=form, conflict=True)
-        except actions.IntakeRefused as refused:
-            messages.error(request, refused.message)
-            return redirect("intake:submission", submission_id=found.id)
+            ),
+        )
+        if refused is not None:
+            return refused
         messages.success(
             request,
             _("The report and its files are now in case %(reference)s.")

@@ -26,6 +26,7 @@ from protectdesk.attachments.actions import upload_refusal
 from protectdesk.attachments.uploads import EncryptedUploadedFile
 from protectdesk.crypto import stream
 from protectdesk.lib.access import current_user, public, role_required
+from protectdesk.lib.languages import reader_language
 from protectdesk.library import actions, bundle, queries
 from protectdesk.library.forms import (
     ResourceForm,
@@ -51,11 +52,7 @@ def _reader(request: HttpRequest) -> Any:
 
 
 def _language(request: HttpRequest) -> str:
-    asked = request.GET.get("lang", "")
-    if asked in CODES:
-        return asked
-    current = (translation.get_language() or "en").split("-")[0]
-    return current if current in CODES else "en"
+    return reader_language(request.GET.get("lang", ""))
 
 
 def _public(
