@@ -93,14 +93,6 @@ def deployment_checks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
                 id="protectdesk.W005",
             )
         )
-    if "protectdesk.lib.csrf.NoReferrerCsrfMiddleware" not in settings.MIDDLEWARE:
-        problems.append(
-            Error(
-                "CSRF protection is not installed.",
-                hint="Keep protectdesk.lib.csrf.NoReferrerCsrfMiddleware in MIDDLEWARE.",
-                id="protectdesk.E003",
-            )
-        )
     kdf = settings.PROTECTDESK_KDF
     if kdf.opslimit < PRODUCTION_KDF.opslimit or kdf.memlimit < PRODUCTION_KDF.memlimit:
         problems.append(
