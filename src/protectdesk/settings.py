@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "protectdesk.advocacy",
     "protectdesk.analytics",
     "protectdesk.intake",
+    "protectdesk.api",
 ]
 # Deliberately absent: django.contrib.admin (its LogEntry stores object reprs in clear) and
 # django.contrib.sessions (our session model in `accounts` records the owner, for "sign out all").

@@ -17,6 +17,7 @@ from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib.access import current_user, signed_in
+from protectdesk.lib import problems
 from protectdesk.lib.headers import promises_no_cookie
 from protectdesk.plans import dashboard
 from protectdesk.plans import queries as plan_queries
@@ -106,7 +107,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     """An error page; on the public form's pages, one without the menu's forms (whose CSRF
-    token would set a cookie there) in the reader's language of the link."""
+    token would set a cookie there) in the reader's language of the link; under the JSON
+    API, a problem document (lib/problems.py)."""
+    if problems.is_api(request):
+        return problems.for_status(request, status)
     if promises_no_cookie(request):
         return render(
             request,

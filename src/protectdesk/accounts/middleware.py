@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from protectdesk.accounts import session_keys
 from protectdesk.accounts.models import User
 
-#: Paths a signed-in user without an unlocked key may still reach.
-_OPEN_PREFIXES = ("/static/", "/i18n/", "/favicon.ico")
+#: Paths a signed-in user without an unlocked key may still reach. The JSON API reads no
+#: session at all (a token is its only way in: api/auth.py), so a session cookie sent with a
+#: call is not gated either.
+_OPEN_PREFIXES = ("/static/", "/i18n/", "/favicon.ico", "/api/")
 _OPEN_NAMES = ("accounts:unlock", "accounts:logout")
 
 

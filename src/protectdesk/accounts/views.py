@@ -499,7 +499,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     moving = queries.has_confirmed_totp(user)
     form_class = ReauthEnrolForm if moving else EnrolForm
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (not moving or _password_ok(user, form)):
+    if request.method == "POST" and form.is_valid() and (not moving or password_ok(user, form)):
         done = _confirm_enrolment(request, user, form, during_login=False)
         if done is not None:
             return done
@@ -517,7 +517,9 @@ def _wrong_password(attempt: throttle.Attempt) -> str:
     return message
 
 
-def _password_ok(user: User, form: forms.Form) -> bool:
+def password_ok(user: User, form: forms.Form) -> bool:
+    """Is ``form``'s ``password`` the user's? Counted like a sign-in (slowed after failures);
+    the error goes on the form. Also used by the API token page."""
     attempt = throttle.begin_attempt(user.login)
     if attempt.delayed_until is not None:
         throttle.refuse(attempt)

@@ -357,13 +357,17 @@ def _order(dimension: str, code: str) -> tuple[int, object]:
     return (1 if code == NOT_RECORDED else 0, key)
 
 
-def labelled(table: Table) -> Rows:
-    """A table's cells with their labels, in a stable order (periods in time; else by label,
-    "not recorded" last)."""
-    groups = sorted(
+def ordered_cells(table: Table) -> list[tuple[tuple[str, ...], int]]:
+    """A table's cells (codes, count) in a stable order: periods in time; else by label,
+    "not recorded" last."""
+    return sorted(
         table.cells.items(),
         key=lambda item: [_order(d, c) for d, c in zip(table.by, item[0], strict=True)],
     )
+
+
+def labelled(table: Table) -> Rows:
+    """A table's cells with their labels, in :func:`ordered_cells` order."""
     return Rows(
         table.by,
         tuple(
@@ -371,7 +375,7 @@ def labelled(table: Table) -> Rows:
                 tuple(DIMENSIONS[d].label_of(c) for d, c in zip(table.by, group, strict=True)),
                 n,
             )
-            for group, n in groups
+            for group, n in ordered_cells(table)
         ),
         table.total,
     )
@@ -389,21 +393,43 @@ def filter_choices(
     return choices
 
 
-def tables(
-    published: Release,
-    view: View,
-    scope: Scope,
-    filters: Mapping[str, frozenset[str]],
-) -> list[Rows]:
-    """The view's charts (one table each), under ``filters``; charts of dimensions the scope
-    leaves out (regions) are skipped."""
-    shown = dimensions_of(view, scope)
-    out = []
-    for by in view.charts:
-        if not set(by) <= set(shown):
-            continue
-        out.append(labelled(suppression.tabulate(published, Query(view.slug, by, filters))))
-    return out
+@dataclass(frozen=True)
+class Published:
+    """One view as released to a viewer: the pages, the CSV and the API all read this."""
+
+    view: View
+    scope: Scope
+    release: Release
+    filters: dict[str, frozenset[str]]
+    tables: tuple[Table, ...]  # one per chart the scope shows (charts of regions may not)
+
+    @property
+    def withheld(self) -> int | None:
+        """What may be said of the withheld records: in the pool only "none" (0) or "some"
+        (None): a desk that knows how many of its own records there are could otherwise
+        subtract them from the pool's exact number."""
+        if not self.scope.pooled:
+            return self.release.withheld_shown()
+        return 0 if self.release.withheld == 0 else None
+
+
+def publish(view: View, scope: Scope, raw: Mapping[str, Sequence[str]]) -> Published:
+    """``view`` under the filters of ``raw`` (codes not offered are dropped), released for
+    ``scope``; charts of dimensions the scope leaves out (regions) are skipped."""
+    release = release_for(view.unit, scope)
+    filters = clean_filters(raw, view, scope, release)
+    shown = set(dimensions_of(view, scope))
+    return Published(
+        view,
+        scope,
+        release,
+        filters,
+        tuple(
+            suppression.tabulate(release, Query(view.slug, by, filters))
+            for by in view.charts
+            if set(by) <= shown
+        ),
+    )
 
 
 def clean_filters(

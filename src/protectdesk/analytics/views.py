@@ -68,17 +68,16 @@ def _published(request: HttpRequest, slug: str) -> dict[str, Any]:
     view = queries.view_of(slug)
     if view is None:
         raise Http404
-    scope = _scope(request)
-    published = queries.release_for(view.unit, scope)
-    filters = queries.clean_filters(
-        {d: request.GET.getlist(d) for d in view.dimensions}, view, scope, published
+    published = queries.publish(
+        view, _scope(request), {d: request.GET.getlist(d) for d in view.dimensions}
     )
     return {
         "view": view,
-        "scope": scope,
-        "published": published,
-        "filters": filters,
-        "tables": queries.tables(published, view, scope, filters),
+        "scope": published.scope,
+        "published": published.release,
+        "withheld": published.withheld,
+        "filters": published.filters,
+        "tables": [queries.labelled(table) for table in published.tables],
         "counted": str(UNITS[view.unit].counted),
     }
 
@@ -100,11 +99,6 @@ def view(request: HttpRequest, slug: str) -> HttpResponse:
             **found,
             "form": form,
             "panels": [(_chart(view, rows, found["counted"]), rows) for rows in found["tables"]],
-            # In the pool, only "nothing" or "some": a desk that knows how many of its own
-            # records there are could otherwise subtract them from the pool's exact number.
-            "withheld": published.withheld_shown()
-            if not scope.pooled
-            else (0 if published.withheld == 0 else None),
             "csv_query": query.urlencode(),
             "subjects": queries.SUBJECTS,
             "filtered": bool(found["filters"]),

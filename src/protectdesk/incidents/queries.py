@@ -182,3 +182,9 @@ def sources_of(keyring: Keyring, incident: Incident) -> list[dict[str, Any]]:
 
 def actors_of(keyring: Keyring, case: Case) -> list[tuple[Actor, Opened]]:
     return [(a, keyring.opened(a)) for a in Actor.objects.filter(case=case)]
+
+
+def default_country(case: Case) -> str:
+    """Where a new incident of ``case`` happened unless said: the defender's country."""
+    defender = Defender.objects.filter(case=case).first()
+    return defender.country if defender else case.desk.country

@@ -17,7 +17,6 @@ from protectdesk.attachments import queries as attachment_queries
 from protectdesk.attachments.uploads import max_upload_megabytes
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
-from protectdesk.cases.models import Defender
 from protectdesk.incidents import actions, queries
 from protectdesk.incidents.forms import (
     SEVERITY_LABELS,
@@ -132,11 +131,6 @@ def _formsets(
     return perpetrators, sources
 
 
-def _default_country(case: Case) -> str:
-    defender = Defender.objects.filter(case=case).first()
-    return defender.country if defender else case.desk.country
-
-
 def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, "incidents/form.html", context, status=status)
 
@@ -144,7 +138,7 @@ def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200)
 @require_http_methods(["GET", "POST"])
 @case_view(staff_only=True)
 def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
-    form = IncidentForm(request.POST or None, default_country=_default_country(case))
+    form = IncidentForm(request.POST or None, default_country=queries.default_country(case))
     perpetrators, sources = _formsets(request, keyring, case, None)
     if request.method == "POST" and "refresh" not in request.POST:
         # All three are validated (no short cut), so every error shows at once.

@@ -28,8 +28,9 @@ class SecurityHeadersMiddleware:
 
 
 #: Pages that promise to set no cookie at all, whatever they answer (the public intake: its
-#: error pages too — a mistyped link must not leave a year-long CSRF cookie in the browser).
-NO_COOKIE_PATHS = ("/report/",)
+#: error pages too — a mistyped link must not leave a year-long CSRF cookie in the browser;
+#: the JSON API, whose callers authenticate with a token and keep no state).
+NO_COOKIE_PATHS = ("/report/", "/api/")
 
 
 def promises_no_cookie(request: HttpRequest) -> bool:
