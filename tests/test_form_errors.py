@@ -363,6 +363,12 @@ FORMS: dict[str, Refusal | NothingToType] = {
         ("name", "languages"),
     ),
     # --- cases ---
+    "api:tokens": Refusal(
+        "caseworker",
+        lambda d: {"label": "x" * 81, "scope": "", "days": "", "password": ""},
+        ("label", "scope", "days", "password"),
+    ),
+    "api:revoke": BUTTONS,
     "cases:new": Refusal(
         "caseworker",
         lambda desks: {
