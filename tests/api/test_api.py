@@ -95,9 +95,7 @@ def test_an_account_that_changes_loses_its_tokens(desks, change):
     if change == "deactivated":
         desk_actions.set_active(actor=desks.coordinator, user=desks.caseworker2, active=False)
     elif change == "role changed":
-        desk_actions.change_role(
-            actor=desks.coordinator, user=desks.caseworker2, role=Role.TRAINER
-        )
+        desk_actions.change_role(actor=desks.coordinator, user=desks.caseworker2, role=Role.TRAINER)
     else:
         invitation, secret = invitations.invite(
             actor=desks.coordinator,
