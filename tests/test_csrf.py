@@ -43,7 +43,9 @@ def test_post_without_token_is_refused(desks):
     client = Client(enforce_csrf_checks=True)
     client.get("/login/")
     response = client.post(
-        "/login/", {"login": desks.caseworker.login, "password": PASSWORD}, HTTP_ORIGIN="http://testserver"
+        "/login/",
+        {"login": desks.caseworker.login, "password": PASSWORD},
+        HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 403
     assert b"This form has expired" in response.content

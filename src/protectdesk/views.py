@@ -16,8 +16,8 @@ from protectdesk.accounts import queries as account_queries
 from protectdesk.accounts.models import ACCOUNT_MANAGERS, Role
 from protectdesk.audit import queries as audit_queries
 from protectdesk.cases import queries as case_queries
-from protectdesk.lib.access import current_user, signed_in
 from protectdesk.lib import problems
+from protectdesk.lib.access import current_user, signed_in
 from protectdesk.lib.headers import promises_no_cookie
 from protectdesk.plans import dashboard
 from protectdesk.plans import queries as plan_queries

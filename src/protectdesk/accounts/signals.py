@@ -17,3 +17,8 @@ role_changed = Signal()
 #: Sent with ``user`` and ``actor`` when an account is deactivated (inside the transaction): a
 #: module whose compartment an account leaves with its activity dismisses it.
 account_deactivated = Signal()
+
+#: Sent with ``user`` and ``reason`` when the account's owner changes their password or signs
+#: out everywhere (the remedies for a leaked password or a lost device): whatever works
+#: without the password (an API token) must stop working too.
+credentials_reset = Signal()

@@ -25,10 +25,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from protectdesk.accounts.models import Role, User
-from protectdesk.api.models import READS_CONTENT, Scope, Token
+from protectdesk.api.models import READS_CONTENT, Scope, Token, TokenKey
 from protectdesk.audit.actions import record
 from protectdesk.crypto import tokens, userkeys
 from protectdesk.crypto.errors import EnvelopeError
+from protectdesk.lib.database import checkpoint
 
 #: Scopes each role may give a token (analytics.actions.VIEWERS see statistics; case members
 #: read and write). An administrator and a trainer reach no case and no analytics: none.
@@ -39,6 +40,9 @@ SCOPES_OF_ROLE: dict[str, tuple[str, ...]] = {
     Role.ANALYST: (Scope.STATISTICS,),
 }
 LIFETIMES = (7, 30, 90, 365)
+#: A token that carries its owner's key lives at most this many days: a stolen token and a
+#: copy of the database together open the owner's cases for as long as the token lives.
+MOST_DAYS_WITH_KEY = 90
 MOST_LIVE = 10
 #: Calls per token per minute; past it, 429 until the minute ends.
 CALLS_PER_MINUTE = 120
@@ -50,6 +54,12 @@ class TokenRefused(ValueError):
 
 def scopes_for(user: User) -> tuple[str, ...]:
     return SCOPES_OF_ROLE.get(user.role, ()) if user.is_active else ()
+
+
+def lifetimes_for(scope: str) -> tuple[int, ...]:
+    if scope in READS_CONTENT:
+        return tuple(n for n in LIFETIMES if n <= MOST_DAYS_WITH_KEY)
+    return LIFETIMES
 
 
 @dataclass(frozen=True)
@@ -68,19 +78,24 @@ def create_token(
 ) -> NewToken:
     """A new token of ``actor``'s. A token that reads case content wraps ``private_key`` (the
     actor's own, opened by their session) under the token's secret."""
-    if scope not in scopes_for(actor):
-        raise TokenRefused("scope")
-    if days not in LIFETIMES:
+    if days not in lifetimes_for(scope):
         raise TokenRefused("lifetime")
     text, presented = tokens.new()
-    wrapped: bytes | None = None
-    if scope in READS_CONTENT:
-        if private_key is None or userkeys.public_key_of(private_key) != bytes(actor.public_key):
-            raise TokenRefused("key")
-        wrapped = tokens.wrap_private_key(presented, actor.id, private_key)
-    sealed_label = userkeys.seal_to(bytes(actor.public_key), label.encode()) if label else b""
+    sealed_label = (
+        userkeys.seal_to(bytes(actor.public_key or b""), label.encode()) if label else b""
+    )
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=actor.pk)
+        # The account as it is now, locked: a deactivation or role change that lands meanwhile
+        # either happened before (refused here) or waits and then drops this token too.
+        actor = User.objects.select_for_update().get(pk=actor.pk)
+        if scope not in scopes_for(actor):
+            raise TokenRefused("scope")
+        wrapped: bytes | None = None
+        if scope in READS_CONTENT:
+            public_key = bytes(actor.public_key or b"")
+            if private_key is None or userkeys.public_key_of(private_key) != public_key:
+                raise TokenRefused("key")
+            wrapped = tokens.wrap_private_key(presented, actor.id, private_key)
         if live_tokens(actor).count() >= MOST_LIVE:
             raise TokenRefused("too many")
         token = Token.objects.create(
@@ -90,9 +105,10 @@ def create_token(
             scope=scope,
             label=sealed_label,
             digest=presented.check,
-            wrapped_private_key=wrapped,
             expires_at=timezone.now() + datetime.timedelta(days=days),
         )
+        if wrapped is not None:
+            TokenKey.objects.create(token=token, wrapped_private_key=wrapped)
         record(
             "api.token_created", actor=actor, target=token, detail={"scope": scope, "days": days}
         )
@@ -121,6 +137,7 @@ def revoke_token(*, actor: User, token_id: uuid.UUID) -> bool:
             return False
         record("api.token_revoked", actor=actor, target=token, detail={"scope": token.scope})
         token.delete()
+    checkpoint()
     return True
 
 
@@ -130,6 +147,7 @@ def drop_tokens(user: User, reason: str, actor: User | None = None) -> int:
     if not found:
         return 0
     Token.objects.filter(pk__in=found).delete()
+    transaction.on_commit(checkpoint)
     record(
         "api.tokens_dropped",
         actor=actor or user,
@@ -141,7 +159,17 @@ def drop_tokens(user: User, reason: str, actor: User | None = None) -> int:
 
 def destroy_expired() -> int:
     """The worker's housekeeping: an expired token's row (and wrapped key) goes."""
-    return Token.objects.filter(expires_at__lte=timezone.now()).delete()[0]
+    gone = Token.objects.filter(expires_at__lte=timezone.now()).delete()[0]
+    if gone:
+        checkpoint()
+    return gone
+
+
+def drop_all_tokens() -> int:
+    """Every token of every account (a restore brings back tokens revoked since the backup)."""
+    gone = Token.objects.all().delete()[0]
+    checkpoint()
+    return gone
 
 
 def count_call(token: Token) -> int:

@@ -6,8 +6,9 @@ that would help a guesser):
 1. ``Authorization: Bearer pd1_…`` parses (no database lookup otherwise) and names a token
    whose stored check matches: else **401**, one message for "unknown", "wrong secret",
    "expired" and "revoked" alike;
-2. its owner is still active, of the token's desk: else 401 (tokens of a deactivated account
-   are also deleted at deactivation; this is the belt to those braces);
+2. its owner is still active, of the token's desk, and — if the desk now requires two-factor
+   authentication of its staff — has an authenticator: else 401 (tokens of a deactivated
+   account are also deleted at deactivation; this is the belt to those braces);
 3. the token's calls this minute stay within ``actions.CALLS_PER_MINUTE``: else **429** with
    ``Retry-After``;
 4. the operation's scope is one the token has, and the owner's role may still use it (a role
@@ -32,8 +33,9 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from protectdesk.accounts.models import User
+from protectdesk.accounts.queries import has_confirmed_totp
 from protectdesk.api import actions
-from protectdesk.api.models import READS_CONTENT, Token
+from protectdesk.api.models import READS_CONTENT, Token, TokenKey
 from protectdesk.crypto import tokens
 from protectdesk.crypto.errors import EnvelopeError
 from protectdesk.records.keyring import Keyring
@@ -84,8 +86,11 @@ class Caller:
             if self.token.scope not in READS_CONTENT:
                 raise Problem("forbidden", _("This token reads statistics only."))
             try:
+                stored = TokenKey.objects.filter(token=self.token).first()
                 private_key = tokens.open_private_key(
-                    self.presented, self.user.id, bytes(self.token.wrapped_private_key or b"")
+                    self.presented,
+                    self.user.id,
+                    bytes(stored.wrapped_private_key if stored else b""),
                 )
             except EnvelopeError:
                 raise unauthorized() from None
@@ -118,6 +123,8 @@ class TokenAuth(HttpBearer):
             raise unauthorized()
         owner = found.owner
         if not owner.is_active or owner.desk_id != found.desk_id:
+            raise unauthorized()
+        if owner.must_use_2fa and not has_confirmed_totp(owner):
             raise unauthorized()
         caller = Caller(found, owner, presented)
         setattr(request, _CALLER, caller)

@@ -11,7 +11,7 @@ as a plain page.
 
 Every operation names its scopes (``auth.require``); every answer that is not a success is a
 problem document (``lib/problems.py``); pages are ``?page=`` and ``?page_size=`` (at most
-:data:`MOST_PER_PAGE`).
+:data:`schemas.MOST_PER_PAGE`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -38,9 +40,10 @@ from protectdesk.api.models import Scope
 from protectdesk.api.writing import create_incident
 from protectdesk.audit.actions import record
 from protectdesk.cases import queries as case_queries
+from protectdesk.crypto import CryptoError
 from protectdesk.exports import formats, rows
 from protectdesk.incidents import queries as incident_queries
-from protectdesk.incidents.models import Incident
+from protectdesk.incidents.models import Incident, Step
 from protectdesk.lib import problems
 from protectdesk.records import queries as record_queries
 from protectdesk.records.actions import EditConflict
@@ -49,8 +52,6 @@ from protectdesk.records.models import Case, CaseKind, CaseMember, MemberKind
 
 logger = logging.getLogger("protectdesk.api")
 
-MOST_PER_PAGE = 100
-PER_PAGE = 50
 #: The vocabularies whose codes appear in what the API returns or accepts.
 VOCABULARIES = (
     "affected",
@@ -155,11 +156,13 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 
 @api.exception_handler(NoCaseAccess)
-def _no_access(request: HttpRequest, error: Exception) -> HttpResponse:
+def _no_access(request: HttpRequest, error: NoCaseAccess) -> HttpResponse:
     return _not_found(request, Http404())
 
 
-api.add_exception_handler(StaffOnly, _no_access)
+@api.exception_handler(StaffOnly)
+def _staff_only(request: HttpRequest, error: StaffOnly) -> HttpResponse:
+    return _not_found(request, Http404())
 
 
 @api.exception_handler(EditConflict)
@@ -177,6 +180,28 @@ def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return problems.response(kind, request=request)
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return problems.response(
+        "too-large",
+        _("The body is larger than the desk accepts (%(most)d KB). Send less at a time.")
+        % {"most": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+        request=request,
+    )
+
+
+@api.exception_handler(CryptoError)
+def _damaged(request: HttpRequest, error: CryptoError) -> HttpResponse:
+    logging.getLogger("protectdesk.crypto").error(
+        "protected data failed to open on %s: %s", request.path, type(error).__name__
+    )
+    return problems.response(
+        "server-error",
+        _("A stored value failed its integrity check. Nothing was changed; tell the desk."),
+        request=request,
+    )
+
+
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, error: Exception) -> HttpResponse:
     # The type only: an exception's message may carry what was being decrypted or written.
@@ -191,7 +216,8 @@ def _server_error(request: HttpRequest, error: Exception) -> HttpResponse:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _page(request: HttpRequest, items: QuerySet[Any], page: int, page_size: int) -> dict[str, Any]:
+def _page(request: HttpRequest, items: QuerySet[Any], paging: schemas.Paging) -> dict[str, Any]:
+    page, page_size = paging.page, paging.page_size
     total = items.count()
     start = (page - 1) * page_size
     chosen = list(items[start : start + page_size])
@@ -248,6 +274,14 @@ def _when(incident: Incident, opened: Any) -> str:
     return incident.month if incident.date_precision == "month" else str(incident.year)
 
 
+def _step(keyring: Keyring, incident: Incident) -> str:
+    """The handling step; for the defender's own account, "analysed" reads as "registered":
+    whether staff analysed it is staff's (as on the incident's page)."""
+    if incident.step == Step.ANALYSED and not keyring.has_staff_key(incident.case_id):
+        return Step.REGISTERED
+    return incident.step
+
+
 def incident_summary(keyring: Keyring, incident: Incident) -> dict[str, Any]:
     opened = keyring.opened(incident)
     return {
@@ -260,7 +294,7 @@ def incident_summary(keyring: Keyring, incident: Incident) -> dict[str, Any]:
         "types": list(incident.types),
         "nature": incident.nature,
         "severity": incident.severity,
-        "step": incident.step,
+        "step": _step(keyring, incident),
         "reported_by_defender": incident.reported_by_defender,
         "version": incident.row_version,
     }
@@ -411,8 +445,7 @@ def get_statistics(request: HttpRequest, slug: str, scope: str = "own") -> Any:
 )
 def list_cases(
     request: HttpRequest,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(PER_PAGE, ge=1, le=MOST_PER_PAGE),
+    paging: Query[schemas.Paging],
 ) -> Any:
     caller = require(request, *_CONTENT)
     memberships = (
@@ -420,7 +453,7 @@ def list_cases(
         .select_related("case")
         .order_by("case__reference", "case_id")
     )
-    found = _page(request, memberships, page, page_size)
+    found = _page(request, memberships, paging)
     keyring = caller.keyring
     keyring.preload([m.case_id for m in found["chosen"]])
     items = [
@@ -453,13 +486,12 @@ def get_case(request: HttpRequest, case_id: uuid.UUID) -> Any:
 def list_incidents(
     request: HttpRequest,
     case_id: uuid.UUID,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(PER_PAGE, ge=1, le=MOST_PER_PAGE),
+    paging: Query[schemas.Paging],
 ) -> Any:
     caller = require(request, *_CONTENT)
     case = _case(request, caller, case_id)
     incidents = Incident.objects.filter(case=case).order_by("-year", "-month", "-id")
-    found = _page(request, incidents, page, page_size)
+    found = _page(request, incidents, paging)
     items = [incident_summary(caller.keyring, i) for i in found.pop("chosen")]
     return {"items": items, **found}
 
@@ -476,6 +508,7 @@ def get_incident(request: HttpRequest, case_id: uuid.UUID, incident_id: uuid.UUI
     incident = incident_queries.incident_in_case(case, incident_id)
     if incident is None:
         raise Http404
+    setattr(request, _TARGET, incident)  # audited as the page audits a reading: the incident
     return incident_out(caller.keyring, incident)
 
 
@@ -494,6 +527,7 @@ def post_incident(request: HttpRequest, case_id: uuid.UUID, payload: schemas.Inc
     caller = require(request, Scope.WRITE)
     case = _case(request, caller, case_id)
     incident = create_incident(caller, case, payload.dict())
+    setattr(request, _TARGET, incident)
     return Status(201, incident_out(caller.keyring, incident))
 
 

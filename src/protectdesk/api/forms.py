@@ -45,6 +45,23 @@ class TokenForm(ReauthForm):
             (n, ngettext("%(days)d day", "%(days)d days", n) % {"days": n})
             for n in actions.LIFETIMES
         ]
+        days.help_text = _(
+            "A token that reads your cases lives at most %(days)d days; a statistics token up "
+            "to a year."
+        ) % {"days": actions.MOST_DAYS_WITH_KEY}
         self.fields["password"].help_text = _(
             "A token works without signing in: your password confirms it is you who makes it."
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        scope, days = data.get("scope"), data.get("days")
+        if scope and days and days not in actions.lifetimes_for(scope):
+            self.add_error(
+                "days",
+                _(
+                    "A token that reads your cases lives at most %(days)d days: choose a shorter time."
+                )
+                % {"days": actions.MOST_DAYS_WITH_KEY},
+            )
+        return data

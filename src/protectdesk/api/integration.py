@@ -41,6 +41,12 @@ def _dropped(reason: str) -> Any:
     return receiver
 
 
+def _credentials_reset(sender: Any, user: User, reason: str, **kwargs: Any) -> None:
+    from protectdesk.api import actions
+
+    actions.drop_tokens(user, reason)
+
+
 _RECEIVERS = {
     "role changed": _dropped("role changed"),
     "deactivated": _dropped("deactivated"),
@@ -73,3 +79,4 @@ def register() -> None:
     signals.role_changed.connect(_RECEIVERS["role changed"], dispatch_uid="api-role-changed")
     signals.account_deactivated.connect(_RECEIVERS["deactivated"], dispatch_uid="api-deactivated")
     signals.keypair_replaced.connect(_RECEIVERS["new key pair"], dispatch_uid="api-new-keypair")
+    signals.credentials_reset.connect(_credentials_reset, dispatch_uid="api-credentials-reset")

@@ -4,9 +4,11 @@ What is stored in clear, and why it is not identifying or usable:
 
 * who owns the token, its scope, when it was made and when it expires;
 * ``digest``: a keyed hash of the token, which gives nothing back;
-* ``wrapped_private_key``: for a token that reads case content, the owner's private key wrapped
+* :class:`TokenKey`: for a token that reads case content, the owner's private key wrapped
   under a key derived from the token's secret (never stored): ciphertext to anyone without the
-  token;
+  token. A row of its own, written once and never updated: the token's row changes with every
+  call (its rate window), and on PostgreSQL every update leaves an old row version behind until
+  vacuum; none of those may carry a copy of the key;
 * ``label``: sealed to the owner's public key (a label such as "Rosa's notebook" may name
   someone), so only the owner, signed in, reads it;
 * the current rate-limit window (its minute and how many calls it saw): the audit log already
@@ -43,7 +45,6 @@ class Token(models.Model):
     scope = models.CharField(_("what it may do"), max_length=16, choices=Scope.choices)
     label = models.BinaryField(_("label"), blank=True, default=b"")
     digest = models.BinaryField(max_length=32)
-    wrapped_private_key = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
     last_used_on = models.DateField(_("last used"), null=True, blank=True)
@@ -60,3 +61,15 @@ class Token(models.Model):
     @property
     def expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class TokenKey(models.Model):
+    """The owner's private key, wrapped for one token (``crypto.tokens.wrap_private_key``)."""
+
+    token = models.OneToOneField(
+        Token, on_delete=models.CASCADE, primary_key=True, related_name="key"
+    )
+    wrapped_private_key = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"key of API token {self.pk}"

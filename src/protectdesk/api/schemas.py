@@ -127,6 +127,16 @@ class IncidentIn(Schema):
     severity: int | None = Field(None, description="1–5; derived from the types if null.")
 
 
+MOST_PER_PAGE = 100
+#: No list is this long; a larger page number is refused, not sent to the database.
+MOST_PAGES = 100_000
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=MOST_PAGES, description="Which page, from 1.")
+    page_size: int = Field(50, ge=1, le=MOST_PER_PAGE, description="Items a page, at most 100.")
+
+
 def page_of(item: type[Schema], name: str) -> type[Schema]:
     """A page of ``item``: the items, where this page is, and links to its neighbours."""
     return type(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from protectdesk.accounts import session_keys
 from protectdesk.accounts.views import password_ok
-from protectdesk.api import actions
+from protectdesk.api import actions, schemas
 from protectdesk.api.forms import TokenForm
 from protectdesk.api.models import READS_CONTENT, Scope, Token
 from protectdesk.lib import problems
@@ -167,6 +167,6 @@ def docs(request: HttpRequest) -> HttpResponse:
             "problems": [(k, problems.title_of(k), s) for k, s in problems.STATUSES.items()],
             "scopes": Scope.choices,
             "calls_per_minute": actions.CALLS_PER_MINUTE,
-            "most_per_page": 100,
+            "most_per_page": schemas.MOST_PER_PAGE,
         },
     )

@@ -22,7 +22,7 @@ from protectdesk.incidents.models import Incident
 from protectdesk.records.models import Case
 
 #: Fields of the staff form a defender's report does not have, with the value meaning "not sent".
-_STAFF_ONLY = {
+_STAFF_ONLY: dict[str, Any] = {
     "country": "",
     "subdivision": "",
     "exact_time": "",

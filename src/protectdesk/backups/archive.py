@@ -189,9 +189,14 @@ class RestoreReport:
     tables: int
     files: int
     secret_note: str = ""
+    tokens_dropped: int = 0
 
 
 Checkpoint = Callable[[str], None]
+
+
+#: Tables emptied in the restored database before it is made visible (child tables first).
+NOT_RESTORED = ("api_tokenkey", "api_token")
 
 
 def _no_checkpoint(step: str) -> None:
@@ -256,6 +261,9 @@ def restore(
             "the restored tables do not match the backup's checksums; nothing was changed"
         )
     checkpoint("checked")
+    # API tokens are never restored: one revoked since the backup was made (with its copy of
+    # its owner's private key) would work again. Their owners make new ones.
+    tokens = db.empty_tables(staging_db, NOT_RESTORED)
     # Files first: without a database that refers to them they are inert ciphertext.
     for staged, final in moved:
         final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -265,7 +273,9 @@ def restore(
     _commit(staging_db, target.database, force)
     checkpoint("committed")
     shutil.rmtree(staging_dir, ignore_errors=True)
-    return RestoreReport(tables=len(manifest["tables"]), files=len(moved), secret_note=note)
+    return RestoreReport(
+        tables=len(manifest["tables"]), files=len(moved), secret_note=note, tokens_dropped=tokens
+    )
 
 
 def _staging_database(target: db.Database, staging_dir: Path) -> db.Database:

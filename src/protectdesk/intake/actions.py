@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +61,7 @@ from protectdesk.intake.models import (
     Submission,
     SubmissionState,
 )
+from protectdesk.lib.database import checkpoint
 from protectdesk.lib.refusals import Refusal
 from protectdesk.records import actions as records
 from protectdesk.records.keyring import Keyring, NoCaseAccess
@@ -861,22 +862,9 @@ def _destroy(submission: Submission) -> None:
         folder = Path(settings.FILES_DIR) / str(submission_id)
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-        _checkpoint()
+        checkpoint()
 
     transaction.on_commit(remove)
-
-
-def _checkpoint() -> None:
-    """SQLite's ``secure_delete`` zeroes freed pages of the database file, but the rows' old
-    pages stay in the write-ahead log until a checkpoint copies it over: do that now."""
-    connection = transaction.get_connection()
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return  # (inside a transaction the next checkpoint does it; PostgreSQL: security.md)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except DatabaseError:  # busy: SQLite checkpoints again on its own soon
-        return
 
 
 def destroy_expired(now: datetime.datetime | None = None) -> int:

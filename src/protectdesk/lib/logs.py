@@ -29,15 +29,19 @@ from protectdesk.lib.env import make_private
 
 #: One-time secrets that travel in URL paths (invitation and first-run links).
 _TOKEN_PATHS = re.compile(r"(/(?:invitation|setup)/)[^/\s'\"]+")
+#: An API token anywhere in a line (a library that logs a malformed Authorization header).
+_API_TOKENS = re.compile(r"pd1_[A-Za-z0-9_+/=-]{20,}")
 
 
 def redact_paths(text: str) -> str:
-    return _TOKEN_PATHS.sub(r"\1[redacted]", text)
+    return _API_TOKENS.sub("pd1_[redacted]", _TOKEN_PATHS.sub(r"\1[redacted]", text))
 
 
 #: Public pages whose 4xx answers are a person's actions (a mistyped receipt, an empty
-#: message, a throttled attempt): no log line may date them to the second.
-_QUIET_PATHS = re.compile(r"^/report/")
+#: message, a throttled attempt): no log line may date them to the second. The JSON API's
+#: 4xx are answers to callers (a refused token, a refused body), each in the audit log when
+#: a token was valid; logging them too would let anyone without a token flood the log.
+_QUIET_PATHS = re.compile(r"^/(?:report|api)/")
 
 
 def _is_quiet(record: logging.LogRecord) -> bool:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -271,7 +271,7 @@ class RouteRule:
     member: int
     defender: int = 404
     sample: Callable[[User, Keyring, Case], dict[str, Any]] | None = None
-    overrides: dict[str, int] | None = None
+    overrides: Mapping[str, int | str] | None = None  # a status, or "login" (sign-in page)
 
 
 ROUTES: dict[str, RouteRule] = {}

@@ -1,7 +1,9 @@
 """What a signed-in person changes about their own account (the *My account* page).
 
 The password is not only a login secret: it seals the private key that opens every case key,
-so changing it re-seals that key. Signing out everywhere is the remedy for a lost phone.
+so changing it re-seals that key. Signing out everywhere is the remedy for a lost phone. Both
+send ``credentials_reset``: the API drops the account's tokens (each carries its own copy of
+the private key, which a new password does not lock).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db import transaction
 
 from protectdesk.accounts.actions._common import _sealed_key_of
 from protectdesk.accounts.models import Session, User
+from protectdesk.accounts.signals import credentials_reset
 from protectdesk.audit.actions import record
 from protectdesk.crypto import userkeys
 
@@ -29,6 +32,7 @@ def change_password(*, user: User, old_password: str, new_password: str) -> None
         )
         user.save(update_fields=["password", "sealed_private_key"])
         record("account.password_changed", actor=user, target=user)
+        credentials_reset.send(sender=User, user=user, reason="password changed")
 
 
 def revoke_sessions(*, user: User, keep_session_key: str | None = None) -> int:
@@ -39,6 +43,7 @@ def revoke_sessions(*, user: User, keep_session_key: str | None = None) -> int:
             sessions = sessions.exclude(session_key=keep_session_key)
         count, _ = sessions.delete()
         record("sessions.revoked", actor=user, target=user, detail={"count": count})
+        credentials_reset.send(sender=User, user=user, reason="signed out everywhere")
     return count
 
 

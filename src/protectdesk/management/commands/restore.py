@@ -74,6 +74,11 @@ class Command(BaseCommand):
         )
         if report.secret_note:
             self.stdout.write(report.secret_note)
+        if report.tokens_dropped:
+            self.stdout.write(
+                f"{report.tokens_dropped} rows of API tokens were not restored: a token revoked "
+                "since the backup must not work again. Their owners make new ones in My account."
+            )
         self.stdout.write(
             "Run `protectdesk migrate` if this backup came from an older version, then `protectdesk audit verify`."
         )
