@@ -252,3 +252,57 @@ def test_the_api_never_writes_a_plaintext_log_line(desks, caplog):
         client.post(f"/api/v1/cases/{desks.case.id}/incidents/", {**INCIDENT, "when": "bad"})
     for secret in (INCIDENT["narrative"], INCIDENT["title"], client.headers["Authorization"][7:]):
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("remedy", ["password changed", "signed out everywhere"])
+def test_the_remedies_for_a_leak_stop_every_token(desks, remedy):
+    from protectdesk.accounts.actions import my_account
+
+    text = make_token(desks.caseworker, Scope.READ)
+    if remedy == "password changed":
+        my_account.change_password(
+            user=desks.caseworker, old_password=PASSWORD, new_password="a whole new passphrase 42"
+        )
+    else:
+        my_account.revoke_sessions(user=desks.caseworker)
+    assert _cases(ApiClient(text)).status_code == 401
+    assert not Token.objects.exists() and not TokenKey.objects.exists()
+    assert AuditEntry.objects.filter(action="api.tokens_dropped").latest("seq").detail == {
+        "count": 1,
+        "reason": remedy,
+    }
+
+
+def test_a_desk_that_requires_two_factor_stops_tokens_of_staff_without_it(desks):
+    text = make_token(desks.caseworker, Scope.READ)
+    desks.desk.require_staff_2fa = True
+    desks.desk.save(update_fields=["require_staff_2fa"])
+    assert _cases(ApiClient(text)).status_code == 401
+
+
+def test_a_token_with_a_key_lives_90_days_at_most(desks):
+    with pytest.raises(actions.TokenRefused):
+        make_token(desks.caseworker, Scope.READ, days=365)
+    make_token(desks.coordinator, Scope.STATISTICS, days=365)
+
+
+def test_the_defender_does_not_learn_whether_staff_analysed_an_incident(desks):
+    from tests.incidents.helpers import log_incident_with
+
+    incident = log_incident_with(desks.caseworker, desks.case, analysis="A pattern of watching.")
+    assert incident.step == "analysed"
+    url = f"/api/v1/cases/{desks.case.id}/incidents/{incident.id}/"
+    assert ApiClient(make_token(desks.caseworker, Scope.READ)).get(url).json()["step"] == "analysed"
+    seen = ApiClient(make_token(desks.defender, Scope.READ)).get(url).json()
+    assert (seen["step"], seen["analysis"]) == ("registered", None)
+
+
+def test_absurd_pages_and_bodies_are_refused_not_sent_to_the_database(desks, settings):
+    client = ApiClient(make_token(desks.caseworker, Scope.WRITE))
+    url = f"/api/v1/cases/{desks.case.id}/incidents/"
+    assert client.get(url, data={"page": 10**30}).status_code == 422
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    huge = client.post(url, {**INCIDENT, "narrative": "x" * 4096})
+    assert huge.status_code == 413
+    assert huge["Content-Type"] == "application/problem+json"
+    assert not Incident.objects.exists()
