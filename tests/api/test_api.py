@@ -164,7 +164,7 @@ def test_bad_bodies_get_the_forms_messages_in_the_callers_language(desks):
     )
     assert response.status_code == 422
     problem = response.json()
-    assert problem["title"] == "Algunos valores deben corregirse"
+    assert problem["title"] == "Hay valores que corregir"
     pointers = {e["pointer"] for e in problem["errors"]}
     assert pointers == {"#/title", "#/when"}
     assert all(e["detail"] and "31/02/2026" not in e["detail"] for e in problem["errors"])
