@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
@@ -41,7 +41,7 @@ from protectdesk.api.writing import create_incident
 from protectdesk.audit.actions import record
 from protectdesk.cases import queries as case_queries
 from protectdesk.crypto import CryptoError
-from protectdesk.exports import formats, rows
+from protectdesk.exports import files, rows
 from protectdesk.incidents import queries as incident_queries
 from protectdesk.incidents.models import Incident, Step
 from protectdesk.lib import problems
@@ -84,7 +84,7 @@ api = NinjaAPI(
     description=(
         "Statistics, vocabularies, and the cases a token's owner is a member of, with their "
         "incidents. Authenticate with a personal access token made in My account → API tokens "
-        "(`Authorization: Bearer pd1_…`). Every call is in the desk's audit log."
+        "(Authorization: Bearer pd1_…). Every call is in the desk's audit log."
     ),
     urls_namespace="api:api-v1",
     docs_url=None,
@@ -390,8 +390,8 @@ def list_statistics(request: HttpRequest) -> Any:
     tags=["statistics"],
     summary="One statistics view, with small groups withheld as on the Analytics pages",
     description=(
-        "Filter with one query parameter per dimension (`?type=killing&type=threat`); codes "
-        "not offered are ignored. `?scope=network` reads the network's pooled statistics if "
+        "Filter with one query parameter per dimension (?type=killing&type=threat); codes "
+        "not offered are ignored. ?scope=network reads the network's pooled statistics if "
         "the desk takes part (404 otherwise)."
     ),
 )
@@ -520,7 +520,7 @@ def get_incident(request: HttpRequest, case_id: uuid.UUID, incident_id: uuid.UUI
     description=(
         "Staff members log a full incident; the defender's own account reports one with the "
         "fields of its own form. The same checks as the page's form apply, with the same "
-        "messages, in `errors`."
+        "messages, in errors."
     ),
 )
 def post_incident(request: HttpRequest, case_id: uuid.UUID, payload: schemas.IncidentIn) -> Any:
@@ -533,26 +533,13 @@ def post_incident(request: HttpRequest, case_id: uuid.UUID, payload: schemas.Inc
 
 # --- exports ----------------------------------------------------------------------------------
 
-_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
-
-def _export(name: str, fmt: str, keyring: Keyring | None, case_ids: list[uuid.UUID]) -> Any:
-    identifying = keyring is not None
-    header = rows.header(identifying=identifying)
-    data = rows.incident_rows(case_ids, keyring=keyring)
-    chunks = (
-        formats.csv_chunks(header, data)
-        if fmt == "csv"
-        else formats.json_chunks(
-            header, data, exported_at=timezone.now().isoformat(), identifying=identifying
-        )
-    )
-    response = StreamingHttpResponse((c.encode() for c in chunks), content_type=_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
-_FILE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description": "The file."}}
+_FILE = {
+    200: {
+        "content": {t: {} for t in ("application/json", "text/csv", files.XLSX)},
+        "description": "The file (?format=json, csv or xlsx).",
+    }
+}
 
 
 @api.get(
@@ -565,7 +552,7 @@ _FILE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description
 )
 def export_incidents(request: HttpRequest, format: str = "json") -> Any:
     caller = require(request, *_CONTENT)
-    if format not in _TYPES or not caller.user.is_staff_member:
+    if format not in files.FORMATS or not caller.user.is_staff_member:
         raise Http404
     case_ids = list(
         CaseMember.objects.filter(user=caller.user, kind=MemberKind.STAFF).values_list(
@@ -577,7 +564,7 @@ def export_incidents(request: HttpRequest, format: str = "json") -> Any:
         actor=caller.user,
         detail={"format": format, "count": rows.count(case_ids), "cases": len(case_ids)},
     )
-    return _export(f"incidents-{timezone.localdate().isoformat()}", format, None, case_ids)
+    return files.download(f"incidents-{timezone.localdate().isoformat()}", format, None, case_ids)
 
 
 @api.get(
@@ -590,7 +577,7 @@ def export_incidents(request: HttpRequest, format: str = "json") -> Any:
 def export_case(request: HttpRequest, case_id: uuid.UUID, format: str = "json") -> Any:
     caller = require(request, *_CONTENT)
     case = _case(request, caller, case_id)
-    if format not in _TYPES or not caller.keyring.has_staff_key(case.id):
+    if format not in files.FORMATS or not caller.keyring.has_staff_key(case.id):
         raise Http404
     record(
         "export.identifying",
@@ -598,4 +585,4 @@ def export_case(request: HttpRequest, case_id: uuid.UUID, format: str = "json") 
         target=case,
         detail={"format": format, "count": rows.count([case.id])},
     )
-    return _export(f"{case.reference}-identifying", format, caller.keyring, [case.id])
+    return files.download(f"{case.reference}-identifying", format, caller.keyring, [case.id])

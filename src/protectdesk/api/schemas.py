@@ -106,7 +106,7 @@ class Incident(IncidentSummary):
 
 
 class IncidentIn(Schema):
-    """A new incident. Codes come from the vocabularies (``/vocabularies/``). The defender's own
+    """A new incident. Codes come from the vocabularies (/api/v1/vocabularies/). The defender's own
     account sends only title, when, place, types, nature, narrative and consequences."""
 
     title: str
@@ -165,7 +165,7 @@ class ProblemError(Schema):
 
 
 class Problem(Schema):
-    """RFC 9457 problem details (``application/problem+json``)."""
+    """RFC 9457 problem details (application/problem+json)."""
 
     type: str
     title: str

@@ -7,7 +7,6 @@ audited with its format and count, never its content.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from protectdesk.accounts.models import Role
 from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
-from protectdesk.exports import formats, rows
+from protectdesk.exports import files, rows
 from protectdesk.exports import schema as json_schema
 from protectdesk.exports.forms import IdentifyingExportForm
 from protectdesk.lib.access import current_user, role_required
@@ -26,41 +25,7 @@ from protectdesk.records.access import case_view
 from protectdesk.records.keyring import Keyring
 from protectdesk.records.models import Case, CaseMember, MemberKind
 
-FORMATS = ("csv", "xlsx", "json")
-_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _file(
-    name: str, fmt: str, keyring: Keyring | None, case_ids: list[uuid.UUID]
-) -> HttpResponse | StreamingHttpResponse:
-    """The export as a download: ``name`` is neutral (a case reference or a date, never a name)."""
-    identifying = keyring is not None
-    header = rows.header(identifying=identifying)
-    data = rows.incident_rows(case_ids, keyring=keyring)
-    response: HttpResponse | StreamingHttpResponse
-    if fmt == "xlsx":
-        response = HttpResponse(formats.xlsx_bytes(header, data), content_type=_TYPES[fmt])
-    else:
-        chunks: Iterator[str]
-        if fmt == "csv":
-            chunks = formats.csv_chunks(header, data)
-        else:
-            chunks = formats.json_chunks(
-                header, data, exported_at=timezone.now().isoformat(), identifying=identifying
-            )
-        response = StreamingHttpResponse(_encoded(chunks), content_type=_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
-    for chunk in chunks:
-        yield chunk.encode()
+FORMATS = files.FORMATS
 
 
 def _staff_case_ids(request: HttpRequest) -> list[uuid.UUID]:
@@ -92,7 +57,7 @@ def desk(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         cases=len(case_ids),
     )
     name = f"incidents-{timezone.localdate().isoformat()}"
-    return _file(name, fmt, None, case_ids)
+    return files.download(name, fmt, None, case_ids)
 
 
 @require_GET
@@ -122,7 +87,7 @@ def case(
             return render(request, "exports/case.html", context, status=400)
         fmt = form.cleaned_data["file_format"]
         record_access(request, "export.identifying", case, format=fmt, count=context["count"])
-        return _file(f"{case.reference}-identifying", fmt, keyring, [case.id])
+        return files.download(f"{case.reference}-identifying", fmt, keyring, [case.id])
     fmt = request.GET.get("format")
     if fmt is None:
         context["form"] = IdentifyingExportForm()
@@ -130,4 +95,4 @@ def case(
     if fmt not in FORMATS:
         raise Http404
     record_access(request, "export.statistical", case, format=fmt, count=context["count"])
-    return _file(case.reference, fmt, None, [case.id])
+    return files.download(case.reference, fmt, None, [case.id])
