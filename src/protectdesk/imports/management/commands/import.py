@@ -12,6 +12,8 @@ The file is read into memory once; the command writes no copy of it anywhere.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,17 @@ class ProgressBar:
     def end(self) -> None:
         self.out.write("", ending="\n")
         self.out.flush()
+
+
+def _pause_for_fault_test(written: int) -> None:
+    """For the kill test only (``tests/faults``): with ``PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS=N``
+    the command stops, inside the import's transaction, once N rows are written (after the
+    batch that reaches N), and waits to be killed."""
+    pause_after = int(os.environ.get("PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS", "0") or 0)
+    if pause_after and written >= pause_after:
+        sys.stdout.write(f"PAUSED {written}\n")
+        sys.stdout.flush()
+        time.sleep(120)
 
 
 class Command(BaseCommand):
@@ -139,7 +152,10 @@ class Command(BaseCommand):
                 data=data,
                 mapping=mapping,
                 progress=lambda done, total, phase: bar.show(done, total, phase, force=True),
-                tick=lambda done, total: bar.show(done, total, actions.SAVING),
+                tick=lambda done, total: (
+                    bar.show(done, total, actions.SAVING),
+                    _pause_for_fault_test(done),
+                ),
                 total=report.rows,
                 source={"source": "command line"},
             )
