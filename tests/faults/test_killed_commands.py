@@ -44,9 +44,12 @@ files.add_attachment(actor=user, keyring=ring, case=case, record_type="cases.cas
 print("CASE", case.reference)
 """
 
-#: Everything the coordinator can decrypt of the case, as JSON.
+#: Everything the coordinator can decrypt of the case, as JSON, after ``audit verify`` (which
+#: fails the command, so the test, when the chain is broken).
 READ = f"""
-import hashlib, json
+import json
+from django.core.management import call_command
+call_command("audit", "verify")
 from protectdesk.accounts.models import User
 from protectdesk.attachments import queries as aq
 from protectdesk.cases.models import Defender
@@ -152,42 +155,60 @@ def test_a_killed_import_saves_nothing_and_runs_again(desk, tmp_path):
     # No plaintext left behind: not in the process's temp dir, not in the data directory.
     left = {**scan.files_under(temp, since=0), **scan.files_under(cli.data_dir, since=0)}
     assert not scan.find(stories, b"".join(left.values()))
-    assert cli.run("audit", "verify").returncode == 0
 
     again = cli.run(*args)
     assert f"Imported {ROWS} incidents." in again.stdout
     narratives = _read(cli)["narratives"]
     assert len(narratives) == ROWS and len(set(narratives)) == ROWS
     assert f"{stories[1]} row {ROWS - 1}" in narratives
-    assert cli.run("audit", "verify").returncode == 0
 
 
 # --- backup ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("step", ["database", "written"])
-def test_a_killed_backup_leaves_no_archive_and_the_next_one_restores(
-    base_desk, desk, tmp_path, step
-):
+def test_a_killed_backup_leaves_no_archive_and_the_next_one_restores(base_desk, desk, tmp_path):
     cli, _reference, _password = desk
     phrase = base_desk[0].data_dir.parent / "phrase"
     folder = tmp_path / "backups"
     folder.mkdir()
-    first = folder / "first.pdbackup"
-    process = cli.popen("backup", "--output", str(first),
-                        extra_env={"PROTECTDESK_BACKUP_PAUSE_AT": step})  # fmt: skip
-    _kill_when_paused(process, step)
+    # Killed once the dump is in the archive, then once the whole archive is written (not yet
+    # renamed into place): neither leaves anything under the archive's name.
+    stale = []
+    for step in ("database", "written"):
+        killed = folder / f"killed-at-{step}.pdbackup"
+        process = cli.popen("backup", "--output", str(killed),
+                            extra_env={"PROTECTDESK_BACKUP_PAUSE_AT": step})  # fmt: skip
+        _kill_when_paused(process, step)
+        assert not killed.exists(), f"a backup killed at {step} left an archive under its name"
+        stale.append(folder / f"{killed.name}.partial")
+        assert stale[-1].exists()  # what a kill leaves behind; the next backup deletes it
 
-    assert not first.exists(), f"a backup killed at {step} left an archive under its name"
-    stale = folder / "first.pdbackup.partial"
-    assert stale.exists()  # what a kill leaves: the next backup deletes it
-
-    second = folder / "second.pdbackup"
-    done = cli.run("backup", "--output", str(second))
-    assert f"Deleted {stale}" in done.stdout and "Backup written" in done.stdout
-    assert sorted(p.name for p in folder.iterdir()) == ["second.pdbackup"]
+    archive = folder / "after.pdbackup"
+    done = cli.run("backup", "--output", str(archive))
+    assert "Backup written" in done.stdout
+    assert all(f"Deleted {path}" in done.stdout for path in stale)
+    assert sorted(p.name for p in folder.iterdir()) == ["after.pdbackup"]
 
     for target in fresh_command_line(tmp_path / "target"):
-        target.run("restore", str(second), "--phrase-file", str(phrase))
-        assert _read(target) == _read(cli)
-        assert target.run("audit", "verify").returncode == 0
+        target.run("restore", str(archive), "--phrase-file", str(phrase))
+        assert _read(target) == _read(cli)  # each also verifies its audit chain
+
+
+def test_the_clean_up_spares_the_partial_archive_of_a_backup_still_running(tmp_path):
+    """The lock is what tells a dead backup's ``.partial`` from a live one's."""
+    import fcntl
+    import os
+
+    from protectdesk.management.commands.backup import remove_stale_partials
+
+    live, dead = tmp_path / "live.pdbackup.partial", tmp_path / "dead.pdbackup.partial"
+    live.write_bytes(b"PDBK being written")
+    dead.write_bytes(b"PDBK killed half way")
+    fd = os.open(live, os.O_WRONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a backup holds its file while it writes
+        assert remove_stale_partials(tmp_path) == [dead]
+        assert live.exists() and not dead.exists()
+    finally:
+        os.close(fd)  # the writer is gone: its file is now a dead one
+    assert remove_stale_partials(tmp_path) == [live]

@@ -144,6 +144,11 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
             return
+
+        def tick(done: int, total: int) -> None:
+            bar.show(done, total, actions.SAVING)
+            _pause_for_fault_test(done)
+
         try:
             imported = actions.import_rows(
                 actor=actor,
@@ -152,10 +157,7 @@ class Command(BaseCommand):
                 data=data,
                 mapping=mapping,
                 progress=lambda done, total, phase: bar.show(done, total, phase, force=True),
-                tick=lambda done, total: (
-                    bar.show(done, total, actions.SAVING),
-                    _pause_for_fault_test(done),
-                ),
+                tick=tick,
                 total=report.rows,
                 source={"source": "command line"},
             )
