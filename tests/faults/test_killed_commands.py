@@ -110,12 +110,15 @@ def desk(base_desk, tmp_path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _kill_when_paused(process: subprocess.Popen[str], step: str) -> None:
+def _kill_when_paused(process: subprocess.Popen[str], step: str) -> str:
+    """Kill ``process`` once it paused at ``step``; what it printed before pausing."""
     if process.stdout is None:
         raise RuntimeError("no stdout to read")
+    printed = []
     for line in process.stdout:
         if line.startswith(f"PAUSED {step}"):
             break
+        printed.append(line)
     else:
         raise AssertionError(
             f"never paused at {step}: {process.stderr.read() if process.stderr else ''}"
@@ -123,13 +126,14 @@ def _kill_when_paused(process: subprocess.Popen[str], step: str) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    return "".join(printed)
 
 
 # --- import ---------------------------------------------------------------------------------
 
-#: More than one batch of the bulk writer (500 rows), so the kill comes after rows were
-#: written inside the import's transaction and before it commits.
-ROWS = 520
+#: With the pause point set, the bulk writer's batches are 5 rows: the kill comes once 5 rows
+#: are written inside the import's transaction, before the rest and the commit.
+ROWS = 12
 
 
 def test_a_killed_import_saves_nothing_and_runs_again(desk, tmp_path):
@@ -143,10 +147,10 @@ def test_a_killed_import_saves_nothing_and_runs_again(desk, tmp_path):
     cli.extra_env["TMPDIR"] = str(temp)
     args = ["import", str(sheet), "--as", LOGIN, "--case", reference,
             "--password-file", str(password)]  # fmt: skip
-    process = cli.popen(*args, extra_env={"PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS": "500"})
-    _kill_when_paused(process, "500")
+    process = cli.popen(*args, extra_env={"PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS": "5"})
+    _kill_when_paused(process, "5")
 
-    # All or nothing: nothing of the 500 rows written before the kill is there.
+    # All or nothing: nothing of the rows written before the kill is there.
     killed = _read(cli)
     assert killed["narratives"] == [], "a killed import left half its rows"
     assert killed["defender"] == "Killed Process Defender" and killed["files"] == [
@@ -172,21 +176,23 @@ def test_a_killed_backup_leaves_no_archive_and_the_next_one_restores(base_desk, 
     folder = tmp_path / "backups"
     folder.mkdir()
     # Killed once the dump is in the archive, then once the whole archive is written (not yet
-    # renamed into place): neither leaves anything under the archive's name.
-    stale = []
+    # renamed into place): neither leaves anything under the archive's name, and each backup
+    # deletes the .partial the one before it left.
+    stale = None
     for step in ("database", "written"):
         killed = folder / f"killed-at-{step}.pdbackup"
         process = cli.popen("backup", "--output", str(killed),
                             extra_env={"PROTECTDESK_BACKUP_PAUSE_AT": step})  # fmt: skip
-        _kill_when_paused(process, step)
+        printed = _kill_when_paused(process, step)
+        assert stale is None or f"Deleted {stale}" in printed
         assert not killed.exists(), f"a backup killed at {step} left an archive under its name"
-        stale.append(folder / f"{killed.name}.partial")
-        assert stale[-1].exists()  # what a kill leaves behind; the next backup deletes it
+        stale = folder / f"{killed.name}.partial"
+        assert stale.exists()  # what a kill leaves behind
+        assert sorted(p.name for p in folder.iterdir()) == [stale.name]
 
     archive = folder / "after.pdbackup"
     done = cli.run("backup", "--output", str(archive))
-    assert "Backup written" in done.stdout
-    assert all(f"Deleted {path}" in done.stdout for path in stale)
+    assert "Backup written" in done.stdout and f"Deleted {stale}" in done.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["after.pdbackup"]
 
     for target in fresh_command_line(tmp_path / "target"):

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from protectdesk.accounts.models import User
-from protectdesk.imports import actions, sheets, validate
+from protectdesk.imports import actions, bulk, sheets, validate
 from protectdesk.imports.forms import column_label
 from protectdesk.imports.messages import refusal_message
 from protectdesk.management.passwords import signed_in
@@ -57,12 +57,14 @@ class ProgressBar:
         self.out.flush()
 
 
+#: For the kill test only (``tests/faults``): with ``PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS=N``
+#: the bulk writer's batches are N rows, and the command stops inside the import's transaction
+#: once the first batch is written, and waits to be killed.
+PAUSE_AFTER_ROWS = int(os.environ.get("PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS", "0") or 0)
+
+
 def _pause_for_fault_test(written: int) -> None:
-    """For the kill test only (``tests/faults``): with ``PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS=N``
-    the command stops, inside the import's transaction, once N rows are written (after the
-    batch that reaches N), and waits to be killed."""
-    pause_after = int(os.environ.get("PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS", "0") or 0)
-    if pause_after and written >= pause_after:
+    if PAUSE_AFTER_ROWS and written >= PAUSE_AFTER_ROWS:
         sys.stdout.write(f"PAUSED {written}\n")
         sys.stdout.flush()
         time.sleep(120)
@@ -144,6 +146,9 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
             return
+
+        if PAUSE_AFTER_ROWS:
+            bulk.BATCH = PAUSE_AFTER_ROWS
 
         def tick(done: int, total: int) -> None:
             bar.show(done, total, actions.SAVING)
