@@ -137,7 +137,15 @@ SQLITE_PATH = DATA_DIR / "protectdesk.sqlite3"
 # database file's mode; a database created earlier (older versions left it 0644) is fixed here.
 make_private(*(Path(f"{SQLITE_PATH}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")))
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Connections are kept for a minute (no new connection per request); health checks make
+    # each request test a kept connection before its first query and reconnect if it died, so
+    # after PostgreSQL restarts the app serves again at once (without them, the first request
+    # on each kept connection would fail). tests/faults/test_postgres_restart.py.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {

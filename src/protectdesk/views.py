@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -133,5 +137,30 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, "errors/404.html", 404)
 
 
+#: Seconds a client is asked to wait when the database is not answering (it may be restarting).
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, called while the exception is being handled (``sys.exc_info``).
+
+    A database that does not answer (restarting, unreachable, or SQLite busy past its timeout)
+    is not a bug in the request: the page says so, with 503 and ``Retry-After``, so people and
+    monitors wait and retry instead of reporting a crash. Any transaction under way was rolled
+    back by the database; a request whose commit met the outage may or may not have been saved,
+    and the page asks the user to look before sending it again.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        if problems.is_api(request):
+            return problems.unavailable(request, RETRY_AFTER_SECONDS)
+        # Rendered without the request: the context processors would ask the database who is
+        # signed in, and fail again (the server would then answer with its bare 500).
+        if promises_no_cookie(request):
+            template = "errors/public.html"
+            context = {"status": 503, "languages": settings.LANGUAGES, "language": get_language()}
+        else:
+            template, context = "errors/503.html", {}
+        response = HttpResponse(render_to_string(template, context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return _error(request, "errors/500.html", 500)

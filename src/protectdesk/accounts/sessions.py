@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 #: Session keys used by the login flow (the only things besides Django's own we keep there).
@@ -33,6 +35,20 @@ class SessionStore(DatabaseSessionStore):
             model = self.get_model_class()  # type: ignore[no-untyped-call]
             model.objects.filter(session_key=key, expire_date__lte=timezone.now()).delete()
         return session
+
+    def save(self, must_create: bool = False) -> None:
+        """Django turns *any* database error while saving a session into ``UpdateError``, which
+        its middleware answers with 400 "Bad request" (the session "was deleted"). A database
+        that is not answering is not that: the error is raised as it is, and the request gets
+        the 503 page (``views.server_error``), which says to look whether the request was saved
+        (the view's own transaction may have committed before the session save failed)."""
+        try:
+            super().save(must_create)
+        except UpdateError as error:
+            cause = error.__context__
+            if isinstance(cause, OperationalError | InterfaceError):
+                raise cause from None
+            raise
 
     def create_model_instance(self, data: dict[str, Any]):  # type: ignore[no-untyped-def]
         instance = super().create_model_instance(data)

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -200,6 +201,18 @@ def _damaged(request: HttpRequest, error: CryptoError) -> HttpResponse:
         _("A stored value failed its integrity check. Nothing was changed; tell the desk."),
         request=request,
     )
+
+
+@api.exception_handler(OperationalError)
+def _database_away(request: HttpRequest, error: Exception) -> HttpResponse:
+    from protectdesk.views import RETRY_AFTER_SECONDS
+
+    return problems.unavailable(request, RETRY_AFTER_SECONDS)
+
+
+@api.exception_handler(InterfaceError)
+def _database_gone(request: HttpRequest, error: Exception) -> HttpResponse:
+    return _database_away(request, error)
 
 
 @api.exception_handler(Exception)

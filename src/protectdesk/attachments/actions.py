@@ -71,6 +71,10 @@ def refusal_message(code: str, detail: Mapping[str, int] | None = None) -> str:
         ),
         "empty": _("The file is empty."),
         "count": _("Too many files were sent at once: this one was not kept."),
+        "space": _(
+            "The server's disk is full, so this file could not be stored; nothing of it was "
+            "kept. Tell your desk's technical person, and upload it again once there is room."
+        ),
         "auth": _("Sign in again to upload files."),
         "missing": _("Choose a file to upload."),
     }

@@ -10,6 +10,9 @@ clear. This handler replaces both (it is the only entry in ``FILE_UPLOAD_HANDLER
   holding them);
 * **other files** are encrypted chunk by chunk as they arrive, into a temporary file under
   ``<data dir>/tmp`` that holds only ciphertext, up to :data:`MAX_UPLOAD_BYTES`;
+* a full disk (``ENOSPC``, or a quota's ``EDQUOT``) while that file is written is a refusal
+  like the others ("space"): the partial ciphertext is deleted and the view says so, instead
+  of the error escaping from the request's parsing as a server error;
 * the file name is taken as the user chose it (``names.from_form`` undoes the browser's
   ``%22`` for ``"``);
 * the per-file key and the original name stay in memory; the attachment action seals them
@@ -21,6 +24,7 @@ clear. This handler replaces both (it is the only entry in ``FILE_UPLOAD_HANDLER
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -33,6 +37,7 @@ from django.http import HttpRequest, HttpResponse
 
 from protectdesk.attachments import images, names, sniff, storage
 from protectdesk.crypto import aead, stream
+from protectdesk.lib.env import open_private
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -48,6 +53,8 @@ PUBLIC_UPLOAD = "pd_public_upload"
 #: (``DATA_UPLOAD_MAX_NUMBER_FILES``) is higher and only stops a forged flood.
 FILES_ALLOWED = "pd_files_allowed"
 _COUNTED = "_pd_files_counted"
+#: The write errors that mean "no room": a full file system or the service user's quota.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 @dataclass
@@ -62,7 +69,7 @@ class EncryptedUpload:
     size: int = 0
     cleaned: bool = False
     #: A refusal code: "size", "image-size", "pixels", "busy", "type", "heif", "image", "empty",
-    #: "count" (more files than the form takes)
+    #: "count" (more files than the form takes), "space" (the disk was full)
     error: str = ""
     #: Numbers the refusal names (``pixels``: the image's width, height and the limit).
     error_detail: dict[str, int] = field(default_factory=dict)
@@ -234,10 +241,18 @@ class EncryptingUploadHandler(FileUploadHandler):
             upload.cleaned = True
             upload.size = 0
             self._encrypt(cleaned)
+            if upload.error:  # the disk was full
+                return EncryptedUploadedFile(upload)
         if self._encryptor is None:
             raise RuntimeError("self._encryptor is not set (a bug, not bad input)")
-        self._encryptor.finish()
-        self._out.close()
+        try:
+            self._encryptor.finish()
+            self._out.close()  # a buffered file may meet the full disk only here
+        except OSError as error:
+            if error.errno not in _NO_SPACE:
+                raise
+            self._fail("space")
+            return EncryptedUploadedFile(upload)
         upload.size = self._encryptor.plaintext_size
         return EncryptedUploadedFile(upload)
 
@@ -268,11 +283,18 @@ class EncryptingUploadHandler(FileUploadHandler):
         upload = self._upload
         if upload is None:
             raise RuntimeError("upload is not set (a bug, not bad input)")
-        if self._encryptor is None:
-            self._out = open(upload.temp_path, "wb")  # noqa: SIM115 - closed in file_complete/_discard
-            upload.temp_path.chmod(0o600)
-            self._encryptor = stream.Encryptor(upload.key, upload.context(), self._out)
-        self._encryptor.write(data)
+        if upload.error:
+            return
+        try:
+            if self._encryptor is None:
+                # 0600 from the first byte; closed in file_complete/_discard.
+                self._out = open_private(upload.temp_path)
+                self._encryptor = stream.Encryptor(upload.key, upload.context(), self._out)
+            self._encryptor.write(data)
+        except OSError as error:
+            if error.errno not in _NO_SPACE:
+                raise
+            self._fail("space")
 
     def _fail(self, reason: str) -> None:
         if self._upload is None:
@@ -283,7 +305,10 @@ class EncryptingUploadHandler(FileUploadHandler):
     def _discard(self) -> None:
         self._memory = None
         if self._out is not None and not self._out.closed:
-            self._out.close()
+            # Closing flushes what is buffered, which fails again on a full disk: the file
+            # goes all the same, and its descriptor is released by close() either way.
+            with contextlib.suppress(OSError):
+                self._out.close()
         if self._upload is not None:
             self._upload.temp_path.unlink(missing_ok=True)
 

@@ -51,6 +51,13 @@ class BackupError(Exception):
     """A backup or restore that must stop; the message is for the operator."""
 
 
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(step: str) -> None:
+    return None
+
+
 # --- writing --------------------------------------------------------------------------------
 
 
@@ -79,8 +86,14 @@ def create(
     secret: str,
     recipients: list[bytes],
     progress_out: Any = None,
+    checkpoint: Checkpoint | None = None,
 ) -> dict[str, Any]:
-    """Write one archive to ``out``; returns the manifest."""
+    """Write one archive to ``out``; returns the manifest.
+
+    ``checkpoint`` is called with ``"database"`` once the dump is written and ``"written"`` once
+    the whole archive is (the interruption test pauses there to kill the process).
+    """
+    checkpoint = checkpoint or _no_checkpoint
     snap = db.snapshot(source)
     files = sorted(
         p
@@ -96,6 +109,7 @@ def create(
         _add(tar, snap.filename, snap.data, len(snap.data))
         members[snap.filename] = hashlib.sha256(snap.data).hexdigest()
         progress.advance(len(snap.data))
+        checkpoint("database")
         for path in files:
             name = path.relative_to(files_dir.parent).as_posix()
             with open(path, "rb") as handle:
@@ -117,6 +131,7 @@ def create(
         _add(tar, "manifest.json", raw, len(raw))
     encryptor.finish()
     progress.finish()
+    checkpoint("written")
     return manifest
 
 
@@ -192,15 +207,8 @@ class RestoreReport:
     tokens_dropped: int = 0
 
 
-Checkpoint = Callable[[str], None]
-
-
 #: Tables emptied in the restored database before it is made visible (child tables first).
 NOT_RESTORED = ("api_tokenkey", "api_token")
-
-
-def _no_checkpoint(step: str) -> None:
-    return None
 
 
 def restore(

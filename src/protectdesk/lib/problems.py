@@ -101,3 +101,16 @@ def for_status(request: HttpRequest, status: int) -> HttpResponse:
         500: _("Nothing was saved by the call that failed. Try again later."),
     }.get(status, "")
     return response(kind, detail, request=request)
+
+
+def unavailable(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The database does not answer (restarting, busy): 503 with ``Retry-After``."""
+    return response(
+        "unavailable",
+        _(
+            "Wait a minute and try again. If you were sending something, read it back before "
+            "you send it again: it may have been saved."
+        ),
+        request=request,
+        headers={"Retry-After": str(retry_after)},
+    )

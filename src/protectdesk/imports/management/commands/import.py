@@ -12,6 +12,8 @@ The file is read into memory once; the command writes no copy of it anywhere.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from protectdesk.accounts.models import User
-from protectdesk.imports import actions, sheets, validate
+from protectdesk.imports import actions, bulk, sheets, validate
 from protectdesk.imports.forms import column_label
 from protectdesk.imports.messages import refusal_message
 from protectdesk.management.passwords import signed_in
@@ -53,6 +55,19 @@ class ProgressBar:
     def end(self) -> None:
         self.out.write("", ending="\n")
         self.out.flush()
+
+
+#: For the kill test only (``tests/faults``): with ``PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS=N``
+#: the bulk writer's batches are N rows, and the command stops inside the import's transaction
+#: once the first batch is written, and waits to be killed.
+PAUSE_AFTER_ROWS = int(os.environ.get("PROTECTDESK_IMPORT_PAUSE_AFTER_ROWS", "0") or 0)
+
+
+def _pause_for_fault_test(written: int) -> None:
+    if PAUSE_AFTER_ROWS and written >= PAUSE_AFTER_ROWS:
+        sys.stdout.write(f"PAUSED {written}\n")
+        sys.stdout.flush()
+        time.sleep(120)
 
 
 class Command(BaseCommand):
@@ -131,6 +146,14 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
             return
+
+        if PAUSE_AFTER_ROWS:
+            bulk.BATCH = PAUSE_AFTER_ROWS
+
+        def tick(done: int, total: int) -> None:
+            bar.show(done, total, actions.SAVING)
+            _pause_for_fault_test(done)
+
         try:
             imported = actions.import_rows(
                 actor=actor,
@@ -139,7 +162,7 @@ class Command(BaseCommand):
                 data=data,
                 mapping=mapping,
                 progress=lambda done, total, phase: bar.show(done, total, phase, force=True),
-                tick=lambda done, total: bar.show(done, total, actions.SAVING),
+                tick=tick,
                 total=report.rows,
                 source={"source": "command line"},
             )
