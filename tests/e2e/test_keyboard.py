@@ -62,6 +62,7 @@ class Keyboard:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.problems: list[str] = []
+        self.segments: list[str] = []
         self.last_order = -1
 
     def new_page(self, label: str) -> None:
@@ -109,7 +110,11 @@ class Keyboard:
         if stop is None:
             return None
         if key == "Tab" and stop["order"] == self.last_order:
-            return stop  # the next segment (minutes) of a time field: the same element
+            # Tab moved to the next segment (minutes, AM/PM) of a time field: Chromium's own
+            # inner fields, whose focus the field's computed style does not show. The stop
+            # that entered the field was checked; the segments are reported, not hidden.
+            self.segments.append(f"{self.label}: {stop['what']}")
+            return stop
         if not stop["shows"]:
             self.problems.append(f"{self.label}: no visible focus indicator on {stop['what']}")
         if key == "Tab" and stop["order"] < self.last_order:
@@ -183,4 +188,5 @@ def test_a_caseworker_logs_an_incident_with_the_keyboard_only(browser: Browser, 
         keys.new_page("incident saved")
     finally:
         context.close()
+    print(f"\ntime-field segments passed by Tab, focus not measurable: {keys.segments}")
     assert not keys.problems, "Keyboard problems:\n" + "\n".join(keys.problems)
