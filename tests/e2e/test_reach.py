@@ -26,7 +26,7 @@ from protectdesk.advocacy import actions as advocacy_actions
 from tests.e2e.reach import RoleCrawl, Sweep, sign_in
 from tests.routes import MATRIX
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.reach]
 
 #: role (as tests/routes.py names its persona) → demo login; anonymous crawls last, from the
 #: public addresses the staff pages link to (the addresses a desk hands out).
