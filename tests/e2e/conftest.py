@@ -135,6 +135,22 @@ class Violation:
 
 
 @dataclass
+def violations_of(result: dict[str, Any], url: str, step: str) -> list[Violation]:
+    """The serious and critical violations in an axe-core result."""
+    return [
+        Violation(
+            rule=item["id"],
+            impact=item.get("impact") or "",
+            help=item["help"],
+            targets=[" ".join(map(str, node["target"])) for node in item["nodes"]],
+            url=url,
+            step=step,
+        )
+        for item in result["violations"]
+        if item.get("impact") in FAILING_IMPACTS
+    ]
+
+
 class Auditor:
     """``audit(page_or_html, url)``: axe-core (and the phone width) in a JavaScript-enabled context.
 
@@ -214,18 +230,7 @@ class Auditor:
     def _axe(self, page: Page, url: str, step: str) -> list[Violation]:
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        found = [
-            Violation(
-                rule=item["id"],
-                impact=item.get("impact") or "",
-                help=item["help"],
-                targets=[" ".join(map(str, node["target"])) for node in item["nodes"]],
-                url=url,
-                step=step,
-            )
-            for item in result["violations"]
-            if item.get("impact") in FAILING_IMPACTS
-        ]
+        found = violations_of(result, url, step)
         self.violations.extend(found)
         return found
 

@@ -44,11 +44,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, Response, Route
 
 from tests.e2e.conftest import (
     AXE_JS,
-    FAILING_IMPACTS,
     NAVIGATION_TIMEOUT_MS,
     PAGE_BUDGET_BYTES,
     PHONE,
     Violation,
+    violations_of,
 )
 
 #: Instances of one kind of page fetched (not audited) per role, to find links the first lacks.
@@ -368,18 +368,7 @@ class RoleCrawl:
         if rules:
             options["runOnly"] = {"type": "rule", "values": rules}
         result = self.page.evaluate("async (options) => await axe.run(document, options)", options)
-        self.sweep.violations.extend(
-            Violation(
-                rule=item["id"],
-                impact=item.get("impact") or "",
-                help=item["help"],
-                targets=[" ".join(map(str, node["target"])) for node in item["nodes"]],
-                url=url,
-                step=step,
-            )
-            for item in result["violations"]
-            if item.get("impact") in FAILING_IMPACTS
-        )
+        self.sweep.violations.extend(violations_of(result, url, step))
 
     def no_horizontal_scroll(self, url: str, step: str, size: dict[str, int], what: str) -> None:
         page = self.page

@@ -44,6 +44,7 @@ from protectdesk.cases import queries as case_queries
 from protectdesk.crypto import CryptoError
 from protectdesk.exports import files, rows
 from protectdesk.incidents import queries as incident_queries
+from protectdesk.incidents.actions import IncidentData
 from protectdesk.incidents.models import Incident, Step
 from protectdesk.lib import problems
 from protectdesk.records import queries as record_queries
@@ -320,14 +321,8 @@ def incident_out(keyring: Keyring, incident: Incident) -> dict[str, Any]:
         **incident_summary(keyring, incident),
         **{
             name: str(getattr(opened, name) or "")
-            for name in (
-                "exact_time",
-                "place",
-                "narrative",
-                "consequences",
-                "authority_details",
-                "reaction",
-            )
+            for name in IncidentData.SHARED_TEXT
+            if name != "title"  # in the summary
         },
         "affected": list(incident.affected),
         "authority_response": incident.authority_response,
