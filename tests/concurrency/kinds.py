@@ -13,8 +13,6 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
-from tests.conftest import Desks, keyring_of
-from tests.incidents.helpers import log_incident_with
 
 from protectdesk.cases import actions as case_actions
 from protectdesk.incidents import actions as incident_actions
@@ -26,6 +24,8 @@ from protectdesk.risk import actions as risk_actions
 from protectdesk.risk.models import RiskAnalysis, Scenario
 from protectdesk.threats import actions as threat_actions
 from protectdesk.threats.models import ThreatAssessment
+from tests.conftest import Desks, keyring_of
+from tests.incidents.helpers import log_incident_with
 
 
 @dataclass(frozen=True)

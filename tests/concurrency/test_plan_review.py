@@ -1,15 +1,21 @@
 """Scenario 2: a plan's review (a new version, methodology §6) meets another review, or an edit
-of a part of the plan, from a page loaded before it."""
+of a part of the plan, from a page loaded before it; and a check-in from a page loaded before a
+new schedule replaced it."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
+
+from protectdesk.plans import actions as plan_actions
+from protectdesk.plans.models import CheckIn, PlanVersion
 from tests.concurrency.forms import edit_form
 from tests.concurrency.kinds import KINDS, stored, two_members
-
-from protectdesk.plans.models import PlanVersion
+from tests.conftest import keyring_of
 
 RELATED = {"plan_protocol": "protocols", "plan_contingency": "contingencies"}
 PARTS = [k for k in KINDS if k.name in {"plan", "plan_protocol", "plan_contingency"}]
@@ -107,3 +113,39 @@ def test_two_reviewers_at_once_make_one_new_version(desks, signed_in_client):
     assert [v.number for v in versions] == [1, 2]
     assert stored(desks, versions[0]) == old and stored(desks, made.record) == old_protocol
     assert [stored(desks, p)["text"] for p in versions[1].protocols.all()] == ["Vary the places"]
+
+
+def test_a_check_in_replaced_by_a_new_schedule_says_so(desks, signed_in_client):
+    """The defender's page lists a check-in; staff change the schedule (the pending check-ins
+    are replaced) before the defender taps "all is well": told nothing was recorded and shown
+    the new times, not a 404 that leaves them unsure."""
+    version = next(k for k in KINDS if k.name == "plan").make(desks).record
+    keyring = keyring_of(desks.caseworker)
+    start = timezone.now() + datetime.timedelta(minutes=30)
+
+    def schedule(hours: int) -> None:
+        plan_actions.save_contingency(
+            actor=desks.caseworker,
+            keyring=keyring,
+            version=version,
+            kind="raid",
+            data=plan_actions.ContingencyData(
+                "1. Call the lawyer.",
+                schedule=plan_actions.Schedule(hours, start, start + datetime.timedelta(hours=4)),
+            ),
+        )
+
+    schedule(1)
+    defender = signed_in_client(desks.defender)
+    plan_page = defender.get(reverse("plans:plan", args=[desks.case.id])).content.decode()
+    first = CheckIn.objects.filter(case=desks.case).order_by("due_at").first()
+    assert str(first.id) in plan_page
+    schedule(2)  # the 30-minute slot is replaced by one with another id
+    assert not CheckIn.objects.filter(pk=first.pk).exists()
+    answer = defender.post(
+        reverse("plans:check_in", args=[desks.case.id, first.id]), {"note": "All well"}, follow=True
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "nothing was recorded" in page
+    assert "Check in: all is well" in page  # the new times, to check in again
+    assert not CheckIn.objects.filter(case=desks.case).exclude(done_at=None).exists()

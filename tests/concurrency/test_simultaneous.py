@@ -10,6 +10,7 @@ The suite runs on both databases (``.ci/run``), so each of these does too.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,19 +18,20 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from tests.concurrency.kinds import stored, two_members
-from tests.conftest import Desks, keyring_of
-from tests.incidents.helpers import log_incident_with
+from django.utils import timezone
 
 from protectdesk.audit import chain
 from protectdesk.incidents import actions as incident_actions
-from protectdesk.incidents.models import Incident
 from protectdesk.plans import actions as plan_actions
+from protectdesk.plans.models import CheckIn, PlanVersion
 from protectdesk.records import actions as records
 from protectdesk.records.actions import EditConflict
 from protectdesk.records.keyring import Keyring
 from protectdesk.risk import actions as risk_actions
 from protectdesk.threats import actions as threat_actions
+from tests.concurrency.kinds import stored, two_members
+from tests.conftest import Desks, keyring_of
+from tests.incidents.helpers import log_incident_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,9 +148,13 @@ def _saving(edit: Edit, user: Any, keyring: Keyring, text: str, version: int) ->
     return lambda: edit.save(user, keyring, text, version)
 
 
-def test_two_simultaneous_saves_one_wins_one_conflicts(desks):
-    """Each kind in turn (one test: a transactional test empties every table afterwards,
-    which is what costs here)."""
+def _reviewing(user: Any, keyring: Keyring, case: Any, number: int) -> Callable[[], Any]:
+    return lambda: plan_actions.review(actor=user, keyring=keyring, case=case, from_number=number)
+
+
+def test_simultaneous_saves_and_reviews_one_wins_the_other_is_told(desks):
+    """Each kind in turn, then two reviews of the plan (one test: a transactional test empties
+    every table afterwards, which is what costs here)."""
     two_members(desks)
     people = [
         (desks.caseworker, keyring_of(desks.caseworker), "Alice's words"),
@@ -166,45 +172,64 @@ def test_two_simultaneous_saves_one_wins_one_conflicts(desks):
         now = stored(desks, edit.record)
         assert now[edit.field] == people[saved[0]][2], name  # the winner's words, whole
         assert now["row_version"] == version + 1, name  # one write went in, not two
+
+    # Two reviews of the plan (now holding Alice's or Bob's objectives) at the same instant.
+    plan = plan_actions.current(desks.case)
+    assert plan is not None
+    before = stored(desks, plan)
+    outcomes = race(
+        *(_reviewing(user, keyring, desks.case, plan.number) for user, keyring, _text in people)
+    )
+    refused = [o for o in outcomes if isinstance(o, plan_actions.ReviewAlreadyStarted)]
+    made = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(refused) == 1 and len(made) == 1, outcomes
+    assert refused[0].current.pk == made[0].pk  # the refusal names the version made
+    versions = PlanVersion.objects.filter(case=desks.case).order_by("number")
+    assert [v.number for v in versions] == [plan.number, plan.number + 1]
+    assert stored(desks, versions[0]) == before  # the reviewed version is kept as it was
+    copy = stored(desks, versions[1])
+    assert copy["threats_to_reduce"] == before["threats_to_reduce"]
     assert chain.verify().ok
 
 
-def test_an_edit_and_a_review_of_a_reported_incident_do_not_deadlock(desks, monkeypatch):
-    """A staff member edits a defender's report while a colleague marks it reviewed.
+def test_writes_meeting_at_the_case_lock_do_not_deadlock(desks, monkeypatch):
+    """A staff member edits a defender's report while a colleague marks it reviewed; the
+    defender checks in while staff replace the check-in schedule.
 
     Every write path locks the case row first and the record second (records.actions.lock_case);
-    an edit that locked the incident first and the case second would meet the review holding
-    them the other way round: a deadlock, which PostgreSQL breaks by failing one of them with
-    an error page. The rendezvous holds each writer just before the write path's case lock
-    until the other arrives too (or a second has passed: a writer queued behind a lock never
-    arrives), which is the moment the two orders cross.
+    an edit or a check-in that locked its own row first would meet the other write holding the
+    case and then updating (or deleting) that row: a deadlock, which PostgreSQL breaks by failing
+    one of them with an error page. The rendezvous holds each writer just before the write
+    path's case lock until the other arrives too (or a second has passed: a writer queued behind
+    a lock the first holds never arrives), which is the moment the two orders would cross.
     """
     two_members(desks)
-    incident = incident_actions.report_incident(
-        actor=desks.defender,
-        keyring=keyring_of(desks.defender),
-        case=desks.case,
-        report=incident_actions.DefenderReport(
-            when=incident_actions.When("year", 2026),
-            country="GT",
-            title="Men at the gate",
-            narrative="As the defender wrote it",
-            types=("surveillance",),
-            nature="physical",
-        ),
-    )
-    rendezvous = threading.Barrier(2)
+    rendezvous = [threading.Barrier(2)]
     lock = records._lock_case_version
 
     def meeting(keyring: Keyring, case_id: Any) -> None:
-        # Broken after a second: the other writer is queued behind a lock this one holds.
         with contextlib.suppress(threading.BrokenBarrierError):
-            rendezvous.wait(timeout=1)
+            rendezvous[0].wait(timeout=1)
         lock(keyring, case_id)
 
     monkeypatch.setattr(records, "_lock_case_version", meeting)
-    data = incident_actions.IncidentData(
+
+    # 1. A defender's report: edited by one, marked reviewed by the other.
+    report = incident_actions.DefenderReport(
         when=incident_actions.When("year", 2026),
+        country="GT",
+        title="Men at the gate",
+        narrative="As the defender wrote it",
+        types=("surveillance",),
+        nature="physical",
+    )
+    rendezvous[0] = threading.Barrier(1)  # the report itself goes through alone
+    incident = incident_actions.report_incident(
+        actor=desks.defender, keyring=keyring_of(desks.defender), case=desks.case, report=report
+    )
+    rendezvous[0] = threading.Barrier(2)
+    data = incident_actions.IncidentData(
+        when=report.when,
         country="GT",
         title="Men at the gate",
         narrative="Edited by staff",
@@ -230,4 +255,41 @@ def test_an_edit_and_a_review_of_a_reported_incident_do_not_deadlock(desks, monk
     assert now["reviewed_at"] is not None  # the review is not lost
     expected = "As the defender wrote it" if isinstance(edited, EditConflict) else "Edited by staff"
     assert now["narrative"] == expected
-    assert Incident.objects.filter(case=desks.case).count() == 1
+
+    # 2. A check-in due in half an hour, while its schedule is replaced.
+    rendezvous[0] = threading.Barrier(1)
+    plan = plan_actions.start_plan(actor=desks.caseworker, keyring=editor, case=desks.case)
+    start = timezone.now() + datetime.timedelta(minutes=30)
+
+    def schedule(hours: int) -> Any:
+        return plan_actions.save_contingency(
+            actor=desks.caseworker,
+            keyring=editor,
+            version=plan,
+            kind="raid",
+            data=plan_actions.ContingencyData(
+                "1. Call the lawyer.",
+                schedule=plan_actions.Schedule(hours, start, start + datetime.timedelta(hours=4)),
+            ),
+        )
+
+    schedule(1)
+    due = CheckIn.objects.filter(case=desks.case).order_by("due_at").first()
+    rendezvous[0] = threading.Barrier(2)
+    defender = keyring_of(desks.defender)
+    checked, _rescheduled = race(
+        lambda: plan_actions.record_checkin(
+            actor=desks.defender, keyring=defender, checkin=due, note="All well"
+        ),
+        lambda: schedule(2),
+    )
+    assert not isinstance(_rescheduled, BaseException), _rescheduled
+    if isinstance(checked, plan_actions.Rescheduled):  # the new schedule went first
+        assert not CheckIn.objects.filter(pk=due.pk).exists()
+    else:  # the check-in went first: it is kept (done check-ins are what happened)
+        assert not isinstance(checked, BaseException), checked
+        kept = CheckIn.objects.get(pk=due.pk)
+        assert (
+            kept.done_at is not None
+            and keyring_of(desks.caseworker).opened(kept).note == "All well"
+        )

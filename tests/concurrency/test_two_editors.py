@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
+
 from tests.concurrency.forms import edit_form
 from tests.concurrency.kinds import KINDS, Kind, stored, two_members
 

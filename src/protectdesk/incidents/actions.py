@@ -254,7 +254,7 @@ def update_incident(
         # The case row first, as every write path takes it (records.actions.lock_case): an
         # edit that locked the incident first would deadlock with a write that holds the case
         # and then updates the incident (a report's review), and PostgreSQL fails one of them.
-        records.lock_case(incident.case_id)
+        records.lock_case(incident.case_id, keyring)  # and the keys as they are now
         current = Incident.objects.get(pk=incident.pk)
         analysis = (
             data.analysis

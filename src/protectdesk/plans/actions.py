@@ -164,7 +164,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
     """A new version copied from the current one, which stays as it was."""
     _require_staff(keyring, case.id)
     with transaction.atomic():
-        records.lock_case(case.id)
+        records.lock_case(case.id, keyring)  # the copy opens values a rotation may re-seal
         old = current(case)
         if old is None:
             raise Frozen
@@ -462,6 +462,11 @@ class TooEarly(ValueError):
     """A check-in due later than EARLY from now."""
 
 
+class Rescheduled(Exception):
+    """The check-in is no longer scheduled: a new schedule replaced it while the page was
+    open. Nothing is recorded; the person checks in again on the new schedule."""
+
+
 def record_checkin(*, actor: User, keyring: Keyring, checkin: CheckIn, note: str = "") -> CheckIn:
     """The defender or a staff member of the case says all is well (keys_for checks membership):
     a check-in that is missed, due, or due within the hour."""
@@ -470,7 +475,9 @@ def record_checkin(*, actor: User, keyring: Keyring, checkin: CheckIn, note: str
         # case lock) deletes pending check-ins, and a check-in locking its row first would
         # deadlock with it.
         records.lock_case(checkin.case_id)
-        fresh = CheckIn.objects.get(pk=checkin.pk)
+        fresh = CheckIn.objects.filter(pk=checkin.pk).first()
+        if fresh is None:
+            raise Rescheduled
         if fresh.done_at is not None:
             return fresh
         if fresh.due_at > timezone.now() + EARLY:

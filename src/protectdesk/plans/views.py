@@ -526,8 +526,8 @@ def check_in(
     request: HttpRequest, case: Case, keyring: Keyring, checkin_id: uuid.UUID
 ) -> HttpResponse:
     target = CheckIn.objects.filter(case=case, pk=checkin_id).first()
-    if target is None:
-        raise Http404
+    if target is None:  # a page from before a new schedule replaced it
+        return _rescheduled(request, case)
     form = CheckInForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -549,6 +549,8 @@ def check_in(
             request,
             _("This check-in is not due yet: it can be made from an hour before its time."),
         )
+    except actions.Rescheduled:
+        return _rescheduled(request, case)
     else:
         messages.success(request, _("Check-in recorded: thank you."))
     return redirect("plans:plan", case_id=case.id)
@@ -583,3 +585,16 @@ def dashboard_title(kind: str) -> str:
     if kind in titles:
         return titles[kind]
     return _("Cases at %(band)s risk") % {"band": Band(kind.removeprefix("band-")).label.lower()}
+
+
+def _rescheduled(request: HttpRequest, case: Case) -> HttpResponse:
+    """The check-in was replaced by a new schedule while the page was open: say so, and show
+    the plan with the check-ins as they are now (a 404 would leave the person unsure whether
+    their "all is well" counted)."""
+    messages.error(
+        request,
+        _(
+            "The check-in times were changed while you were checking in, so nothing was recorded. Check in again below."
+        ),
+    )
+    return redirect("plans:plan", case_id=case.id)
