@@ -251,7 +251,11 @@ def update_incident(
     if not keyring.has_staff_key(incident.case_id):
         raise NoCaseAccess("only staff members of the case edit incidents")
     with transaction.atomic():
-        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        # The case row first, as every write path takes it (records.actions.lock_case): an
+        # edit that locked the incident first would deadlock with a write that holds the case
+        # and then updates the incident (a report's review), and PostgreSQL fails one of them.
+        records.lock_case(incident.case_id, keyring)  # and the keys as they are now
+        current = Incident.objects.get(pk=incident.pk)
         analysis = (
             data.analysis
             if data.analysis is not None

@@ -164,7 +164,7 @@ def review(*, actor: User, keyring: Keyring, case: Case, from_number: int) -> Pl
     """A new version copied from the current one, which stays as it was."""
     _require_staff(keyring, case.id)
     with transaction.atomic():
-        records.lock_case(case.id)
+        records.lock_case(case.id, keyring)  # the copy opens values a rotation may re-seal
         old = current(case)
         if old is None:
             raise Frozen
@@ -324,8 +324,9 @@ def mark_done(*, actor: User, keyring: Keyring, measure: Measure) -> Measure:
 
 
 def _expected(existing: Any, expected_version: int | None) -> int | None:
-    """The row version a form was loaded with (a stale one: EditConflict); the current one
-    for callers without a form (the demo, a review's copy)."""
+    """The row version a form was loaded with (a stale one: EditConflict; 0 from a form loaded
+    before the part existed, so a colleague's first save of it meanwhile is a conflict too);
+    the current one for callers without a form (the demo, a review's copy)."""
     if existing is None:
         return None
     return expected_version if expected_version is not None else existing.row_version
@@ -461,11 +462,22 @@ class TooEarly(ValueError):
     """A check-in due later than EARLY from now."""
 
 
+class Rescheduled(Exception):
+    """The check-in is no longer scheduled: a new schedule replaced it while the page was
+    open. Nothing is recorded; the person checks in again on the new schedule."""
+
+
 def record_checkin(*, actor: User, keyring: Keyring, checkin: CheckIn, note: str = "") -> CheckIn:
     """The defender or a staff member of the case says all is well (keys_for checks membership):
     a check-in that is missed, due, or due within the hour."""
     with transaction.atomic():
-        fresh = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        # The case row first, as every write path: a new schedule (save_contingency, under the
+        # case lock) deletes pending check-ins, and a check-in locking its row first would
+        # deadlock with it.
+        records.lock_case(checkin.case_id)
+        fresh = CheckIn.objects.filter(pk=checkin.pk).first()
+        if fresh is None:
+            raise Rescheduled
         if fresh.done_at is not None:
             return fresh
         if fresh.due_at > timezone.now() + EARLY:

@@ -20,6 +20,13 @@ def _row_version() -> forms.IntegerField:
     return forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+def _plan_version() -> forms.IntegerField:
+    """The number of the plan version the form was loaded from: a part is found by its kind in
+    the version, and each version's copy starts its own row versions, so the row version alone
+    cannot tell a page loaded before a review from one loaded after it."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class PlanForm(Form):
     threats_to_reduce = private_text(_("Threats to reduce"), rows=3)
     vulnerabilities_to_reduce = private_text(_("Vulnerabilities to reduce"), rows=3)
@@ -34,6 +41,7 @@ class PlanForm(Form):
         help_text=_("Staff key: the defender's own account does not see these notes."),
     )
     row_version = _row_version()
+    plan_version = _plan_version()
 
     def data_for_action(self) -> actions.PlanData:
         data = self.cleaned_data
@@ -127,6 +135,7 @@ class ProtocolForm(Form):
         error_messages={"required": _("Write the protocol, or start from the template.")},
     )
     row_version = _row_version()
+    plan_version = _plan_version()
 
 
 _NO_SCHEDULE = _("Fill in all three to schedule check-ins, or none of them.")
@@ -158,6 +167,7 @@ class ContingencyForm(Form):
     )
 
     row_version = _row_version()
+    plan_version = _plan_version()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -24,7 +24,7 @@ from protectdesk.audit.actions import record_access
 from protectdesk.cases import queries as case_queries
 from protectdesk.lib import pdf as pdf_lib
 from protectdesk.lib.access import current_user, role_required
-from protectdesk.lib.forms import Problem
+from protectdesk.lib.forms import Problem, rebind
 from protectdesk.library import queries as library_queries
 from protectdesk.plans import actions, dashboard, queries
 from protectdesk.plans.forms import (
@@ -89,7 +89,11 @@ def edit(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     version = _current_or_404(case)
     opened = keyring.opened(version)
     initial = {name: getattr(opened, name) for name in (*actions.PLAN_TEXTS, "staff_notes")}
-    initial.update(next_review=version.next_review, row_version=version.row_version)
+    initial.update(
+        next_review=version.next_review,
+        row_version=version.row_version,
+        plan_version=version.number,
+    )
     form = PlanForm(request.POST or None, initial=initial)
     context = {**_base(case, keyring), "form": form, "version": version}
     if request.method == "POST":
@@ -99,18 +103,56 @@ def edit(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
             actions.update_plan(
                 actor=current_user(request),
                 keyring=keyring,
-                version=version,
+                version=_loaded_version(case, form, version),
                 data=form.data_for_action(),
                 expected_version=form.cleaned_data["row_version"] or 0,
             )
-        except actions.Frozen:
-            context["refused"] = _frozen()
-            return render(request, "plans/edit.html", context, status=400)
-        except EditConflict:
-            return conflict_page(request, "plans/edit.html", context, form, keyring, version)
+        except (actions.Frozen, EditConflict):
+            return _plan_conflict(request, case, keyring, "plans/edit.html", context, form, None)
         messages.success(request, _("The plan is saved."))
         return redirect("plans:plan", case_id=case.id)
     return render(request, "plans/edit.html", context)
+
+
+def _loaded_version(case: Case, form: Any, current: PlanVersion) -> PlanVersion:
+    """The plan version the form was loaded from (its ``plan_version``; a form without one:
+    the current version).
+
+    A part is found by its kind, and a review's copy starts its own row versions; so a page
+    loaded before a review must be saved against the version it was typed on (the action's
+    :class:`~protectdesk.plans.actions.Frozen`), never on the new one, whose part a colleague
+    may have saved since under the same row version.
+    """
+    number = form.cleaned_data.get("plan_version")
+    if not number or number == current.number:
+        return current
+    loaded = PlanVersion.objects.filter(case=case, number=number).first()
+    if loaded is None:
+        raise Http404
+    return loaded
+
+
+def _plan_conflict(
+    request: HttpRequest,
+    case: Case,
+    keyring: Keyring,
+    template: str,
+    context: dict[str, Any],
+    form: Any,
+    related: str | None,
+) -> HttpResponse:
+    """A save from a stale page: someone saved the part, or a review started a new version
+    since it was loaded. The page shows the current version's part beside the form, keeps
+    everything typed, and the next save goes to the current version (409)."""
+    latest = _current_or_404(case)
+    saved = (
+        latest if related is None else getattr(latest, related).filter(kind=context["kind"]).first()
+    )
+    if saved is None:  # the part is not in the current version (cannot happen after a review)
+        context["refused"] = _frozen()
+        return render(request, template, context, status=400)
+    rebind(form, plan_version=str(latest.number))
+    return conflict_page(request, template, context, form, keyring, saved)
 
 
 def _frozen() -> Problem:
@@ -131,6 +173,10 @@ def measure(
     initial: dict[str, Any] = {"strategy": "protection", "status": "planned"}
     if measure_id is not None:
         existing = version.measures.filter(pk=measure_id).first()
+        if existing is None and request.method == "POST":
+            # A page loaded before a review: the action refuses it (Frozen) and the page keeps
+            # what was typed, instead of a 404 that would lose it.
+            existing = Measure.objects.filter(case=case, pk=measure_id).first()
         if existing is None:
             raise Http404
         opened = keyring.opened(existing)
@@ -232,17 +278,21 @@ def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> H
     text = keyring.opened(existing).text if existing else _template_text(term, "text")
     form = ProtocolForm(
         request.POST or None,
-        initial={"text": text, "row_version": existing.row_version if existing else ""},
+        initial={
+            "text": text,
+            "row_version": existing.row_version if existing else "",
+            "plan_version": version.number,
+        },
     )
 
     def save() -> None:
         actions.save_protocol(
             actor=current_user(request),
             keyring=keyring,
-            version=version,
+            version=_loaded_version(case, form, version),
             kind=kind,
             text=form.cleaned_data["text"],
-            expected_version=form.cleaned_data["row_version"],
+            expected_version=form.cleaned_data["row_version"] or 0,
         )
 
     return _part_page(
@@ -274,16 +324,17 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
         }
     else:
         initial = {"steps": _template_text(term, "steps"), "who": _template_text(term, "who")}
+    initial["plan_version"] = version.number
     form = ContingencyForm(request.POST or None, initial=initial)
 
     def save() -> None:
         actions.save_contingency(
             actor=current_user(request),
             keyring=keyring,
-            version=version,
+            version=_loaded_version(case, form, version),
             kind=kind,
             data=form.data_for_action(),
-            expected_version=form.cleaned_data["row_version"],
+            expected_version=form.cleaned_data["row_version"] or 0,
         )
 
     return _part_page(
@@ -342,12 +393,8 @@ def _part_page(
         return render(request, template, context, status=400)
     try:
         save()
-    except actions.Frozen:
-        context["refused"] = _frozen()
-        return render(request, template, context, status=400)
-    except EditConflict:
-        saved = getattr(actions.current(case), part.related).get(kind=part.kind)
-        return conflict_page(request, template, context, form, keyring, saved)
+    except (actions.Frozen, EditConflict):
+        return _plan_conflict(request, case, keyring, template, context, form, part.related)
     messages.success(request, part.saved)
     return redirect("plans:plan", case_id=case.id)
 
@@ -479,8 +526,8 @@ def check_in(
     request: HttpRequest, case: Case, keyring: Keyring, checkin_id: uuid.UUID
 ) -> HttpResponse:
     target = CheckIn.objects.filter(case=case, pk=checkin_id).first()
-    if target is None:
-        raise Http404
+    if target is None:  # a page from before a new schedule replaced it
+        return _rescheduled(request, case)
     form = CheckInForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -502,6 +549,8 @@ def check_in(
             request,
             _("This check-in is not due yet: it can be made from an hour before its time."),
         )
+    except actions.Rescheduled:
+        return _rescheduled(request, case)
     else:
         messages.success(request, _("Check-in recorded: thank you."))
     return redirect("plans:plan", case_id=case.id)
@@ -536,3 +585,16 @@ def dashboard_title(kind: str) -> str:
     if kind in titles:
         return titles[kind]
     return _("Cases at %(band)s risk") % {"band": Band(kind.removeprefix("band-")).label.lower()}
+
+
+def _rescheduled(request: HttpRequest, case: Case) -> HttpResponse:
+    """The check-in was replaced by a new schedule while the page was open: say so, and show
+    the plan with the check-ins as they are now (a 404 would leave the person unsure whether
+    their "all is well" counted)."""
+    messages.error(
+        request,
+        _(
+            "The check-in times were changed while you were checking in, so nothing was recorded. Check in again below."
+        ),
+    )
+    return redirect("plans:plan", case_id=case.id)

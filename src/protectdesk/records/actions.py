@@ -221,10 +221,20 @@ def watchers_deferred() -> Iterator[None]:
         watcher(actor, keyring, cases[case_id])
 
 
-def lock_case(case_id: Any) -> None:
+def lock_case(case_id: Any, keyring: Keyring | None = None) -> None:
     """Serialise a module's writes in one case (inside a transaction): a check that reads
     other rows of the case (a sub-unit loop, "is this still the current version") holds until
-    the write is done. The same row lock :func:`save` takes."""
+    the write is done. The same row lock :func:`save` takes, and the first one a write takes
+    (the case row, then the record: one order everywhere, so two writes never deadlock).
+
+    With ``keyring``, for an action that opens stored values under the lock (what an edit
+    keeps, what a review copies): the keyring is brought to the case's key version as it is
+    now, as :func:`save` does. A keyring opened before a rotation started holds only the old
+    keys, and a record the rotation has re-sealed since would not open with them.
+    """
+    if keyring is not None:
+        _lock_case_version(keyring, case_id)
+        return
     Case.compartments.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
 
 

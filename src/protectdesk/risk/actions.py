@@ -81,7 +81,7 @@ def start_analysis(*, actor: User, keyring: Keyring, case: Case) -> RiskAnalysis
     """A new analysis dated today, its scenarios copied from the newest one (if any)."""
     _require_staff(keyring, case.id)
     with transaction.atomic():
-        records.lock_case(case.pk)
+        records.lock_case(case.pk, keyring)  # the copy opens values a rotation may re-seal
         previous = newest(case)
         analysis = RiskAnalysis(
             case=case,

@@ -222,7 +222,8 @@ def save_step(
     leave everything as it was."""
     _require_staff(keyring, assessment.case_id)
     with transaction.atomic():
-        current = ThreatAssessment.objects.select_for_update().get(pk=assessment.pk)
+        records.lock_case(assessment.case_id, keyring)  # the case row first, as every write
+        current = ThreatAssessment.objects.get(pk=assessment.pk)
         return _save(actor, keyring, current, data, expected_version=expected_version)
 
 
