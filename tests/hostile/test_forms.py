@@ -27,8 +27,8 @@ from tests.test_form_errors import FORMS, REFUSALS, Refusal, _client_as
 SWEEPS = int(os.environ.get("HOSTILE_SWEEPS", "4"))
 #: Forms whose client is in a state of its own (half signed in, no key, two-factor on): each
 #: is fuzzed from its own desks, as the state one leaves would break the others' sign-in.
-STATEFUL = sorted(n for n in REFUSALS if FORMS[n].client and not FORMS[n].fresh)  # type: ignore[union-attr]
-PLAIN = sorted(n for n in REFUSALS if not FORMS[n].client and not FORMS[n].fresh)  # type: ignore[union-attr]
+STATEFUL = sorted(n for n in REFUSALS if FORMS[n].client and not FORMS[n].fresh)
+PLAIN = sorted(n for n in REFUSALS if not FORMS[n].client and not FORMS[n].fresh)
 
 
 def _target(desks: Any, name: str) -> tuple[str, dict[str, Any]]:
