@@ -75,3 +75,26 @@ def test_a_form_in_a_state_of_its_own_answers_hostile_values_cleanly(desks, name
     assert isinstance(entry, Refusal) and entry.client is not None
     url, base = _target(desks, name)
     _sweep([(name, entry.client(desks), url, base)])
+
+
+# --- what the fuzzing found, held by name ----------------------------------------------------
+
+
+def test_an_edit_posted_without_its_row_version_is_a_conflict_not_a_crash(desks):
+    """A forged edit with no row version cannot show what it would overwrite: 409, as for
+    a conflict (records.actions.save raised ValueError: a 500)."""
+    name = "advocacy:person"
+    url, base = _target(desks, name)
+    client = _client_as(desks, "caseworker")
+    del base["row_version"]
+    response = client.post(url, {**base, "consent_on": "2026-01-01"})
+    assert response.status_code == 409
+    assert_clean_answer(response, name)
+
+
+def test_an_empty_post_is_a_form_with_its_errors_not_a_blank_refusal(desks):
+    """``request.POST or None`` read an empty POST as a GET: a 400 with no error shown."""
+    url, _base = _target(desks, "plans:protocol")
+    response = _client_as(desks, "caseworker").post(url, {})
+    assert response.status_code == 400
+    assert_clean_answer(response, "plans:protocol")
