@@ -112,6 +112,10 @@ class _Page(HTMLParser):
             self.forms.append(
                 {"action": a.get("action", ""), "method": a.get("method", "get"), "fields": {}}
             )
+        elif tag == "option" and self._select and self.forms:
+            fields = self.forms[-1]["fields"]
+            if self._select not in fields or "selected" in a:
+                fields[self._select] = a.get("value", "")
         elif not self.forms or "name" not in a or "disabled" in a:
             return
         elif tag == "input":
@@ -130,10 +134,6 @@ class _Page(HTMLParser):
         elif tag == "textarea":
             self._textarea = a["name"]
             self.forms[-1]["fields"][a["name"]] = "x"
-        elif tag == "option" and self._select:
-            fields = self.forms[-1]["fields"]
-            if self._select not in fields or "selected" in a:
-                fields[self._select] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
