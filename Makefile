@@ -20,7 +20,7 @@ help:
 	@echo "make run    - set up and serve the demo desk on http://127.0.0.1:8000"
 	@echo "make test   - install test dependencies and run the whole suite"
 	@echo "make lint   - ruff and mypy"
-	@echo "make security - sqlmap and wapiti against the demo desk on 127.0.0.1 (about half an hour)"
+	@echo "make security - sqlmap and wapiti against the demo desk on 127.0.0.1 (about an hour)"
 	@echo "make bench  - quick benchmarks (tier S); make bench-m for tier M, PostgreSQL and load"
 
 $(VENV)/bin/python:
