@@ -350,6 +350,9 @@ def run_sqlmap(
         target = f"{form.method.upper()} {form.action}"
         if "testing for SQL injection on" not in text:
             untested.append(f"{target} (see {log})")
+            if set(form.fields) - {form.token} or form.body:
+                # Something to inject and nothing tested: a hole in the scan, not a pass.
+                findings.append(f"sqlmap could not test {target} (see {log})")
         if "identified the following injection point" in text or "is vulnerable" in text:
             findings.append(f"sqlmap: injection at {target} (see {log})")
         if "Internal Server Error" in text:
