@@ -14,12 +14,13 @@ PYTEST_ARGS ?= -n auto
 export PROTECTDESK_DATA_DIR ?= $(CURDIR)/var
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: help run test install install-dev system-deps e2e-deps lint format messages bench bench-m
+.PHONY: help run test install install-dev system-deps e2e-deps lint format messages bench bench-m security
 
 help:
 	@echo "make run    - set up and serve the demo desk on http://127.0.0.1:8000"
 	@echo "make test   - install test dependencies and run the whole suite"
 	@echo "make lint   - ruff and mypy"
+	@echo "make security - sqlmap and wapiti against the demo desk on 127.0.0.1 (about an hour)"
 	@echo "make bench  - quick benchmarks (tier S); make bench-m for tier M, PostgreSQL and load"
 
 $(VENV)/bin/python:
@@ -80,3 +81,8 @@ bench: install-dev
 
 bench-m: install-dev
 	$(PD) bench run --tier M --postgres $(BENCH_POSTGRES)
+
+# sqlmap against every form and API operation, then wapiti over the site, signed in as the demo
+# caseworker, on a fresh demo desk served on 127.0.0.1 (var/security); fails on any finding.
+security: install-dev
+	@bash scripts/security.sh

@@ -6,7 +6,9 @@ from typing import Any
 
 
 def bench_user(
-    login: str, prefix: str, password: str = "benchmark passphrase"
+    login: str,
+    prefix: str,
+    password: str = "benchmark passphrase",  # noqa: S107 - fictional
 ) -> tuple[Any, bytes, Any]:
     """(the coordinator, their private key, their keyring) on a fresh desk."""
     from protectdesk.accounts import actions

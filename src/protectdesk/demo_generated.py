@@ -476,7 +476,7 @@ class CaseWriter:
         or the defender's written statement."""
         if not self.person.attachments:
             return
-        assert self.case is not None  # noqa: S101
+        assert self.case is not None  # noqa: S101 - narrows the type
         chosen = sorted(written, key=lambda i: (i.severity, i.created_at), reverse=True)
         screenshot_name, statement_name = FILE_NAMES[self.person.language]
         for incident in chosen[: self.person.attachments]:
@@ -502,8 +502,8 @@ class CaseWriter:
     def plan(self) -> None:
         """A first plan from the language's template, with a risk analysis if ``risk``."""
         person, texts, language = self.person, self.texts, self.person.language
-        assert self.case is not None  # noqa: S101
-        assert person.plan is not None  # noqa: S101
+        assert self.case is not None  # noqa: S101 - narrows the type
+        assert person.plan is not None  # noqa: S101 - narrows the type
         template = texts.plans[person.plan]
         slots = {"subject": person.subject, "group": person.group}
         dues = (-8, -2, 6, 14, 30, 45, None)

@@ -148,7 +148,7 @@ def test_generating_is_deterministic_for_a_seed() -> None:
 
 @pytest.mark.parametrize("cases", [1, 7, 50, 5000])
 def test_incident_counts_sum_to_the_tier_and_give_every_case_one(cases: int) -> None:
-    counts = generate.incident_counts(cases * 20, cases, random.Random(1))
+    counts = generate.incident_counts(cases * 20, cases, random.Random(1))  # noqa: S311 - seeded, not a secret
     assert sum(counts) == cases * 20
     assert min(counts) >= 1
     if cases >= 50:

@@ -180,7 +180,9 @@ def test_defender_invitation_link_is_the_only_way_to_their_key(desks):
 
 
 def _new_password_through_reinvitation(
-    desks, signed_in_client, new_password="my brand new passphrase"
+    desks,
+    signed_in_client,
+    new_password="my brand new passphrase",  # noqa: S107 - a test account
 ):
     response = signed_in_client(desks.coordinator).post(f"/staff/{desks.caseworker.pk}/reinvite/")
     path = (

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 def _on_disk(needle: bytes, since: float) -> list[str]:
     """Files under the data dir (any) and /tmp (written during the test) that hold ``needle``."""
     hits = []
-    for root, newer_than in ((Path(settings.DATA_DIR), 0.0), (Path("/tmp"), since)):
+    for root, newer_than in ((Path(settings.DATA_DIR), 0.0), (Path("/tmp"), since)):  # noqa: S108 - searched, not written
         # os.walk, not rglob: other processes (a parallel test's browser) delete their temp
         # folders while we walk, and rglob raises on a folder that vanished.
         paths = (Path(top) / name for top, _dirs, files in os.walk(root) for name in files)

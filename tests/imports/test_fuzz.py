@@ -1,5 +1,5 @@
-"""Hypothesis-generated CSVs never crash the importer: any bytes end in a report, and the only
-exception the reader raises is its own refusal."""
+"""Hypothesis-generated CSV and XLSX files never crash the importer: any bytes end in a
+report, and the only exception the reader raises is its own refusal."""
 
 from __future__ import annotations
 
@@ -105,4 +105,37 @@ def test_any_mapping_of_any_rows_gives_a_report(mapping, body):
     out = io.StringIO()
     csv.writer(out).writerows([[f"h{n}" for n in range(max(len(mapping), 1))], *body])
     report = validate.dry_run(out.getvalue().encode(), mapping, validate.DESK)
+    assert report.ok or report.findings
+
+
+@st.composite
+def xlsx_files(draw) -> bytes:
+    """A workbook of generated cells (text, numbers, dates, formulas), sometimes cut short."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook()
+    sheet = book.active
+    values = st.one_of(
+        cells,
+        st.integers(-(10**12), 10**12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.dates(),
+    )
+    for row in [draw(headers), *draw(st.lists(st.lists(values, max_size=10), max_size=8))]:
+        # Control characters cannot be stored in a workbook at all (openpyxl refuses them).
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=xlsx_files(), mode=st.sampled_from([validate.DESK, validate.CASE]))
+def test_generated_xlsx_files_never_crash_the_importer(data, mode):
+    header = _read_everything(data)
+    report = validate.dry_run(data, matching.guess_mapping(header), mode)
     assert report.ok or report.findings

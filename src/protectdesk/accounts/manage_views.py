@@ -153,7 +153,7 @@ def desk_settings(request: HttpRequest) -> HttpResponse:
     viewer = current_user(request)
     desk = viewer.desk
     form = DeskSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "name": desk.name,
             "require_staff_2fa": desk.require_staff_2fa,

@@ -70,7 +70,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login_code" if stage == flow.CODE else "accounts:login_enrol")
     # The code field is offered during a delay; a form that carries it is read with it.
     form_class = DelayedLoginForm if "code" in request.POST else LoginForm
-    form: LoginForm = form_class(request.POST or None)
+    form: LoginForm = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         outcome = _sign_in(request, form)
         if isinstance(outcome, HttpResponse):
@@ -209,7 +209,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     user = flow.pending_user(request, flow.CODE)
     if user is None:
         return redirect("accounts:login")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip().replace(" ", "")
         device = queries.confirmed_totp_device(user)
@@ -243,7 +243,7 @@ def login_enrol(request: HttpRequest) -> HttpResponse:
     user = flow.pending_user(request, flow.ENROL)
     if user is None:
         return redirect("accounts:login")
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = _confirm_enrolment(request, user, form, during_login=True)
         if done is not None:
@@ -321,7 +321,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if session_keys.private_key(request) is not None:
         return HttpResponseRedirect(_next_url(request))
-    form = UnlockForm(request.POST or None)
+    form = UnlockForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         attempt = throttle.begin_attempt(user.login)
         if attempt.delayed_until is not None:
@@ -362,7 +362,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(
-        request.POST or None, initial={"display_name": invitation.display_name}
+        request.POST if request.method == "POST" else None,
+        initial={"display_name": invitation.display_name},
     )
     if request.method == "POST" and form.is_valid():
         if request.user.is_authenticated:  # whoever was signed in here is signed out first
@@ -396,7 +397,7 @@ def first_run(request: HttpRequest, token: str) -> HttpResponse:
     """Create the desk from the browser (token printed by ``protectdesk serve``)."""
     if not setup.token_is_valid(token):
         raise Http404
-    form = FirstRunForm(request.POST or None)
+    form = FirstRunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -498,7 +499,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     moving = queries.has_confirmed_totp(user)
     form_class = ReauthEnrolForm if moving else EnrolForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and (not moving or password_ok(user, form)):
         done = _confirm_enrolment(request, user, form, during_login=False)
         if done is not None:

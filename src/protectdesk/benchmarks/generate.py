@@ -271,7 +271,7 @@ def plan_people(tier: Tier, seed: int) -> list[PlannedCase]:
 
 def burst_days(desk: int, seed: int) -> list[int]:
     """Days (before the anchor) around which a desk's incidents cluster: two a year."""
-    rng = random.Random(f"protectdesk-bench-{seed}-bursts-{desk}")  # noqa: S311
+    rng = random.Random(f"protectdesk-bench-{seed}-bursts-{desk}")  # noqa: S311 - fictional data
     return sorted(rng.randint(20, 700) for _ in range(4))
 
 
@@ -355,7 +355,7 @@ class Generator:
         writers = []
         for planned, case in zip(share, cases, strict=True):
             writer = CaseWriter(planned.person, planned.index, owner, keyring)
-            writer.rng = random.Random(  # noqa: S311
+            writer.rng = random.Random(  # noqa: S311 - fictional data
                 f"protectdesk-bench-{self.seed}-{planned.index}"
             )
             writer.case = case
@@ -365,7 +365,7 @@ class Generator:
         self._actors(owner, keyring, writers)
         incidents = self._incidents(owner, keyring, writers, bursts, tick)
         for planned, writer in zip(share, writers, strict=True):
-            assert writer.case is not None  # noqa: S101
+            assert writer.case is not None  # noqa: S101 - narrows the type
             written = incidents[writer.case.id]
             if planned.assessment:
                 self._assess(owner, keyring, writer, written)
@@ -383,7 +383,7 @@ class Generator:
     def _actors(self, owner: User, keyring: Keyring, writers: list[CaseWriter]) -> None:
         actors, values = [], []
         for writer in writers:
-            assert writer.case is not None  # noqa: S101
+            assert writer.case is not None  # noqa: S101 - narrows the type
             for item in writer.person.actors:
                 actors.append(
                     Actor(
@@ -443,7 +443,7 @@ class Generator:
             pending.clear()
 
         for writer in writers:
-            assert writer.case is not None  # noqa: S101
+            assert writer.case is not None  # noqa: S101 - narrows the type
             planned = with_bursts(schedule(writer.person, writer.rng), bursts, writer.rng)
             written[writer.case.id] = []
             for item in planned:
@@ -474,7 +474,7 @@ class Generator:
         self, owner: User, keyring: Keyring, writer: CaseWriter, written: list[Incident]
     ) -> None:
         """A threat assessment of the case's most serious incident, through its steps."""
-        assert writer.case is not None  # noqa: S101
+        assert writer.case is not None  # noqa: S101 - narrows the type
         worst = max(written, key=lambda i: (i.severity, i.year, i.month))
         opened = keyring.opened(worst)
         assessment = threat_actions.start_assessment(

@@ -267,7 +267,7 @@ def floor(recorded: Recorded, user: User, private_key: bytes) -> int:
     with connection.cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(case_ids))
         cursor.execute(
-            f"SELECT case_id, purpose, version, sealed FROM {quote(CaseKeyBox._meta.db_table)} "  # noqa: S608
+            f"SELECT case_id, purpose, version, sealed FROM {quote(CaseKeyBox._meta.db_table)} "  # noqa: S608 - quoted catalogue names
             f"WHERE recipient_id = %s AND case_id IN ({placeholders})",
             [_db_id(user.pk), *(_db_id(c) for c in case_ids)],
         )
@@ -282,7 +282,7 @@ def floor(recorded: Recorded, user: User, private_key: bytes) -> int:
             columns = sorted(set().union(*rows.values()))
             ids = list(rows)
             cursor.execute(
-                f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {quote(table)} "  # noqa: S608
+                f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {quote(table)} "  # noqa: S608 - quoted catalogue names
                 f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
                 [_db_id(i) for i in ids],
             )

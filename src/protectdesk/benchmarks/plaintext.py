@@ -70,7 +70,7 @@ def like_search(
         [*case_ids, pattern, pattern],
     ).fetchone()[0]
     rows = plain.execute(
-        f"SELECT id, title FROM incident WHERE {where} ORDER BY created_at DESC LIMIT {PAGE}",  # noqa: S608
+        f"SELECT id, title FROM incident WHERE {where} ORDER BY created_at DESC LIMIT {PAGE}",  # noqa: S608 - placeholders only
         [*case_ids, pattern, pattern],
     ).fetchall()
     return total, rows

@@ -61,7 +61,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @role_required(*actions.CASE_ROLES)
 def new_case(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form = DefenderForm(request.POST or None, default_country=user.desk.country)
+    form = DefenderForm(
+        request.POST if request.method == "POST" else None, default_country=user.desk.country
+    )
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
         case = actions.open_case(actor=user, keyring=keyring_for(request), profile=form.profile())
         messages.success(request, _("The case is open. Only its members can read it."))
@@ -125,7 +127,7 @@ def own_profile(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRespo
         raise Http404
     editable = list(case.desk.defender_editable)
     form = OwnProfileForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         editable=editable,
         initial={
             **{name: getattr(defender, name) for name in editable},
@@ -159,7 +161,7 @@ def edit_defender(request: HttpRequest, case: Case, keyring: Keyring) -> HttpRes
     if defender is None:
         raise Http404
     form = DefenderEditForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=DefenderEditForm.initial_for(defender),
         default_country=defender.country,
     )
@@ -409,7 +411,7 @@ def restore_access(request: HttpRequest, user_id: Any) -> HttpResponse:
     user = User.objects.filter(pk=user_id, desk_id=actor.desk_id).first()
     if user is None:
         raise Http404
-    form = RecoveryPhraseForm(request.POST or None)
+    form = RecoveryPhraseForm(request.POST if request.method == "POST" else None)
     waiting = len(queries.cases_awaiting_recovery(user))
     if request.method == "POST" and form.is_valid():
         try:

@@ -30,7 +30,7 @@ def report_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpR
     """For the defender's own account; staff log incidents with the full form (404 here)."""
     if keyring.has_staff_key(case.id):
         raise Http404
-    form = DefenderReportForm(request.POST or None)
+    form = DefenderReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         defender = Defender.objects.filter(case=case).first()
         country = defender.country if defender else case.desk.country

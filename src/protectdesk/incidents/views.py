@@ -122,12 +122,14 @@ def _formsets(
             for s in queries.sources_of(keyring, incident)
         ]
     perpetrators = PerpetratorFormSet(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         prefix="perpetrators",
         initial=perpetrator_initial,
         form_kwargs={"actors": _actor_choices(keyring, case)},
     )
-    sources = SourceFormSet(request.POST or None, prefix="sources", initial=source_initial)
+    sources = SourceFormSet(
+        request.POST if request.method == "POST" else None, prefix="sources", initial=source_initial
+    )
     return perpetrators, sources
 
 
@@ -138,7 +140,10 @@ def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200)
 @require_http_methods(["GET", "POST"])
 @case_view(staff_only=True)
 def new_incident(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
-    form = IncidentForm(request.POST or None, default_country=queries.default_country(case))
+    form = IncidentForm(
+        request.POST if request.method == "POST" else None,
+        default_country=queries.default_country(case),
+    )
     perpetrators, sources = _formsets(request, keyring, case, None)
     if request.method == "POST" and "refresh" not in request.POST:
         # All three are validated (no short cut), so every error shows at once.
@@ -198,7 +203,11 @@ def edit_incident(
         "severity": str(incident.severity) if incident.severity_by_hand else "",
         "row_version": incident.row_version,
     }
-    form = IncidentForm(request.POST or None, initial=initial, default_country=incident.country)
+    form = IncidentForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        default_country=incident.country,
+    )
     perpetrators, sources = _formsets(request, keyring, case, incident)
     context: dict[str, Any] = {
         "form": form,

@@ -39,7 +39,7 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         marks = ", ".join(["%s"] * len(self.rhs))
         return (
             # lhs is the compiled column; the strings are parameters
-            f"EXISTS (SELECT 1 FROM json_each({lhs}) AS any_of WHERE any_of.value IN ({marks}))",  # noqa: S608
+            f"EXISTS (SELECT 1 FROM json_each({lhs}) AS any_of WHERE any_of.value IN ({marks}))",  # noqa: S608 - compiled column and placeholders
             [*lhs_params, *self.rhs],
         )
 

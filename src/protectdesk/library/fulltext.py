@@ -117,7 +117,7 @@ def remove(version_ids: Iterable[uuid.UUID]) -> None:
         values = [i.hex for i in ids]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM library_fulltext WHERE version_id IN ({marks})",  # noqa: S608
+            f"DELETE FROM library_fulltext WHERE version_id IN ({marks})",  # noqa: S608 - placeholders only
             values,
         )
 

@@ -258,7 +258,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF_ROLES)
 def new(request: HttpRequest) -> HttpResponse:
-    form = ResourceForm(request.POST or None)
+    form = ResourceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             created = actions.create_resource(
@@ -287,7 +287,7 @@ def edit(request: HttpRequest, resource_id: Any) -> HttpResponse:
         "published_on": item.published_on,
         "row_version": item.row_version,
     }
-    form = ResourceForm(request.POST or None, initial=initial)
+    form = ResourceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_resource(
@@ -336,7 +336,11 @@ def edit_version(request: HttpRequest, resource_id: Any, lang: str) -> HttpRespo
             "body": existing.body,
             "row_version": existing.row_version,
         }
-    form = VersionForm(request.POST or None, request.FILES or None, initial=initial)
+    form = VersionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             upload = _upload_of(form.cleaned_data.get("file"))

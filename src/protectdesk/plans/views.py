@@ -94,7 +94,7 @@ def edit(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
         row_version=version.row_version,
         plan_version=version.number,
     )
-    form = PlanForm(request.POST or None, initial=initial)
+    form = PlanForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {**_base(case, keyring), "form": form, "version": version}
     if request.method == "POST":
         if not form.is_valid():
@@ -196,7 +196,7 @@ def measure(
             "row_version": existing.row_version,
         }
     form = MeasureForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         targets=queries.target_choices(
             keyring, case, keep=existing.target_scenario_id if existing else None
@@ -277,7 +277,7 @@ def protocol(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -> H
     existing = version.protocols.filter(kind=kind).first()
     text = keyring.opened(existing).text if existing else _template_text(term, "text")
     form = ProtocolForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "text": text,
             "row_version": existing.row_version if existing else "",
@@ -325,7 +325,7 @@ def contingency(request: HttpRequest, case: Case, keyring: Keyring, kind: str) -
     else:
         initial = {"steps": _template_text(term, "steps"), "who": _template_text(term, "who")}
     initial["plan_version"] = version.number
-    form = ContingencyForm(request.POST or None, initial=initial)
+    form = ContingencyForm(request.POST if request.method == "POST" else None, initial=initial)
 
     def save() -> None:
         actions.save_contingency(

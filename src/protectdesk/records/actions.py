@@ -68,7 +68,7 @@ def save(
 ) -> R:
     """Write ``record`` (its statistical fields as set by the caller, ``values`` encrypted).
 
-    ``expected_version`` is required to update an existing record; ``audit`` is the audit code
+    ``expected_version`` is required to update an existing record (without it: EditConflict); ``audit`` is the audit code
     (``None`` only for parts of a record whose own save is audited, e.g. an incident's sources).
     ``seal_empty=False`` leaves a new record's other encrypted fields absent, for types whose
     fields are alternatives (an attachment is described under the shared *or* the staff key).
@@ -79,7 +79,9 @@ def save(
     keyring.keys_for(case_id)  # membership and an opening box, or NoCaseAccess
     adding = record._state.adding
     if not adding and expected_version is None:
-        raise ValueError("updating a record needs the row version the form was loaded with")
+        # Only a forged or truncated form sends no row version (each edit form carries it):
+        # it cannot show what it would overwrite, so it is a conflict, answered as one.
+        raise EditConflict
     with transaction.atomic():
         if not (adding and isinstance(record, Case)):
             _lock_case_version(keyring, case_id)

@@ -98,7 +98,7 @@ def analysis(
     target = _analysis(case, analysis_id)
     opened = keyring.opened(target)
     form = AnalysisForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "threshold": target.threshold,
             "decider": opened.decider,
@@ -188,7 +188,7 @@ def scenario(
         else _from_assessment(request, case, keyring)
     )
     form = ScenarioForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         assessments=queries.assessment_choices(keyring, case),
     )

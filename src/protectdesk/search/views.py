@@ -17,7 +17,7 @@ from protectdesk.search.forms import SearchForm
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF_ROLES, Role.DEFENDER)
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.POST or None)
+    form = SearchForm(request.POST if request.method == "POST" else None)
     results = None
     if request.method == "POST" and form.is_valid():
         results = queries.search(

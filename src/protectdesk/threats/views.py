@@ -70,7 +70,7 @@ def _map_page(
 @case_view(staff_only=True)
 def actors(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
     choices = queries.actor_choices(keyring, case)
-    form = ActorForm(request.POST or None, parents=choices)
+    form = ActorForm(request.POST if request.method == "POST" else None, parents=choices)
     relation_form = RelationForm(actors=choices, prefix="relation")
     if request.method == "POST" and form.is_valid():
         incident_actions.add_actor(
@@ -142,7 +142,7 @@ def edit_actor(
         record_access(request, "actors_map.viewed", target)
     opened = keyring.opened(target)
     form = ActorForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         parents=queries.actor_choices(keyring, case, exclude=target.pk),
         initial={
             "actor_type": target.actor_type,
@@ -316,7 +316,7 @@ def _steps_bar(assessment: ThreatAssessment | None, current: int) -> list[dict[s
 @require_http_methods(["GET", "POST"])
 @case_view(staff_only=True)
 def new_assessment(request: HttpRequest, case: Case, keyring: Keyring) -> HttpResponse:
-    form = _step_form(1, keyring, case, request.POST or None)
+    form = _step_form(1, keyring, case, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             assessment = actions.start_assessment(
@@ -343,7 +343,11 @@ def step(
         raise Http404
     assessment = _assessment(case, assessment_id)
     form = _step_form(
-        step, keyring, case, request.POST or None, initial=_initial(keyring, assessment, step)
+        step,
+        keyring,
+        case,
+        request.POST if request.method == "POST" else None,
+        initial=_initial(keyring, assessment, step),
     )
     context = _step_context(request, case, keyring, assessment, step, form)
     if request.method != "POST":

@@ -361,7 +361,9 @@ class QuestionnaireForm(Form):
             ) from None
         try:
             return yaml.safe_load(text)
-        except yaml.YAMLError as error:
+        # Not only YAMLError: a timestamp that is no day (2026-02-30) or `!!int x` raises
+        # ValueError while the document is built, and deep nesting RecursionError.
+        except (yaml.YAMLError, ValueError, RecursionError) as error:
             mark = getattr(error, "problem_mark", None)
             where = _(" (line %(line)d)") % {"line": mark.line + 1} if mark is not None else ""
             raise forms.ValidationError(

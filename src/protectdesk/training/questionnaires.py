@@ -220,7 +220,7 @@ def validate(definition: Any) -> Questionnaire:
 def load_file(path: Path) -> Questionnaire:
     try:
         definition = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, RecursionError) as error:  # see forms.QuestionnaireForm
         raise QuestionnaireError([f"{path.name}: not valid YAML ({error})"]) from None
     return validate(definition)
 

@@ -71,7 +71,7 @@ def _read(path: Path) -> tuple[tuple[str, Wheel], ...]:
     where = path.name
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, yaml.YAMLError, ValueError, RecursionError) as error:
         raise ValueError(f"{where}: cannot be read ({type(error).__name__})") from None
     if not isinstance(entries, list) or not entries:
         raise ValueError(f"{where}: expected a list of wheels")
