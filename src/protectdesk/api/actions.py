@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,8 +45,9 @@ LIFETIMES = (7, 30, 90, 365)
 #: copy of the database together open the owner's cases for as long as the token lives.
 MOST_DAYS_WITH_KEY = 90
 MOST_LIVE = 10
-#: Calls per token per minute; past it, 429 until the minute ends.
-CALLS_PER_MINUTE = 120
+#: Calls per token per minute; past it, 429 until the minute ends
+#: (``PROTECTDESK_API_CALLS_PER_MINUTE``).
+CALLS_PER_MINUTE = settings.PROTECTDESK_API_CALLS_PER_MINUTE
 
 
 class TokenRefused(ValueError):

@@ -46,6 +46,7 @@ from typing import Any
 from protectdesk.benchmarks.load import _free_port, _wait_until_up
 
 CASEWORKER = "caseworker@demo.example"
+COORDINATOR = "coordinator@demo.example"
 DEMO_PASSWORD = "protect-demo-2026"  # noqa: S105 - the documented, public demo password
 #: Paths the scanners never get: they would end the session or destroy what the scan needs.
 EXCLUDED = re.compile(
@@ -86,6 +87,7 @@ class Form:
     fields: dict[str, str] = field(default_factory=dict)
     token: str = ""  # the anti-forgery field's name, if any
     body: str = ""  # a JSON body (API operations)
+    bearer: str = ""  # the API token the operation is called with
 
     @property
     def shape(self) -> tuple[str, str, tuple[str, ...]]:
@@ -236,8 +238,36 @@ def crawl(session: Session, starts: list[str], limit: int, per_shape: int = 2) -
     return summary
 
 
-def api_operations(session: Session) -> tuple[str, list[Form]]:
-    """Every operation of the OpenAPI schema, with example values; ("not served", []) without."""
+def api_token(session: Session, scope: str, password: str) -> str:
+    """A token made through My account → API tokens, as the signed-in user of ``session``."""
+    _status, _final, html = session.get("/account/api-tokens/")
+    fields = next(
+        (
+            f.fields
+            for f in forms_of(session.base + "/account/api-tokens/", html)[1]
+            if "scope" in f.fields
+        ),
+        None,
+    )
+    if fields is None:
+        raise Refused("the API token form was not found")
+    fields = {**fields, "label": "security scan", "scope": scope, "days": "7", "password": password}
+    _status, _final, html = session.post("/account/api-tokens/", fields)
+    found = re.search(r'<code class="secret">(pd1_[A-Za-z0-9_-]+)</code>', html)
+    if found is None:
+        raise Refused(f"no {scope} token was made")
+    return found[1]
+
+
+def _api_get(base: str, path: str, token: str) -> Any:
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})  # noqa: S310 - the loopback server
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the loopback server
+        return json.loads(answer.read())
+
+
+def api_operations(session: Session, tokens: dict[str, str]) -> tuple[str, list[Form]]:
+    """Every operation of the OpenAPI schema, with real ids of the demo desk and example
+    bodies, each called with the token whose scope reaches it; ("not served", []) without."""
     status, _final, text = session.get("/api/v1/openapi.json")
     if status != 200:
         return f"not served (/api/v1/openapi.json answered {status})", []
@@ -245,13 +275,23 @@ def api_operations(session: Session) -> tuple[str, list[Form]]:
         schema = json.loads(text)
     except ValueError:
         return "not served (/api/v1/openapi.json is not JSON)", []
+    case = _api_get(session.base, "/api/v1/cases/?page_size=1", tokens["write"])["items"][0]["id"]
+    incidents = _api_get(
+        session.base, f"/api/v1/cases/{case}/incidents/?page_size=1", tokens["write"]
+    )
+    values = {
+        "case_id": case,
+        "incident_id": incidents["items"][0]["id"] if incidents["items"] else case,
+        "name": "sectors",
+        "slug": "incidents-by-type",
+    }
     operations = []
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch") or EXCLUDED.search(path):
                 continue
-            # Path parameters become sqlmap's custom injection marks.
-            url = re.sub(r"\{[^}]+\}", "1*", path)
+            # Path parameters become sqlmap's custom injection marks, after a real value.
+            url = re.sub(r"\{([^}]+)\}", lambda m: f"{values.get(str(m[1]), '1')}*", path)
             query = {
                 p["name"]: "1"
                 for p in operation.get("parameters", [])
@@ -261,7 +301,10 @@ def api_operations(session: Session) -> tuple[str, list[Form]]:
             content = operation.get("requestBody", {}).get("content", {})
             if "application/json" in content:
                 body = json.dumps(_example(content["application/json"].get("schema", {}), schema))
-            operations.append(Form("/api/v1/openapi.json", url, method, query, "", body))
+            scope = "statistics" if "statistics" in operation.get("tags", ()) else "write"
+            operations.append(
+                Form("/api/v1/openapi.json", url, method, query, "", body, tokens[scope])
+            )
     return f"{len(operations)} operations", operations
 
 
@@ -298,7 +341,11 @@ def sqlmap_command(form: Form, base: str, cookies: dict[str, str], out: Path) ->
     command = ["sqlmap", "--batch", "--disable-coloring", "--flush-session", "--level=1"]
     command += ["--risk=1", "--dbms=SQLite", "--technique=BEU", "--timeout=30", "--retries=1"]
     command += [f"--output-dir={out}", "--answers=want to follow=N", "--skip-waf", "--keep-alive"]
-    if form.page.startswith(base) and "/report/" not in form.action:
+    if form.bearer:
+        command.append(
+            f"--headers=Authorization: Bearer {form.bearer}\nContent-Type: application/json"
+        )
+    elif form.page.startswith(base) and "/report/" not in form.action:
         command.append(f"--cookie={_cookie_header(cookies)}")
     if form.token:
         command += [f"--csrf-token={form.token}", f"--csrf-url={form.page}"]
@@ -306,7 +353,8 @@ def sqlmap_command(form: Form, base: str, cookies: dict[str, str], out: Path) ->
     data = urllib.parse.urlencode(form.fields)
     if form.body:
         command += [f"--data={form.body}", f"--method={form.method.upper()}"]
-        command.append("--headers=Content-Type: application/json")
+        if not form.bearer:
+            command.append("--headers=Content-Type: application/json")
         url += ("?" + data) if data else ""
     elif form.method == "post":
         command += [f"--data={data or 'x=1'}"]
@@ -487,7 +535,13 @@ def scan(
     data_dir.mkdir(parents=True)
     out = data_dir / "scan"
     out.mkdir()
-    env = {**os.environ, "PROTECTDESK_DATA_DIR": str(data_dir), "PROTECTDESK_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "PROTECTDESK_DATA_DIR": str(data_dir),
+        "PROTECTDESK_DEBUG": "0",
+        # sqlmap sends thousands of requests a minute with one token: the limit is not tested here.
+        "PROTECTDESK_API_CALLS_PER_MINUTE": "1000000",
+    }
     started = time.monotonic()
     protectdesk = [sys.executable, "-m", "protectdesk.cli"]
     for step in (["migrate", "--noinput"], ["demo"]):
@@ -511,7 +565,13 @@ def scan(
         sign_in(session, CASEWORKER, DEMO_PASSWORD)
         mark = time.monotonic()
         summary = crawl(session, ["/"], pages)
-        summary.api, operations = api_operations(session)
+        coordinator = Session(base)
+        sign_in(coordinator, COORDINATOR, DEMO_PASSWORD)
+        tokens = {
+            "write": api_token(session, "write", DEMO_PASSWORD),
+            "statistics": api_token(coordinator, "statistics", DEMO_PASSWORD),
+        }
+        summary.api, operations = api_operations(session, tokens)
         summary.forms += public_forms(session, env) + operations
         timings["crawl"] = time.monotonic() - mark
         cookies = session.cookies()
