@@ -292,8 +292,10 @@ def api_operations(session: Session, tokens: dict[str, str]) -> tuple[str, list[
                 continue
             # Path parameters become sqlmap's custom injection marks, after a real value.
             url = re.sub(r"\{([^}]+)\}", lambda m: f"{values.get(str(m[1]), '1')}*", path)
+            # Query parameters start from their documented default (format=json, scope=own):
+            # a value the operation refuses before it reads anything would test nothing.
             query = {
-                p["name"]: "1"
+                p["name"]: str(p.get("schema", {}).get("default", "1"))
                 for p in operation.get("parameters", [])
                 if isinstance(p, dict) and p.get("in") == "query"
             }
