@@ -134,7 +134,6 @@ class Violation:
         return f"[{self.impact}] {self.rule}: {self.help} — {targets} — {self.url} ({self.step})"
 
 
-@dataclass
 def violations_of(result: dict[str, Any], url: str, step: str) -> list[Violation]:
     """The serious and critical violations in an axe-core result."""
     return [
@@ -151,6 +150,7 @@ def violations_of(result: dict[str, Any], url: str, step: str) -> list[Violation
     ]
 
 
+@dataclass
 class Auditor:
     """``audit(page_or_html, url)``: axe-core (and the phone width) in a JavaScript-enabled context.
 
