@@ -103,7 +103,7 @@ def caller_of(request: HttpRequest) -> Caller | None:
 
 
 class TokenAuth(HttpBearer):
-    """The API's one way in (also what the OpenAPI schema documents as ``bearerAuth``)."""
+    """The API's one way in (what the OpenAPI schema documents as ``TokenAuth``, HTTP bearer)."""
 
     openapi_scheme = "bearer"
 
@@ -118,7 +118,7 @@ class TokenAuth(HttpBearer):
             presented = tokens.parse(token)
         except tokens.MalformedToken:
             raise unauthorized() from None
-        found = Token.objects.select_related("owner").filter(pk=presented.id).first()
+        found = Token.objects.select_related("owner__desk").filter(pk=presented.id).first()
         if found is None or not presented.matches(bytes(found.digest)) or found.expired:
             raise unauthorized()
         owner = found.owner
