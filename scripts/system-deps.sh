@@ -14,16 +14,5 @@ for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-cor
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing system packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-  echo "The tests need these Debian packages: ${missing[*]}" >&2
-  echo "Install them with:  sudo apt-get install ${missing[*]}" >&2
-  exit 1
-fi
+source "$(dirname "$0")/apt-install.sh"
+install_missing "for the tests" 1 ${missing[@]+"${missing[@]}"}
